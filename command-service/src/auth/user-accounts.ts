@@ -1,0 +1,55 @@
+import { hash, verify } from '@node-rs/argon2';
+import type pg from 'pg';
+import type { Role } from '@shop/service-kit';
+
+export interface UserAccount {
+  id: string;
+  email: string;
+  passwordHash: string;
+  role: Role;
+  customerId: string | null;
+}
+
+// argon2id with the OWASP-recommended minimum (19 MiB, t=2, p=1).
+const ARGON2_OPTIONS = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2_OPTIONS);
+
+export async function findAccountByEmail(pool: pg.Pool, email: string): Promise<UserAccount | undefined> {
+  const result = await pool.query<{ id: string; email: string; password_hash: string; role: Role; customer_id: string | null }>(
+    'SELECT id, email, password_hash, role, customer_id FROM user_accounts WHERE email = $1',
+    [email.toLowerCase()],
+  );
+  const row = result.rows[0];
+  return row && { id: row.id, email: row.email, passwordHash: row.password_hash, role: row.role, customerId: row.customer_id };
+}
+
+// A real hash of a random password: verifying unknown emails against it costs the same time as a real
+// account, so response timing does not reveal which emails exist.
+const decoyHash = hashPassword(crypto.randomUUID());
+
+/** The account if `password` is right for `email`, otherwise undefined; constant work either way. */
+export async function checkCredentials(pool: pg.Pool, email: string, password: string): Promise<UserAccount | undefined> {
+  const account = await findAccountByEmail(pool, email);
+  const ok = await verify(account?.passwordHash ?? (await decoyHash), password);
+  return ok && account ? account : undefined;
+}
+
+export const DEV_ACCOUNTS: ReadonlyArray<{ email: string; role: Role }> = [
+  { email: 'admin@shop.local', role: 'admin' },
+  { email: 'auditor@shop.local', role: 'auditor' },
+  { email: 'analyst@shop.local', role: 'analyst' },
+  { email: 'shopper@shop.local', role: 'shopper' },
+];
+
+/** Local development only: (re)creates the dev accounts with the given password. */
+export async function seedDevAccounts(pool: pg.Pool, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  for (const { email, role } of DEV_ACCOUNTS) {
+    await pool.query(
+      `INSERT INTO user_accounts (id, email, password_hash, role, customer_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role`,
+      [crypto.randomUUID(), email, passwordHash, role, role === 'shopper' ? crypto.randomUUID() : null],
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { createServer } from 'node:http';
+import { createPool, PostgresEventStore } from '@shop/kernel';
+import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { buildCommandApp } from './app.js';
+import { seedDevAccounts } from './auth/user-accounts.js';
+import { CommandServiceConfig } from './config.js';
+
+// Composition root: the only place that reads the environment and builds the dependencies.
+const config = loadConfig(CommandServiceConfig);
+const logger = createLogger('command-service');
+const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'command-service' });
+const tokens = createTokenService({
+  secret: config.JWT_SECRET,
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+  ttlSeconds: config.JWT_TTL_SECONDS,
+});
+
+if (config.DEV_USERS_PASSWORD) await seedDevAccounts(pool, config.DEV_USERS_PASSWORD);
+
+const { app } = buildCommandApp({ pool, store: new PostgresEventStore(pool), tokens, logger, bodyLimitBytes: config.BODY_LIMIT_BYTES });
+const server = createServer(app);
+server.keepAliveTimeout = 65_000;
+await listen(server, config.PORT);
+logger.info({ port: config.PORT }, 'command-service listening');
+
+onShutdown(logger, [() => closeServer(server), () => pool.end()]);

@@ -1,0 +1,18 @@
+/**
+ * The closed set of domain error codes. They carry no HTTP status: the HTTP edge maps each one
+ * (a map typed over this union, so a new code without a status fails to compile).
+ */
+export const DOMAIN_ERROR_CODES = ['product_already_exists', 'product_not_found', 'invalid_stock'] as const;
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const isDomainError = (value: unknown): value is DomainError => value instanceof DomainError;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * The catalog read model: written by the projector's catalog projection, read by the query service.
+ * The table itself is defined in init.sql; this module is the one place its shape is spelled in code.
+ */
+export const CATALOG_PROJECTION = 'catalog';
+export const CATALOG_TABLE = 'catalog_products';
+
+/** The public product representation (allow-listed fields only). */
+export const ProductView = z.object({
+  id: z.uuid(),
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceCents: z.number().int(),
+  currency: z.string().length(3),
+  stockAvailable: z.number().int(),
+  version: z.number().int(),
+});
+export type ProductView = z.infer<typeof ProductView>;
+
+export interface CatalogProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  price_cents: string;
+  currency: string;
+  stock_available: number;
+  version: string;
+}
+
+export const CATALOG_VIEW_COLUMNS = 'id, sku, name, description, price_cents, currency, stock_available, version';
+
+export const toProductView = (row: CatalogProductRow): ProductView => ({
+  id: row.id,
+  sku: row.sku,
+  name: row.name,
+  description: row.description,
+  priceCents: Number(row.price_cents),
+  currency: row.currency,
+  stockAvailable: row.stock_available,
+  version: Number(row.version),
+});
+
+/** Redis keys the projector invalidates and the query service reads: one definition for both sides. */
+export const productCacheKey = (productId: string): string => `shop:catalog:product:${productId}`;
+
+/**
+ * Postgres NOTIFY channel on which a projection announces `<projection>:<position>` when it commits,
+ * so readers waiting for a Consistency-Token wake without polling.
+ */
+export const PROJECTION_POSITION_CHANNEL = 'shop_projection';
+export const projectionPositionPayload = (projection: string, position: bigint): string => `${projection}:${position}`;
+export function parseProjectionPositionPayload(payload: string): { projection: string; position: bigint } | undefined {
+  const match = /^([a-z0-9_-]+):(\d+)$/.exec(payload);
+  return match ? { projection: match[1]!, position: BigInt(match[2]!) } : undefined;
+}

@@ -1,0 +1,1 @@
+export * from './catalog/catalog.read-model.js';

@@ -1,0 +1,101 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+
+/** RFC 9457 problem details with a stable machine-readable `code`. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  [extension: string]: unknown;
+}
+
+export class ProblemError extends Error {
+  override readonly name = 'ProblemError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+  }
+
+  toBody(): ProblemBody {
+    return {
+      type: `https://shop.local/problems/${this.code}`,
+      title: this.title,
+      status: this.status,
+      code: this.code,
+      ...(this.detail === undefined ? {} : { detail: this.detail }),
+      ...this.extensions,
+    };
+  }
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Turns a zod failure into a 400 naming every offending field. */
+export function validationProblem(error: z.ZodError, where: string): ProblemError {
+  const errors = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+  }));
+  const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  return new ProblemError(400, 'validation_failed', `Invalid ${where}`, detail, { errors });
+}
+
+/** Parses `value` with `schema` or throws a 400 problem; handlers only ever see typed input. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationProblem(result.error, where);
+  return result.data;
+}
+
+export const notFoundRoute: RequestHandler = (req, _res, next) => {
+  next(new ProblemError(404, 'route_not_found', 'Not Found', `No route for ${req.method} ${req.path}`));
+};
+
+interface BodyParserError {
+  type: string;
+  status?: number;
+}
+const isBodyParserError = (error: unknown): error is BodyParserError =>
+  typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
+
+function toProblem(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  if (isBodyParserError(error)) {
+    switch (error.type) {
+      case 'entity.parse.failed':
+        return new ProblemError(400, 'malformed_json', 'Malformed JSON', 'The request body is not valid JSON');
+      case 'entity.too.large':
+        return new ProblemError(413, 'payload_too_large', 'Payload Too Large', 'The request body exceeds the size limit');
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        return new ProblemError(415, 'unsupported_encoding', 'Unsupported Media Type', 'Use UTF-8 JSON');
+      default:
+        if (error.status !== undefined && error.status >= 400 && error.status < 500) {
+          return new ProblemError(error.status, 'bad_request', 'Bad Request', error.type);
+        }
+    }
+  }
+  return undefined;
+}
+
+/** The one place errors become HTTP answers. Anything unrecognised is a 500 and is logged with its stack. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const problem = toProblem(error);
+    if (!problem) {
+      logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    }
+    const answer = problem ?? new ProblemError(500, 'internal_error', 'Internal Server Error');
+    if (res.headersSent) return;
+    res.status(answer.status).set(answer.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(answer.toBody()));
+  };
+}

@@ -1,0 +1,6 @@
+export * from './http/problem.js';
+export * from './http/service-app.js';
+export * from './auth/tokens.js';
+export * from './config.js';
+export * from './logger.js';
+export * from './lifecycle.js';

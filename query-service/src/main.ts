@@ -1,0 +1,48 @@
+import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
+import { createPool } from '@shop/kernel';
+import { CATALOG_PROJECTION } from '@shop/read-models';
+import { closeServer, createLogger, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { buildQueryApp } from './app.js';
+import { InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
+import { QueryServiceConfig } from './config.js';
+import { PositionTracker } from './read-your-writes/position-tracker.js';
+
+const config = loadConfig(QueryServiceConfig);
+const logger = createLogger('query-service');
+const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service' });
+
+const catalogPosition = new PositionTracker(pool, CATALOG_PROJECTION);
+await catalogPosition.start(config.DATABASE_URL);
+
+let redis: Redis | undefined;
+let cache: ReadCache;
+if (config.REDIS_URL) {
+  // Fail fast while disconnected (no offline queue): a read then goes to Postgres instead of waiting.
+  redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  cache = new RedisReadCache(redis, logger);
+} else {
+  logger.warn('REDIS_URL not set: using an in-process cache');
+  const local = new InProcessReadCache();
+  catalogPosition.onAdvance(() => local.clear());
+  cache = local;
+}
+
+const { app } = buildQueryApp({
+  pool,
+  cache,
+  catalogPosition,
+  logger,
+  maxConsistencyWaitMs: config.CONSISTENCY_MAX_WAIT_MS,
+  readiness: async () => {
+    await pool.query('SELECT 1');
+    return undefined;
+  },
+});
+const server = createServer(app);
+server.keepAliveTimeout = 65_000;
+await listen(server, config.PORT);
+logger.info({ port: config.PORT, cache: redis ? 'redis' : 'in-process' }, 'query-service listening');
+
+onShutdown(logger, [() => closeServer(server), () => catalogPosition.stop(), async () => redis?.disconnect(), () => pool.end()]);

@@ -1,0 +1,32 @@
+import type { RequestHandler } from 'express';
+import { ProblemError } from '@shop/service-kit';
+import type { PositionTracker } from './position-tracker.js';
+
+const TOKEN = /^\d{1,19}$/;
+
+/**
+ * Read-your-writes: a read carrying `Consistency-Token` waits (bounded) until the read model has reached that
+ * position, else answers 503 `not_caught_up`. Every read answers the position it reflects.
+ */
+export function consistency(tracker: PositionTracker, maxWaitMs: number): RequestHandler {
+  return async (req, res, next) => {
+    const token = req.get('consistency-token');
+    if (token !== undefined) {
+      if (!TOKEN.test(token)) {
+        throw new ProblemError(400, 'invalid_consistency_token', 'Invalid Consistency-Token', 'Expected the decimal position a write answered');
+      }
+      if (!(await tracker.waitFor(BigInt(token), maxWaitMs))) {
+        throw new ProblemError(
+          503,
+          'not_caught_up',
+          'Read model not caught up',
+          `The read model is at ${tracker.position}, behind the requested ${token}; retry shortly`,
+          { position: tracker.position.toString() },
+          { 'Retry-After': '1' },
+        );
+      }
+    }
+    res.set('Read-Model-Position', tracker.position.toString());
+    next();
+  };
+}
