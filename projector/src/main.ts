@@ -1,0 +1,77 @@
+import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
+import { closeServer, createLogger, createServiceApp, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { ProjectorConfig } from './config.js';
+import { createProjectorMetrics } from './metrics.js';
+import { catalogProjection } from './projections/catalog/catalog.projection.js';
+import { Relay } from './relay/relay.js';
+import { ProjectionRunner } from './runner/projection-runner.js';
+
+const config = loadConfig(ProjectorConfig);
+const logger = createLogger('projector');
+const pool = createPool(config.DATABASE_URL, { max: 10, applicationName: 'projector' });
+const store = new PostgresEventStore(pool);
+const names: EventBusNames = { streamName: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX };
+
+let nats: NatsConnection | undefined;
+if (config.NATS_URL) {
+  try {
+    nats = await connectNats(config.NATS_URL, 'projector');
+    await ensureEventStream(await nats.jetstreamManager(), names);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'NATS unavailable: projections follow the store directly');
+    await nats?.close();
+    nats = undefined;
+  }
+}
+
+let redis: Redis | undefined;
+if (config.REDIS_URL) {
+  redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+}
+const invalidate = async (keys: string[]): Promise<void> => {
+  if (!redis) return;
+  await redis.del(...keys).catch((err: unknown) => logger.warn({ err, keys: keys.length }, 'cache invalidation failed; TTL will expire it'));
+};
+
+const service = createServiceApp({
+  service: 'projector',
+  logger,
+  readiness: async () => {
+    await pool.query('SELECT 1');
+    return nats?.isClosed() ? 'NATS connection closed' : undefined;
+  },
+});
+service.finish();
+const metrics = createProjectorMetrics(service.registry, async () => {
+  const { rows } = await pool.query<{ position: string }>('SELECT position FROM event_store_head');
+  return { [catalogProjection.name]: Number(BigInt(rows[0]?.position ?? 0) - catalog.position) };
+});
+
+const catalog = new ProjectionRunner({ pool, store, projection: catalogProjection, invalidate, metrics, logger });
+const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger }) : undefined;
+
+const running = [
+  relay?.run(),
+  nats ? catalog.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names) : catalog.runFromStore(config.DATABASE_URL),
+].filter((p): p is Promise<void> => p !== undefined);
+for (const task of running) task.catch((err: unknown) => logger.fatal({ err }, 'projector task crashed'));
+
+const server = createServer(service.app);
+await listen(server, config.PORT);
+logger.info({ port: config.PORT, feed: nats ? 'jetstream' : 'store' }, 'projector running');
+
+onShutdown(logger, [
+  () => closeServer(server),
+  async () => {
+    relay?.stop();
+    catalog.stop();
+    await Promise.allSettled(running);
+  },
+  async () => nats?.drain(),
+  async () => redis?.quit(),
+  () => pool.end(),
+]);

@@ -1,0 +1,35 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface ProjectorMetrics {
+  relayPosition: Gauge;
+  relayPublished: Counter;
+  projectionPosition: Gauge<'projection'>;
+  projectionLagEvents: Gauge<'projection'>;
+  projectionLagSeconds: Gauge<'projection'>;
+  eventsApplied: Counter<'projection' | 'source'>;
+  batchSize: Histogram<'projection'>;
+  gapsRepaired: Counter<'projection'>;
+}
+
+/** `lagOf` is asked at scrape time, so lag is right even while nothing moves. */
+export function createProjectorMetrics(registry: Registry, lagOf: () => Promise<Record<string, number>>): ProjectorMetrics {
+  const registers = [registry];
+  return {
+    relayPosition: new Gauge({ name: 'relay_position', help: 'Last global position the relay published', registers }),
+    relayPublished: new Counter({ name: 'relay_published_total', help: 'Events published to JetStream', registers }),
+    projectionPosition: new Gauge({ name: 'projection_position', help: 'Checkpoint of each projection', labelNames: ['projection'], registers }),
+    projectionLagEvents: new Gauge({
+      name: 'projection_lag_events',
+      help: 'Store head minus projection checkpoint',
+      labelNames: ['projection'],
+      registers,
+      async collect() {
+        for (const [projection, lag] of Object.entries(await lagOf())) this.set({ projection }, lag);
+      },
+    }),
+    projectionLagSeconds: new Gauge({ name: 'projection_lag_seconds', help: 'Age of the last applied event when it was applied', labelNames: ['projection'], registers }),
+    eventsApplied: new Counter({ name: 'projection_events_applied_total', help: 'Events applied', labelNames: ['projection', 'source'], registers }),
+    batchSize: new Histogram({ name: 'projection_batch_size', help: 'Events per committed batch', labelNames: ['projection'], buckets: [1, 5, 10, 50, 100, 250, 500, 1000], registers }),
+    gapsRepaired: new Counter({ name: 'projection_gaps_repaired_total', help: 'Batches completed from the store because the bus missed events', labelNames: ['projection'], registers }),
+  };
+}

@@ -1,0 +1,111 @@
+import type { JetStreamClient } from 'nats';
+import pg from 'pg';
+import { eventSubject, listenForNotifications, toIntegrationEvent, type EventBusNames, type EventStore } from '@shop/kernel';
+import type { Logger } from '@shop/service-kit';
+import type { ProjectorMetrics } from '../metrics.js';
+import { Wakeup } from '../runner/wakeup.js';
+
+const RELAY_LOCK_KEY = 7_246_100;
+const BATCH_SIZE = 500;
+const IDLE_CHECK_MS = 1_000;
+
+export interface RelayDeps {
+  pool: pg.Pool;
+  connectionString: string;
+  store: EventStore;
+  js: JetStreamClient;
+  names: EventBusNames;
+  metrics: ProjectorMetrics;
+  logger: Logger;
+  /** Checkpoint row name; tests give each relay its own. */
+  relayName?: string;
+}
+
+/**
+ * Store → JetStream. The store is the outbox: the relay reads it in global order and publishes each event with
+ * `Nats-Msg-Id = event id`, then moves its checkpoint. One leader at a time (a session advisory lock); after a
+ * crash the next leader resumes from the checkpoint, and anything published twice is dropped by JetStream's
+ * duplicate window or ignored by projections' checkpoints.
+ */
+export class Relay {
+  private stopped = false;
+  private readonly wakeup = new Wakeup();
+  private readonly name: string;
+  private checkpoint = 0n;
+
+  constructor(private readonly deps: RelayDeps) {
+    this.name = deps.relayName ?? `${deps.names.subjectPrefix}-relay`;
+  }
+
+  get position(): bigint {
+    return this.checkpoint;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wakeup.wake();
+  }
+
+  async run(): Promise<void> {
+    const { logger } = this.deps;
+    while (!this.stopped) {
+      const lockClient = new pg.Client({ connectionString: this.deps.connectionString, application_name: 'relay-leader' });
+      let lost = false;
+      lockClient.on('error', () => {
+        lost = true;
+        this.wakeup.wake();
+      });
+      try {
+        await lockClient.connect();
+        const { rows } = await lockClient.query<{ leader: boolean }>('SELECT pg_try_advisory_lock($1) AS leader', [RELAY_LOCK_KEY]);
+        if (!rows[0]?.leader) {
+          await lockClient.end();
+          await this.wakeup.sleep(IDLE_CHECK_MS);
+          continue;
+        }
+        logger.info('relay is the leader');
+        await this.lead(() => lost);
+      } catch (err) {
+        if (!this.stopped) logger.error({ err }, 'relay round failed; retrying');
+        await this.wakeup.sleep(1_000);
+      } finally {
+        await lockClient.end().catch(() => undefined);
+      }
+    }
+  }
+
+  private async lead(leadershipLost: () => boolean): Promise<void> {
+    const { pool, store, js, names, metrics } = this.deps;
+    await pool.query('INSERT INTO relay_checkpoints (relay, position) VALUES ($1, 0) ON CONFLICT DO NOTHING', [this.name]);
+    const { rows } = await pool.query<{ position: string }>('SELECT position FROM relay_checkpoints WHERE relay = $1', [this.name]);
+    this.checkpoint = BigInt(rows[0]!.position);
+    const listener = await listenForNotifications({
+      connectionString: this.deps.connectionString,
+      channel: 'shop_events',
+      onNotification: () => this.wakeup.wake(),
+      onReconnect: () => this.wakeup.wake(),
+    });
+    try {
+      while (!this.stopped && !leadershipLost()) {
+        const events = await store.readAll(this.checkpoint, BATCH_SIZE);
+        if (events.length === 0) {
+          await this.wakeup.sleep(IDLE_CHECK_MS);
+          continue;
+        }
+        // All in flight at once; JetStream acks each after storing it. Any failure → nothing is checkpointed.
+        await Promise.all(
+          events.map((event) =>
+            js.publish(eventSubject(names, event), JSON.stringify(toIntegrationEvent(event)), { msgID: event.eventId }),
+          ),
+        );
+        const last = events.at(-1)!.globalPosition;
+        await pool.query('UPDATE relay_checkpoints SET position = $2, updated_at = now() WHERE relay = $1', [this.name, last.toString()]);
+        this.checkpoint = last;
+        metrics.relayPosition.set(Number(last));
+        metrics.relayPublished.inc(events.length);
+      }
+    } finally {
+      await listener.close();
+    }
+  }
+}

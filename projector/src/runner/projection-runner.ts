@@ -1,0 +1,178 @@
+import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
+import type pg from 'pg';
+import {
+  allEventsSubject,
+  IntegrationEventV1,
+  listenForNotifications,
+  type EventBusNames,
+  type EventStore,
+  type RecordedEvent,
+} from '@shop/kernel';
+import type { Logger } from '@shop/service-kit';
+import type { ProjectorMetrics } from '../metrics.js';
+import type { Projection } from '../projections/projection.js';
+import { applyCheckpointedBatch, ensureCheckpoint, PositionGap } from './checkpointed-batch.js';
+import { Wakeup } from './wakeup.js';
+
+const BATCH_SIZE = 500;
+const IDLE_CHECK_MS = 1_000;
+
+export interface ProjectionRunnerDeps {
+  pool: pg.Pool;
+  store: EventStore;
+  projection: Projection;
+  /** Deletes cache keys the committed batch made stale; failures are logged, TTLs are the safety net. */
+  invalidate: (keys: string[]) => Promise<void>;
+  metrics: ProjectorMetrics;
+  logger: Logger;
+}
+
+const fromIntegrationEvent = (message: IntegrationEventV1): RecordedEvent => ({
+  eventId: message.eventId,
+  streamId: message.streamId,
+  streamVersion: BigInt(message.streamVersion),
+  globalPosition: BigInt(message.globalPosition),
+  type: message.type,
+  schemaVersion: message.schemaVersion,
+  data: message.data,
+  metadata: message.metadata as unknown as RecordedEvent['metadata'],
+  recordedAt: new Date(message.recordedAt),
+  hash: '',
+});
+
+/**
+ * Feeds one projection. The bus (JetStream) is the fast path; the store is the truth: whatever the bus loses,
+ * duplicates or reorders is repaired by reading the store by global position, so the read model is exact.
+ */
+export class ProjectionRunner {
+  private checkpoint = 0n;
+  private stopped = false;
+  private readonly wakeup = new Wakeup();
+
+  constructor(private readonly deps: ProjectionRunnerDeps) {}
+
+  get position(): bigint {
+    return this.checkpoint;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wakeup.wake();
+  }
+
+  /** Applies events (any order, duplicates allowed); fills any hole from the store first. */
+  async applyEvents(events: RecordedEvent[], source: 'bus' | 'store'): Promise<void> {
+    const { projection, metrics } = this.deps;
+    const fresh = dedupeSorted(events.filter((e) => e.globalPosition > this.checkpoint));
+    if (fresh.length === 0) return;
+    let batch = fresh;
+    if (!isContiguousFrom(this.checkpoint, fresh)) {
+      // The bus skipped something (lost message, NATS restart, competing consumer): read the range from the store.
+      batch = await this.deps.store.readAll(this.checkpoint, Number(fresh.at(-1)!.globalPosition - this.checkpoint));
+      metrics.gapsRepaired.inc({ projection: projection.name });
+    }
+    try {
+      const result = await applyCheckpointedBatch(this.deps.pool, projection, batch);
+      this.advance(result.position, result.applied, batch.at(-1)!, source);
+      if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys);
+    } catch (error) {
+      if (!(error instanceof PositionGap)) throw error;
+      // Someone else moved the checkpoint (another runner): resync and let the next round continue.
+      this.checkpoint = await ensureCheckpoint(this.deps.pool, projection.name);
+    }
+  }
+
+  /** Reads the store from the checkpoint until it is exhausted. */
+  async catchUpFromStore(): Promise<void> {
+    for (;;) {
+      const events = await this.deps.store.readAll(this.checkpoint, BATCH_SIZE);
+      if (events.length === 0 || this.stopped) return;
+      await this.applyEvents(events, 'store');
+    }
+  }
+
+  /** Fallback feed without NATS: the store itself, woken by the append NOTIFY. */
+  async runFromStore(connectionString: string): Promise<void> {
+    this.checkpoint = await ensureCheckpoint(this.deps.pool, this.deps.projection.name);
+    const listener = await listenForNotifications({
+      connectionString,
+      channel: 'shop_events',
+      onNotification: () => this.wakeup.wake(),
+      onReconnect: () => this.wakeup.wake(),
+    });
+    try {
+      while (!this.stopped) {
+        await this.guarded(() => this.catchUpFromStore());
+        await this.wakeup.sleep(IDLE_CHECK_MS);
+      }
+    } finally {
+      await listener.close();
+    }
+  }
+
+  /** Main feed: a durable JetStream pull consumer, batches acked only after their transaction committed. */
+  async runFromJetStream(js: JetStreamClient, jsm: JetStreamManager, names: EventBusNames): Promise<void> {
+    const { projection, logger } = this.deps;
+    this.checkpoint = await ensureCheckpoint(this.deps.pool, projection.name);
+    await this.catchUpFromStore();
+    const durable = `${names.subjectPrefix}-${projection.name}`;
+    await jsm.consumers.add(names.streamName, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(30_000),
+      max_deliver: -1,
+      max_ack_pending: 10_000,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: allEventsSubject(names),
+    });
+    const consumer = await js.consumers.get(names.streamName, durable);
+    while (!this.stopped) {
+      await this.guarded(async () => {
+        const messages: JsMsg[] = [];
+        const batch = await consumer.fetch({ max_messages: BATCH_SIZE, expires: IDLE_CHECK_MS });
+        for await (const message of batch) messages.push(message);
+        if (messages.length === 0) {
+          // Idle: anything the bus dropped at the very end would otherwise wait for the next event.
+          await this.catchUpFromStore();
+          return;
+        }
+        const events = messages.flatMap((message) => {
+          const parsed = IntegrationEventV1.safeParse(message.json());
+          if (!parsed.success) logger.error({ subject: message.subject }, 'unparseable bus message; the store will fill the gap');
+          return parsed.success ? [fromIntegrationEvent(parsed.data)] : [];
+        });
+        await this.applyEvents(events, 'bus');
+        for (const message of messages) message.ack();
+      });
+    }
+  }
+
+  private async guarded(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if (this.stopped) return;
+      this.deps.logger.error({ err, projection: this.deps.projection.name }, 'projection round failed; retrying');
+      await this.wakeup.sleep(1_000);
+    }
+  }
+
+  private advance(position: bigint, applied: number, last: RecordedEvent, source: 'bus' | 'store'): void {
+    const { metrics, projection } = this.deps;
+    this.checkpoint = position;
+    metrics.projectionPosition.set({ projection: projection.name }, Number(position));
+    metrics.eventsApplied.inc({ projection: projection.name, source }, applied);
+    metrics.batchSize.observe({ projection: projection.name }, applied);
+    metrics.projectionLagSeconds.set({ projection: projection.name }, (Date.now() - last.recordedAt.getTime()) / 1_000);
+  }
+}
+
+function dedupeSorted(events: RecordedEvent[]): RecordedEvent[] {
+  const byPosition = new Map<bigint, RecordedEvent>();
+  for (const event of events) byPosition.set(event.globalPosition, event);
+  return [...byPosition.values()].sort((a, b) => (a.globalPosition < b.globalPosition ? -1 : 1));
+}
+
+function isContiguousFrom(checkpoint: bigint, sorted: RecordedEvent[]): boolean {
+  return sorted.every((event, index) => event.globalPosition === checkpoint + BigInt(index) + 1n);
+}
