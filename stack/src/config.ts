@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
+const optionalUrl = z.string().trim().optional().transform((v) => (v ? v : undefined));
+
+/** Everything `npm start` can be told, from the environment. Defaults run the whole shop on one machine. */
+export const StackConfig = z.object({
+  SHOP_PORT: port(8080),
+  COMMAND_PORT: port(3001),
+  QUERY_PORT: port(3002),
+  PROJECTOR_PORT: port(3003),
+  PROMETHEUS_PORT: port(9090),
+  /** Existing servers to use when reachable; otherwise local ones are started (see README). */
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
+  REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
+  NATS_URL: optionalUrl.default('nats://127.0.0.1:4222'),
+  /** Where locally started servers keep their data and the stack writes configs and logs. */
+  SHOP_DATA_DIR: z.string().default('.stack'),
+  /** Local development only: the password of the seeded dev accounts. */
+  DEV_USERS_PASSWORD: z.string().min(8).default('shop-dev-password'),
+  /** Local development only; any deployment sets its own secret. */
+  JWT_SECRET: z.string().min(32).default('local-development-secret-change-me-0123456789'),
+  SHOP_GATEWAY: z.enum(['auto', 'nginx', 'node']).default('auto'),
+  SHOP_PROMETHEUS: z.enum(['auto', 'off']).default('auto'),
+  NATS_STREAM: z.string().default('SHOP_EVENTS'),
+  NATS_SUBJECT_PREFIX: z.string().default('shop'),
+});
+export type StackConfig = z.infer<typeof StackConfig>;

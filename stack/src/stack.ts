@@ -1,0 +1,136 @@
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { applySchema, createPool } from '@shop/kernel';
+import { closeServer, listen } from '@shop/service-kit';
+import type { StackConfig } from './config.js';
+import { startNginx, type GatewayRoutes } from './gateway/nginx.js';
+import { createNodeGateway } from './gateway/node-gateway.js';
+import { spawnManaged, waitUntil, type ManagedChild } from './infra/child.js';
+import { ensureNats } from './infra/nats.js';
+import { ensurePostgres } from './infra/postgres.js';
+import { startPrometheus } from './infra/prometheus.js';
+import { ensureRedis } from './infra/redis.js';
+import { which } from './infra/which.js';
+import { repoPath } from './paths.js';
+
+export interface RunningStack {
+  url: string;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  natsUrl: string | undefined;
+  gateway: 'nginx' | 'node';
+  prometheusUrl: string | undefined;
+  services: ManagedChild[];
+  stop(): Promise<void>;
+}
+
+async function ready(url: string): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+}
+
+/**
+ * Brings up the whole shop on this machine, as `npm start` does: infrastructure (existing or started locally),
+ * schema, the three services as supervised child processes, the gateway and Prometheus. `stop()` takes it all
+ * down in reverse order, letting each service finish what it is doing.
+ */
+export async function startStack(config: StackConfig, say: (line: string) => void): Promise<RunningStack> {
+  const dataDir = resolve(config.SHOP_DATA_DIR);
+  const stoppers: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => say(`while stopping: ${String(error)}`));
+    stoppers.length = 0;
+  };
+
+  try {
+    const postgres = await ensurePostgres(config.DATABASE_URL, dataDir, say);
+    stoppers.push(postgres.stop);
+    const redis = await ensureRedis(config.REDIS_URL, dataDir, say);
+    stoppers.push(redis.stop);
+    const nats = await ensureNats(config.NATS_URL, dataDir, say);
+    stoppers.push(nats.stop);
+
+    const pool = createPool(postgres.url, { max: 1, applicationName: 'stack' });
+    await applySchema(pool).finally(() => pool.end());
+
+    const common = { ...process.env, DATABASE_URL: postgres.url, REDIS_URL: redis.url ?? '', NATS_URL: nats.url ?? '' };
+    const service = (name: string, entry: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): ManagedChild =>
+      spawnManaged({
+        name,
+        command: process.execPath,
+        args: ['--enable-source-maps', repoPath(entry)],
+        env: { ...common, ...extraEnv, PORT: String(port) },
+        logFile: join(dataDir, 'logs', `${name}.log`),
+        restart: true,
+        onUnexpectedExit: (who, code, signal) =>
+          say(`${who} exited unexpectedly (${signal ?? `code ${code}`}); restarting. Log: ${join(dataDir, 'logs', `${who}.log`)}`),
+      });
+    const services = [
+      service('command-service', 'command-service/dist/main.js', config.COMMAND_PORT, {
+        JWT_SECRET: config.JWT_SECRET,
+        DEV_USERS_PASSWORD: config.DEV_USERS_PASSWORD,
+      }),
+      service('query-service', 'query-service/dist/main.js', config.QUERY_PORT),
+      service('projector', 'projector/dist/main.js', config.PROJECTOR_PORT, {
+        NATS_STREAM: config.NATS_STREAM,
+        NATS_SUBJECT_PREFIX: config.NATS_SUBJECT_PREFIX,
+      }),
+    ];
+    for (const child of services) stoppers.push(() => child.stop());
+    await Promise.all(
+      [config.COMMAND_PORT, config.QUERY_PORT, config.PROJECTOR_PORT].map((port, i) =>
+        waitUntil(services[i]!.name, () => ready(`http://127.0.0.1:${port}/readyz`), 60_000).catch((error: unknown) => {
+          throw new Error(`${String(error)} (log: ${services[i]!.logFile})`);
+        }),
+      ),
+    );
+
+    const routes: GatewayRoutes = {
+      port: config.SHOP_PORT,
+      commandUpstream: `127.0.0.1:${config.COMMAND_PORT}`,
+      queryUpstream: `127.0.0.1:${config.QUERY_PORT}`,
+      webRoot: repoPath('web/dist'),
+    };
+    const nginx = config.SHOP_GATEWAY === 'node' ? undefined : which('nginx');
+    if (config.SHOP_GATEWAY === 'nginx' && !nginx) throw new Error('SHOP_GATEWAY=nginx but nginx is not installed');
+    if (nginx) {
+      const child = startNginx(nginx, routes, dataDir);
+      stoppers.push(() => child.stop());
+    } else {
+      if (config.SHOP_GATEWAY === 'auto') say('Gateway: nginx is not installed; using the built-in Node gateway (same routing)');
+      const server: Server = createNodeGateway(routes);
+      await listen(server, config.SHOP_PORT);
+      stoppers.push(() => closeServer(server));
+    }
+    const url = `http://localhost:${config.SHOP_PORT}`;
+    await waitUntil('gateway', () => ready(`${url}/api/products?limit=1`), 15_000);
+
+    let prometheusUrl: string | undefined;
+    const prometheus = config.SHOP_PROMETHEUS === 'off' ? undefined : which('prometheus');
+    if (prometheus) {
+      const child = startPrometheus(prometheus, {
+        port: config.PROMETHEUS_PORT,
+        targets: { 3001: config.COMMAND_PORT, 3002: config.QUERY_PORT, 3003: config.PROJECTOR_PORT },
+        dataDir,
+      });
+      stoppers.push(() => child.stop());
+      prometheusUrl = `http://localhost:${config.PROMETHEUS_PORT}`;
+    } else if (config.SHOP_PROMETHEUS === 'auto') {
+      say('Prometheus: not installed; metrics stay available at each service\'s /metrics');
+    }
+
+    return {
+      url,
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      natsUrl: nats.url,
+      gateway: nginx ? 'nginx' : 'node',
+      prometheusUrl,
+      services,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
