@@ -5,7 +5,7 @@ import { closeServer, listen } from '@shop/service-kit';
 import type { StackConfig } from './config.js';
 import { startNginx, type GatewayRoutes } from './gateway/nginx.js';
 import { createNodeGateway } from './gateway/node-gateway.js';
-import { spawnManaged, waitUntil, type ManagedChild } from './infra/child.js';
+import { assertPortsFree, spawnManaged, waitUntil, type ManagedChild } from './infra/child.js';
 import { ensureNats } from './infra/nats.js';
 import { ensurePostgres } from './infra/postgres.js';
 import { startPrometheus } from './infra/prometheus.js';
@@ -43,6 +43,14 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
   };
 
   try {
+    const prometheusBinary = config.SHOP_PROMETHEUS === 'off' ? undefined : which('prometheus');
+    await assertPortsFree({
+      SHOP_PORT: config.SHOP_PORT,
+      COMMAND_PORT: config.COMMAND_PORT,
+      QUERY_PORT: config.QUERY_PORT,
+      PROJECTOR_PORT: config.PROJECTOR_PORT,
+      ...(prometheusBinary ? { PROMETHEUS_PORT: config.PROMETHEUS_PORT } : {}),
+    });
     const postgres = await ensurePostgres(config.DATABASE_URL, dataDir, say);
     stoppers.push(postgres.stop);
     const redis = await ensureRedis(config.REDIS_URL, dataDir, say);
@@ -62,6 +70,7 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
         env: { ...common, ...extraEnv, PORT: String(port) },
         logFile: join(dataDir, 'logs', `${name}.log`),
         restart: true,
+        ipc: true,
         onUnexpectedExit: (who, code, signal) =>
           say(`${who} exited unexpectedly (${signal ?? `code ${code}`}); restarting. Log: ${join(dataDir, 'logs', `${who}.log`)}`),
       });
@@ -106,9 +115,8 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
     await waitUntil('gateway', () => ready(`${url}/api/products?limit=1`), 15_000);
 
     let prometheusUrl: string | undefined;
-    const prometheus = config.SHOP_PROMETHEUS === 'off' ? undefined : which('prometheus');
-    if (prometheus) {
-      const child = startPrometheus(prometheus, {
+    if (prometheusBinary) {
+      const child = startPrometheus(prometheusBinary, {
         port: config.PROMETHEUS_PORT,
         targets: { 3001: config.COMMAND_PORT, 3002: config.QUERY_PORT, 3003: config.PROJECTOR_PORT },
         dataDir,

