@@ -60,6 +60,11 @@ export class ProjectionRunner {
     this.wakeup.wake();
   }
 
+  /** Reads the committed checkpoint; every feed starts here. */
+  async loadCheckpoint(): Promise<void> {
+    this.checkpoint = await ensureCheckpoint(this.deps.pool, this.deps.projection.name);
+  }
+
   /** Applies events (any order, duplicates allowed); fills any hole from the store first. */
   async applyEvents(events: RecordedEvent[], source: 'bus' | 'store'): Promise<void> {
     const { projection, metrics } = this.deps;
@@ -78,7 +83,7 @@ export class ProjectionRunner {
     } catch (error) {
       if (!(error instanceof PositionGap)) throw error;
       // Someone else moved the checkpoint (another runner): resync and let the next round continue.
-      this.checkpoint = await ensureCheckpoint(this.deps.pool, projection.name);
+      await this.loadCheckpoint();
     }
   }
 
@@ -93,7 +98,7 @@ export class ProjectionRunner {
 
   /** Fallback feed without NATS: the store itself, woken by the append NOTIFY. */
   async runFromStore(connectionString: string): Promise<void> {
-    this.checkpoint = await ensureCheckpoint(this.deps.pool, this.deps.projection.name);
+    await this.loadCheckpoint();
     const listener = await listenForNotifications({
       connectionString,
       channel: 'shop_events',
@@ -113,7 +118,7 @@ export class ProjectionRunner {
   /** Main feed: a durable JetStream pull consumer, batches acked only after their transaction committed. */
   async runFromJetStream(js: JetStreamClient, jsm: JetStreamManager, names: EventBusNames): Promise<void> {
     const { projection, logger } = this.deps;
-    this.checkpoint = await ensureCheckpoint(this.deps.pool, projection.name);
+    await this.loadCheckpoint();
     await this.catchUpFromStore();
     const durable = `${names.subjectPrefix}-${projection.name}`;
     await jsm.consumers.add(names.streamName, {

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import type pg from 'pg';
+import { Registry } from 'prom-client';
+import { applySchema, connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
+import { productCacheKey } from '@shop/read-models';
+import { createLogger } from '@shop/service-kit';
+import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type TestPostgres, type TestRedis } from '@shop/testing';
+import { createProjectorMetrics } from '../metrics.js';
+import { catalogProjection } from '../projections/catalog/catalog.projection.js';
+import { Relay } from '../relay/relay.js';
+import { ProjectionRunner } from './projection-runner.js';
+
+const logger = createLogger('test', 'silent');
+
+const productCreated = (sku: string) => {
+  const productId = randomUUID();
+  return {
+    productId,
+    event: {
+      eventId: randomUUID(),
+      type: 'ProductCreated',
+      schemaVersion: 1,
+      data: { productId, sku, name: `Name ${sku}`, description: '', priceCents: 500, currency: 'EUR', initialStock: 3 },
+      metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'test' } },
+    },
+  };
+};
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', () => {
+  let database: TestPostgres;
+  let bus: TestNats;
+  let cache: TestRedis;
+  let pool: pg.Pool;
+  let store: PostgresEventStore;
+  let nats: NatsConnection;
+  let redis: Redis;
+  let names: EventBusNames;
+
+  const checkpoint = async (): Promise<bigint> =>
+    BigInt((await pool.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projection = 'catalog'")).rows[0]?.position ?? 0);
+  const newRunner = () =>
+    new ProjectionRunner({
+      pool,
+      store,
+      projection: catalogProjection,
+      invalidate: async (keys) => void (await redis.del(...keys)),
+      metrics: createProjectorMetrics(new Registry(), async () => ({})),
+      logger,
+    });
+
+  beforeAll(async () => {
+    [database, bus, cache] = await Promise.all([startTestPostgres(), startTestNats(), startTestRedis()]);
+    pool = createPool(database.url);
+    await applySchema(pool);
+    store = new PostgresEventStore(pool);
+    names = { streamName: `${bus.namespace}_EVENTS`, subjectPrefix: bus.namespace };
+    nats = await connectNats(bus.url, 'test');
+    await ensureEventStream(await nats.jetstreamManager(), names);
+    redis = new Redis(cache.url);
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await nats.drain();
+    await pool.end();
+    await Promise.all([database.stop(), bus.stop(), cache.stop()]);
+  });
+
+  it('carries appended events through the relay and JetStream into the catalog, invalidating the cache', async () => {
+    const { productId, event } = productCreated('RELAY-1');
+    await redis.set(productCacheKey(productId), 'stale');
+    const metrics = createProjectorMetrics(new Registry(), async () => ({}));
+    const relay = new Relay({ pool, connectionString: database.url, store, js: nats.jetstream(), names, metrics, logger });
+    const runner = newRunner();
+    const running = [relay.run(), runner.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names)];
+    try {
+      const { lastPosition } = await store.appendToStream(`product-${productId}`, 'no_stream', [event]);
+      await eventually(async () => (await checkpoint()) >= lastPosition);
+      const { rows } = await pool.query<{ sku: string; stock_available: number }>('SELECT sku, stock_available FROM catalog_products WHERE id = $1', [productId]);
+      expect(rows).toEqual([{ sku: 'RELAY-1', stock_available: 3 }]);
+      expect(await redis.get(productCacheKey(productId))).toBeNull();
+      await eventually(async () => relay.position >= lastPosition);
+    } finally {
+      relay.stop();
+      runner.stop();
+      await Promise.all(running);
+    }
+  });
+
+  it('repairs from the store whatever the bus lost, and ignores duplicated and reordered deliveries', async () => {
+    const runner = newRunner();
+    await runner.loadCheckpoint();
+    await runner.catchUpFromStore();
+    const skus = ['GAP-1', 'GAP-2', 'GAP-3', 'GAP-4'];
+    for (const sku of skus) {
+      const { productId, event } = productCreated(sku);
+      await store.appendToStream(`product-${productId}`, 'no_stream', [event]);
+    }
+    const appended = await store.readAll(runner.position, 10);
+    expect(appended).toHaveLength(4);
+    const [, second, , fourth] = appended;
+
+    // The bus lost the 1st and 3rd events, delivered the 4th twice and before the 2nd.
+    await runner.applyEvents([fourth!, second!, fourth!], 'bus');
+    expect(await checkpoint()).toBe(fourth!.globalPosition);
+    const rows = await pool.query<{ sku: string }>('SELECT sku FROM catalog_products WHERE sku = ANY($1) ORDER BY sku', [skus]);
+    expect(rows.rows.map((r) => r.sku)).toEqual(skus);
+
+    // A full redelivery changes nothing.
+    await runner.applyEvents(appended, 'bus');
+    expect(await checkpoint()).toBe(fourth!.globalPosition);
+    expect((await pool.query('SELECT 1 FROM catalog_products WHERE sku = ANY($1)', [skus])).rowCount).toBe(4);
+  });
+
+  it('follows the store directly when there is no bus', async () => {
+    const runner = newRunner();
+    const running = runner.runFromStore(database.url);
+    try {
+      const { productId, event } = productCreated('STORE-FEED-1');
+      const { lastPosition } = await store.appendToStream(`product-${productId}`, 'no_stream', [event]);
+      await eventually(async () => (await checkpoint()) >= lastPosition);
+      expect((await pool.query('SELECT 1 FROM catalog_products WHERE id = $1', [productId])).rowCount).toBe(1);
+    } finally {
+      runner.stop();
+      await running;
+    }
+  });
+});
