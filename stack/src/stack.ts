@@ -20,6 +20,7 @@ export interface RunningStack {
   natsUrl: string | undefined;
   gateway: 'nginx' | 'node';
   prometheusUrl: string | undefined;
+  ports: { command: number; query: number; projector: number };
   services: ManagedChild[];
   stop(): Promise<void>;
 }
@@ -134,6 +135,7 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
       natsUrl: nats.url,
       gateway: nginx ? 'nginx' : 'node',
       prometheusUrl,
+      ports: { command: config.COMMAND_PORT, query: config.QUERY_PORT, projector: config.PROJECTOR_PORT },
       services,
       stop: stopAll,
     };

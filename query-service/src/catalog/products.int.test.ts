@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import type pg from 'pg';
+import { applySchema, createPool } from '@shop/kernel';
+import { CATALOG_PROJECTION, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
+import { createLogger } from '@shop/service-kit';
+import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
+import { buildQueryApp } from '../app.js';
+import { RedisReadCache } from '../cache/read-cache.js';
+import { PositionTracker } from '../read-your-writes/position-tracker.js';
+
+const logger = createLogger('test', 'silent');
+
+describe('product reads (real Postgres and Redis, over HTTP)', () => {
+  let database: TestPostgres;
+  let cache: TestRedis;
+  let pool: pg.Pool;
+  let redis: Redis;
+  let tracker: PositionTracker;
+  let server: Server;
+  let base: string;
+
+  /** What the projector does at commit: read model row + checkpoint + NOTIFY, in one transaction. */
+  async function projectProduct(name: string, position: bigint): Promise<string> {
+    const id = randomUUID();
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position)
+         VALUES ($1, $2, $3, '', 250, 'EUR', 7, 1, now(), now(), $4)`,
+        [id, `SKU-${id.slice(0, 8)}`, name, position.toString()],
+      );
+      await client.query(
+        `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
+         ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
+        [CATALOG_PROJECTION, position.toString()],
+      );
+      await client.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(CATALOG_PROJECTION, position)]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    return id;
+  }
+
+  beforeAll(async () => {
+    [database, cache] = await Promise.all([startTestPostgres(), startTestRedis()]);
+    pool = createPool(database.url);
+    await applySchema(pool);
+    redis = new Redis(cache.url);
+    tracker = new PositionTracker(pool, CATALOG_PROJECTION);
+    await tracker.start(database.url);
+    const { app } = buildQueryApp({
+      pool,
+      cache: new RedisReadCache(redis, logger),
+      catalogPosition: tracker,
+      logger,
+      maxConsistencyWaitMs: 500,
+      readiness: async () => undefined,
+    });
+    server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await tracker.stop();
+    redis.disconnect();
+    await pool.end();
+    await Promise.all([database.stop(), cache.stop()]);
+  });
+
+  it('answers a product from Postgres, then from the Redis cache, with the read-model position', async () => {
+    const id = await projectProduct('Cached mug', 10n);
+    await tracker.waitFor(10n, 2_000);
+    const first = await fetch(`${base}/api/products/${id}`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('read-model-position')).toBe('10');
+    const body = await first.json();
+    expect(body).toMatchObject({ id, name: 'Cached mug', priceCents: 250, currency: 'EUR', stockAvailable: 7, version: 1 });
+    expect(JSON.parse((await redis.get(productCacheKey(id)))!)).toEqual(body);
+    // Served from the cache now: a row change that the projector has not announced is not visible yet.
+    await pool.query("UPDATE catalog_products SET name = 'changed behind the cache' WHERE id = $1", [id]);
+    expect(await (await fetch(`${base}/api/products/${id}`)).json()).toEqual(body);
+  });
+
+  it('waits for a Consistency-Token ahead of the read model and answers once the projection reaches it', async () => {
+    const pending = fetch(`${base}/api/products?limit=100`, { headers: { 'consistency-token': '20' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const id = await projectProduct('Fresh kettle', 20n);
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('read-model-position')).toBe('20');
+    const { items } = (await response.json()) as { items: Array<{ id: string }> };
+    expect(items.map((p) => p.id)).toContain(id);
+  });
+
+  it('answers 503 not_caught_up with Retry-After when the read model does not reach the token in time', async () => {
+    const response = await fetch(`${base}/api/products`, { headers: { 'consistency-token': '999999' } });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toMatchObject({ code: 'not_caught_up' });
+  });
+
+  it('pages the catalog with a keyset cursor', async () => {
+    for (const name of ['Page A', 'Page B', 'Page C']) await projectProduct(name, 21n);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `limit=2&cursor=${cursor}` : 'limit=2';
+      const page = (await (await fetch(`${base}/api/products?${query}`)).json()) as { items: Array<{ name: string }>; nextCursor: string | null };
+      seen.push(...page.items.map((p) => p.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...seen].sort());
+    expect(seen).toEqual(expect.arrayContaining(['Page A', 'Page B', 'Page C']));
+  });
+
+  it.each([
+    ['/api/products/not-a-uuid', 400, 'validation_failed'],
+    ['/api/products?limit=0', 400, 'validation_failed'],
+    ['/api/products?limit=1000', 400, 'validation_failed'],
+    ['/api/products?unknown=1', 400, 'validation_failed'],
+    ['/api/products?cursor=garbage', 400, 'invalid_cursor'],
+    [`/api/products/${randomUUID()}`, 404, 'product_not_found'],
+  ])('answers GET %s with %i %s', async (path, status, code) => {
+    const response = await fetch(`${base}${path}`);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({ code });
+  });
+
+  it('rejects a malformed Consistency-Token', async () => {
+    const response = await fetch(`${base}/api/products`, { headers: { 'consistency-token': 'soon' } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'invalid_consistency_token' });
+  });
+});
