@@ -53,11 +53,11 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
       ...(prometheusBinary ? { PROMETHEUS_PORT: config.PROMETHEUS_PORT } : {}),
     });
     const postgres = await ensurePostgres(config.DATABASE_URL, dataDir, say);
-    stoppers.push(postgres.stop);
+    stoppers.push(() => postgres.stop());
     const redis = await ensureRedis(config.REDIS_URL, dataDir, say);
-    stoppers.push(redis.stop);
+    stoppers.push(() => redis.stop());
     const nats = await ensureNats(config.NATS_URL, dataDir, say);
-    stoppers.push(nats.stop);
+    stoppers.push(() => nats.stop());
 
     const pool = createPool(postgres.url, { max: 1, applicationName: 'stack' });
     await applySchema(pool).finally(() => pool.end());

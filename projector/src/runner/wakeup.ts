@@ -17,14 +17,13 @@ export class Wakeup {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.pending = undefined;
-        self.woken = false;
+        this.pending = undefined;
+        this.woken = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, timeoutMs);
       this.pending = done;
     });
   }

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   VersionConflict,
   type AppendResult,
-  type EventMetadata,
   type EventStore,
   type ExpectedVersion,
   type NewEvent,
@@ -44,7 +43,7 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   type: row.event_type,
   schemaVersion: row.schema_version,
   data: row.data,
-  metadata: EventMetadataSchema.parse(row.metadata) as EventMetadata,
+  metadata: EventMetadataSchema.parse(row.metadata),
   recordedAt: row.recorded_at,
   hash: row.hash,
 });
