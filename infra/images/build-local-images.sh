@@ -70,11 +70,14 @@ new_root() {
   mkdir -p "$ROOT"/{etc,tmp,usr/bin,usr/sbin,usr/lib,usr/local/bin,dev,proc,sys}
   chmod 1777 "$ROOT/tmp"
   # Mirror the host's merged-/usr links (bin -> usr/bin, lib -> usr/lib, ...) so `ldd` paths resolve the same.
-  local d
+  local d target
   for d in bin sbin lib lib64; do
     if [[ -L "/$d" ]]; then
-      ln -s "$(readlink "/$d")" "$ROOT/$d"
-      mkdir -p "$ROOT/$(readlink "/$d" | sed 's#^/##')"
+      # Made relative: an absolute link would point into the host's tree while the root is being filled.
+      target="$(readlink "/$d")"
+      target="${target#/}"
+      ln -s "$target" "$ROOT/$d"
+      mkdir -p "$ROOT/$target"
     else
       mkdir -p "$ROOT/$d"
     fi
@@ -139,7 +142,7 @@ owned_dir() {
 
 # build_image IMAGE DOCKERFILE_BODY: pack $ROOT and build, unless the image already has this content.
 build_image() {
-  local image="$1" body="$2" started="$IMAGE_STARTED" ctx="$ROOT.ctx" tarflags hash current size log
+  local image="$1" body="$2" started="$IMAGE_STARTED" ctx="$ROOT.ctx" tarflags hash current size log previous
   mkdir -p "$ctx"
   tarflags=(--sort=name --mtime=@0 --numeric-owner --format=gnu)
   # Everything root-owned, then the user's directories appended with its ownership (works without root too).
@@ -161,9 +164,15 @@ build_image() {
     return 0
   fi
   log="$WORK/$(tr '/:' '__' <<<"$image").build.log"
+  previous="$(docker image inspect -f '{{ .Id }}' "$image" 2>/dev/null || true)"
   if ! docker build --force-rm -t "$image" "$ctx" >"$log" 2>&1; then
     cat "$log" >&2
     die "docker build of $image failed"
+  fi
+  # The replaced image, now untagged, is removed (kept if a container still uses it).
+  if [[ -n "$previous" && "$previous" != "$(docker image inspect -f '{{ .Id }}' "$image")" ]] &&
+    [[ "$(docker image inspect -f '{{ len .RepoTags }}' "$previous" 2>/dev/null)" == 0 ]]; then
+    docker rmi "$previous" >/dev/null 2>&1 || true
   fi
   printf '%-28s built       %5ss  (%s MB, content %s)\n' "$image" "$(elapsed "$started")" "$size" "${hash:0:12}"
 }
@@ -242,6 +251,7 @@ exec postgres "$@"
 EOF
   chmod 0755 "$ROOT/usr/local/bin/docker-entrypoint.sh"
   # initdb runs `locale -a` to import system collations; without this stand-in it logs "locale: command not found".
+  # shellcheck disable=SC2016
   printf '%s\n' '#!/bin/bash' '# Stand-in for locale(1): this image has only the C locale.' \
     'if [[ "${1:-}" == -a ]]; then printf "C\nC.utf8\nPOSIX\n"; else echo "LANG="; fi' > "$ROOT/usr/bin/locale"
   chmod 0755 "$ROOT/usr/bin/locale"

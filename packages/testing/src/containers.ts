@@ -32,10 +32,11 @@ function probeDocker(): Promise<string | undefined> {
   dockerProbe ??= (async () => {
     try {
       const tc = await loadTestcontainers();
-      await withTimeout(tc.getContainerRuntimeClient(), DOCKER_PROBE_TIMEOUT_MS, `no answer in ${DOCKER_PROBE_TIMEOUT_MS} ms`);
+      const timeoutMessage = `no answer in ${DOCKER_PROBE_TIMEOUT_MS} ms`;
+      await withTimeout(tc.getContainerRuntimeClient(), DOCKER_PROBE_TIMEOUT_MS, timeoutMessage);
       return undefined;
     } catch (err) {
-      return `no Docker engine (${errorMessage(err)})`;
+      return `no Docker engine (${firstLine(errorMessage(err))})`;
     }
   })();
   return dockerProbe;
@@ -54,9 +55,10 @@ function ensureImage(image: string, pullTimeoutMs: number | undefined): Promise<
       if (await client.image.exists(name)) return undefined;
       try {
         const pull = client.image.pull(name);
-        await (pullTimeoutMs === undefined ? pull : withTimeout(pull, pullTimeoutMs, `pull still running after ${pullTimeoutMs} ms`));
+        const timeoutMessage = `pull still running after ${pullTimeoutMs} ms`;
+        await (pullTimeoutMs === undefined ? pull : withTimeout(pull, pullTimeoutMs, timeoutMessage));
       } catch (err) {
-        return `image ${image} is not present and cannot be pulled (${firstLine(errorMessage(err))})`;
+        return `image ${image} is not present and cannot be pulled: ${firstLine(errorMessage(err))}`;
       }
       // A pull can "succeed" with the error only inside its progress stream.
       return (await client.image.exists(name)) ? undefined : `image ${image} is not present and cannot be pulled`;
@@ -67,7 +69,7 @@ function ensureImage(image: string, pullTimeoutMs: number | undefined): Promise<
 }
 
 function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
+  return (text.split('\n', 1)[0] ?? text).replace(/\s+/g, ' ').trim();
 }
 
 const announced = new Set<InfraKind>();
@@ -109,7 +111,7 @@ export interface RunningContainer {
   container: StartedTestContainer;
   /** Host-side address of the container's `port`, as `host:port`. */
   address: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Starts `image` (labelled org.testcontainers=true) and returns once `ready` succeeds against its mapped port. */

@@ -41,16 +41,19 @@ async function startContainer(image: string): Promise<TestNats> {
     4222,
     // Replaces the image's CMD (the official one has no JetStream by default); both images' entrypoint is nats-server.
     (container) => container.withCommand(['-js', '-p', '4222']),
-    (address) => withNats(`nats://${address}`, async () => undefined),
+    (address) => withNats(`nats://${address}`, () => Promise.resolve()),
   );
   return { url: `nats://${running.address}`, source: 'container', namespace: newNamespace(), stop: running.stop };
 }
 
 async function startLocal(url: string): Promise<TestNats> {
   try {
-    await withNats(url, async () => undefined);
+    await withNats(url, () => Promise.resolve());
   } catch (err) {
-    throw new Error(`[testing] nats: the local server ${new URL(url).host} does not answer with JetStream: ${errorMessage(err)}`);
+    const host = new URL(url).host;
+    throw new Error(`[testing] nats: the local server ${host} does not answer with JetStream: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
   const namespace = newNamespace();
   let stopped = false;
@@ -64,9 +67,11 @@ async function startLocal(url: string): Promise<TestNats> {
       await withNats(url, async (nc) => {
         const jsm = await nc.jetstreamManager();
         const owned = [namespace, `KV_${namespace}`, `OBJ_${namespace}`];
-        for (const name of await jsm.streams.names().next()) {
-          if (owned.some((prefix) => name.startsWith(prefix))) await jsm.streams.delete(name);
+        const doomed: string[] = [];
+        for await (const name of jsm.streams.names()) {
+          if (owned.some((prefix) => name.startsWith(prefix))) doomed.push(name);
         }
+        for (const name of doomed) await jsm.streams.delete(name);
       });
     },
   };

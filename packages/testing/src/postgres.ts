@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { testInfraConfig } from './config.js';
 import { chooseSource, runContainer, type InfraSource } from './containers.js';
-import { errorMessage, retryUntil } from './retry.js';
+import { errorMessage } from './retry.js';
 
 export interface TestPostgres {
   /** postgres:// URL of a database that belongs to this handle alone. */
@@ -52,7 +52,10 @@ async function startLocal(adminUrl: string): Promise<TestPostgres> {
   try {
     await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
   } catch (err) {
-    throw new Error(`[testing] postgres: cannot create a database on the local server ${redact(adminUrl)}: ${errorMessage(err)}`);
+    const server = redact(adminUrl);
+    throw new Error(`[testing] postgres: cannot create a database on the local server ${server}: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;

@@ -46,7 +46,9 @@ async function startLocal(baseUrl: string): Promise<TestRedis> {
   try {
     await withRedis(url.toString(), async (redis) => void (await redis.flushdb()));
   } catch (err) {
-    throw new Error(`[testing] redis: the local server ${url.host} does not answer: ${errorMessage(err)}`);
+    throw new Error(`[testing] redis: the local server ${url.host} does not answer: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
   return { url: url.toString(), source: 'local', stop: () => Promise.resolve() };
 }
