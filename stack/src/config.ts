@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
-const optionalUrl = z.string().trim().optional().transform((v) => (v ? v : undefined));
 
 /** Everything `npm start` can be told, from the environment. Defaults run the whole shop on one machine. */
 export const StackConfig = z.object({
@@ -12,8 +11,9 @@ export const StackConfig = z.object({
   PROMETHEUS_PORT: port(9090),
   /** Existing servers to use when reachable; otherwise local ones are started (see README). */
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
-  REDIS_URL: optionalUrl.default('redis://127.0.0.1:6379'),
-  NATS_URL: optionalUrl.default('nats://127.0.0.1:4222'),
+  /** An empty value means "none": nothing is started and the fallback is used. */
+  REDIS_URL: z.string().trim().default('redis://127.0.0.1:6379'),
+  NATS_URL: z.string().trim().default('nats://127.0.0.1:4222'),
   /** Where locally started servers keep their data and the stack writes configs and logs. */
   SHOP_DATA_DIR: z.string().default('.stack'),
   /** Local development only: the password of the seeded dev accounts. */

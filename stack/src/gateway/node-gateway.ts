@@ -41,9 +41,14 @@ function proxy(req: IncomingMessage, res: ServerResponse, upstream: string): voi
 
 async function serveStatic(req: IncomingMessage, res: ServerResponse, webRoot: string): Promise<void> {
   const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  let file = join(webRoot, path);
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) file = join(webRoot, 'index.html'); // single-page app: unknown paths get the app
+  const requested = join(webRoot, path);
+  // Single-page app: any path that is not a file gets the app's index.html.
+  const file = (await stat(requested).catch(() => undefined))?.isFile() ? requested : join(webRoot, 'index.html');
+  if (!(await stat(file).catch(() => undefined))?.isFile()) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('The web app is not built: run `npm run build`.\n');
+    return;
+  }
   res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
   createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }

@@ -23,8 +23,12 @@ async function hasJetStream(url: string): Promise<boolean> {
 }
 
 /** NATS JetStream at `url` if it answers; else a local `nats-server -js`; else none (projections follow the store). */
-export async function ensureNats(url: string | undefined, dataDir: string, say: (line: string) => void): Promise<OptionalServer> {
-  if (url && (await hasJetStream(url))) return { url, origin: 'existing', stop: async () => undefined };
+export async function ensureNats(url: string, dataDir: string, say: (line: string) => void): Promise<OptionalServer> {
+  if (url === '') {
+    say('NATS: disabled (empty NATS_URL); projections follow the store directly (catch-up feed)');
+    return { url: undefined, origin: 'absent', stop: async () => undefined };
+  }
+  if (await hasJetStream(url)) return { url, origin: 'existing', stop: async () => undefined };
   const binary = which('nats-server');
   if (!binary) {
     say('NATS: not reachable and nats-server is not installed; projections follow the store directly (catch-up feed)');
@@ -32,7 +36,7 @@ export async function ensureNats(url: string | undefined, dataDir: string, say: 
   }
   const storeDir = resolve(dataDir, 'nats');
   mkdirSync(storeDir, { recursive: true });
-  say(`NATS: JetStream not reachable${url ? ` at ${url}` : ''}; starting ${binary} on :${LOCAL_NATS_PORT}`);
+  say(`NATS: JetStream not reachable at ${url}; starting ${binary} on :${LOCAL_NATS_PORT}`);
   const child = spawnManaged({
     name: 'nats',
     command: binary,

@@ -25,14 +25,18 @@ async function pingRedis(url: string): Promise<boolean> {
 }
 
 /** Redis at `url` if it answers; else a local `redis-server` (no persistence: it holds nothing that can't be rebuilt). */
-export async function ensureRedis(url: string | undefined, dataDir: string, say: (line: string) => void): Promise<OptionalServer> {
-  if (url && (await pingRedis(url))) return { url, origin: 'existing', stop: async () => undefined };
+export async function ensureRedis(url: string, dataDir: string, say: (line: string) => void): Promise<OptionalServer> {
+  if (url === '') {
+    say('Redis: disabled (empty REDIS_URL); the query service uses an in-process cache');
+    return { url: undefined, origin: 'absent', stop: async () => undefined };
+  }
+  if (await pingRedis(url)) return { url, origin: 'existing', stop: async () => undefined };
   const binary = which('redis-server');
   if (!binary) {
     say('Redis: not reachable and redis-server is not installed; the query service uses an in-process cache');
     return { url: undefined, origin: 'absent', stop: async () => undefined };
   }
-  say(`Redis: not reachable${url ? ` at ${url}` : ''}; starting ${binary} on :${LOCAL_REDIS_PORT}`);
+  say(`Redis: not reachable at ${url}; starting ${binary} on :${LOCAL_REDIS_PORT}`);
   const child = spawnManaged({
     name: 'redis',
     command: binary,
