@@ -1,5 +1,6 @@
 /**
- * The event store in our vocabulary. Adapters translate vendor numbering and errors into these terms.
+ * The event store in our vocabulary. Adapters (Postgres, in-memory, KurrentDB) translate vendor numbering and
+ * errors into these terms, and all of them pass the same contract suite (event-store.contract.ts).
  * Stream versions count events: the first event of a stream has version 1, an absent stream is version 0.
  */
 export type ExpectedVersion = 'no_stream' | 'exists' | 'any' | bigint;
@@ -22,6 +23,7 @@ export interface RecordedEvent {
   eventId: string;
   streamId: string;
   streamVersion: bigint;
+  /** Position in the whole store, increasing in commit order (dense in the Postgres and in-memory stores). */
   globalPosition: bigint;
   type: string;
   schemaVersion: number;
@@ -38,12 +40,71 @@ export interface AppendResult {
   lastPosition: bigint;
 }
 
+/** One stream's part of an append. */
+export interface StreamAppend {
+  streamId: string;
+  expected: ExpectedVersion;
+  events: readonly NewEvent[];
+}
+
+export interface ReadStreamOptions {
+  /** First version to read (inclusive). Forwards: default 1. Backwards: default the last version. */
+  fromVersion?: bigint;
+  direction?: 'forwards' | 'backwards';
+  maxCount?: number;
+}
+
+export interface StreamMetadata {
+  version: bigint;
+  /** Versions below this are hidden from stream reads (the global log keeps them). */
+  truncateBefore: bigint;
+  deleted: boolean;
+}
+
+export interface Snapshot {
+  /** The stream version the state reflects. */
+  version: bigint;
+  /** Version of the state's shape; a snapshot of another shape is ignored (and rebuilt from events). */
+  schemaVersion: number;
+  state: unknown;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events strictly after this global position (0n: from the beginning). */
+  after: bigint;
+  /** Called with each batch in global order; the next batch waits until it resolves (back-pressure). */
+  onEvents: (events: RecordedEvent[]) => Promise<void>;
+  /** A failed read or handler: the subscription retries the same batch after a pause. */
+  onError?: (error: unknown) => void;
+  batchSize?: number;
+}
+
+export interface Subscription {
+  /** Stops after the batch in hand; resolves when stopped. */
+  stop(): Promise<void>;
+}
+
 export interface EventStore {
   appendToStream(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult>;
-  /** Events of one stream in version order, from `fromVersion` (inclusive, default 1). */
-  readStream(streamId: string, options?: { fromVersion?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
+  /**
+   * Appends to several streams atomically: every expected version holds and every event is written, or
+   * nothing is (the first failing stream's VersionConflict is thrown). Results are in the order given.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  /** Events of one stream in version order (or reverse order backwards), hiding truncated versions. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of every stream in global order, strictly after `after`, at most `maxCount` of them. */
   readAll(after: bigint, maxCount: number): Promise<RecordedEvent[]>;
+  /** Catch-up from `after`, then live: new events are delivered as they commit, without busy polling. */
+  subscribeToAll(options: SubscribeOptions): Subscription;
+  readStreamMetadata(streamId: string): Promise<StreamMetadata | undefined>;
+  /** Hides versions below `before` from stream reads; never un-hides. */
+  truncateStream(streamId: string, before: bigint): Promise<void>;
+  /** Soft delete: the stream reads as empty; a later append continues its version numbers. */
+  deleteStream(streamId: string, expected: ExpectedVersion): Promise<void>;
+  readSnapshot(streamId: string): Promise<Snapshot | undefined>;
+  /** Keeps the newest snapshot per stream; an older one than stored is ignored. */
+  writeSnapshot(streamId: string, snapshot: Snapshot): Promise<void>;
 }
 
 export class VersionConflict extends Error {
@@ -54,5 +115,16 @@ export class VersionConflict extends Error {
     readonly actual: bigint,
   ) {
     super(`Version conflict on ${streamId}: expected ${String(expected)}, actual ${actual}`);
+  }
+}
+
+/** Checks an append's shape before it reaches any store: no empty appends, no stream twice in one call. */
+export function assertValidAppends(appends: readonly StreamAppend[]): void {
+  if (appends.length === 0) throw new TypeError('An append needs at least one stream');
+  const seen = new Set<string>();
+  for (const append of appends) {
+    if (append.events.length === 0) throw new TypeError(`An append to ${append.streamId} has no events`);
+    if (seen.has(append.streamId)) throw new TypeError(`Stream ${append.streamId} appears twice in one append`);
+    seen.add(append.streamId);
   }
 }

@@ -1,15 +1,27 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { z } from 'zod';
+import { listenForNotifications } from '../postgres/notifications.js';
 import {
+  assertValidAppends,
   VersionConflict,
   type AppendResult,
   type EventStore,
   type ExpectedVersion,
   type NewEvent,
+  type ReadStreamOptions,
   type RecordedEvent,
+  type Snapshot,
+  type StreamAppend,
+  type StreamMetadata,
+  type SubscribeOptions,
+  type Subscription,
 } from './event-store.port.js';
+import { GroupCommit } from './group-commit.js';
+import { upcast, type Upcasters } from './upcasting.js';
 
 const VERSION_CONFLICT_SQLSTATE = 'SH409';
+/** The channel `append_batch` notifies at every commit, with the last global position. */
+export const EVENTS_CHANNEL = 'shop_events';
 
 export const EventMetadataSchema = z.object({
   correlationId: z.string(),
@@ -35,42 +47,192 @@ interface EventRow {
   hash: string;
 }
 
-const toRecordedEvent = (row: EventRow): RecordedEvent => ({
-  eventId: row.event_id,
-  streamId: row.stream_id,
-  streamVersion: BigInt(row.stream_version),
-  globalPosition: BigInt(row.global_position),
-  type: row.event_type,
-  schemaVersion: row.schema_version,
-  data: row.data,
-  metadata: EventMetadataSchema.parse(row.metadata),
-  recordedAt: row.recorded_at,
-  hash: row.hash,
-});
+interface AppendRow {
+  item: number;
+  stream_id: string;
+  outcome: 'appended' | 'duplicate' | 'conflict';
+  next_version: string | null;
+  last_position: string | null;
+  actual_version: string | null;
+}
 
-const expectedToText = (expected: ExpectedVersion): string =>
-  typeof expected === 'bigint' ? expected.toString() : expected;
+const expectedToText = (expected: ExpectedVersion): string => (typeof expected === 'bigint' ? expected.toString() : expected);
 
 const isPgError = (error: unknown): error is Error & { code: string; detail?: string } =>
   error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 
+export interface PostgresEventStoreOptions {
+  upcasters?: Upcasters;
+  /** Most items one group-commit transaction carries. */
+  maxBatchSize?: number;
+}
+
 /**
- * The default event store. One append is one call of the `append_to_stream` SQL function (init.sql):
- * one round trip, one transaction, positions dense and committed in order.
+ * The default event store. Appends go through group commit: concurrent appends share one call of the SQL
+ * function `append_batch` (init.sql) — one round trip, one transaction, dense positions committed in order.
  */
 export class PostgresEventStore implements EventStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly commits: GroupCommit<readonly StreamAppend[], AppendResult[] | VersionConflict>;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
+    this.commits = new GroupCommit((items) => this.appendBatch(items), options.maxBatchSize ?? 256);
+  }
+
+  /** Transactions written so far by group commit (tests and metrics). */
+  get appendTransactions(): number {
+    return this.commits.batchCount;
+  }
 
   async appendToStream(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
-    try {
-      const result = await this.pool.query<{ next_version: string; last_position: string }>({
-        name: 'append_to_stream',
-        text: 'SELECT next_version, last_position FROM append_to_stream($1, $2, $3)',
-        values: [streamId, expectedToText(expected), JSON.stringify(events)],
+    const [result] = await this.appendToStreams([{ streamId, expected, events }]);
+    return result!;
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertValidAppends(appends);
+    const outcome = await this.commits.submit(appends);
+    if (outcome instanceof VersionConflict) throw outcome;
+    return outcome;
+  }
+
+  private async appendBatch(items: ReadonlyArray<readonly StreamAppend[]>): Promise<Array<AppendResult[] | VersionConflict>> {
+    const payload = JSON.stringify(
+      items.map((appends) => ({
+        streams: appends.map((a) => ({ streamId: a.streamId, expected: expectedToText(a.expected), events: a.events })),
+      })),
+    );
+    const { rows } = await this.pool.query<AppendRow>({
+      name: 'append_batch',
+      text: 'SELECT item, stream_id, outcome, next_version, last_position, actual_version FROM append_batch($1)',
+      values: [payload],
+    });
+    const byItem = new Map<number, AppendRow[]>();
+    for (const row of rows) byItem.set(row.item, [...(byItem.get(row.item) ?? []), row]);
+    return items.map((appends, index) => {
+      const itemRows = byItem.get(index + 1) ?? [];
+      const conflict = itemRows.find((r) => r.outcome === 'conflict');
+      if (conflict) {
+        const append = appends.find((a) => a.streamId === conflict.stream_id)!;
+        return new VersionConflict(conflict.stream_id, append.expected, BigInt(conflict.actual_version ?? 0));
+      }
+      return appends.map((append) => {
+        const row = itemRows.find((r) => r.stream_id === append.streamId);
+        if (!row?.next_version || !row.last_position) throw new Error(`append_batch returned no result for ${append.streamId}`);
+        return { nextVersion: BigInt(row.next_version), lastPosition: BigInt(row.last_position) };
       });
-      const row = result.rows[0];
-      if (!row) throw new Error('append_to_stream returned no row');
-      return { nextVersion: BigInt(row.next_version), lastPosition: BigInt(row.last_position) };
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    // Truncated (and soft-deleted) versions are hidden: the lower bound is the stream's truncate_before.
+    const lowerBound = 'GREATEST($2::bigint, COALESCE((SELECT truncate_before FROM streams WHERE stream_id = $1), 1))';
+    const result = await this.pool.query<EventRow>(
+      backwards
+        ? {
+            name: 'read_stream_backwards',
+            text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version <= $3
+                     AND stream_version >= ${lowerBound} ORDER BY stream_version DESC LIMIT $4`,
+            values: [streamId, '1', (options.fromVersion ?? BigInt(Number.MAX_SAFE_INTEGER)).toString(), options.maxCount ?? null],
+          }
+        : {
+            name: 'read_stream_forwards',
+            text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= ${lowerBound}
+                   ORDER BY stream_version LIMIT $3`,
+            values: [streamId, (options.fromVersion ?? 1n).toString(), options.maxCount ?? null],
+          },
+    );
+    return result.rows.map((row) => this.toRecordedEvent(row));
+  }
+
+  async readAll(after: bigint, maxCount: number): Promise<RecordedEvent[]> {
+    const result = await this.pool.query<EventRow>({
+      name: 'read_all',
+      text: `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      values: [after.toString(), maxCount],
+    });
+    return result.rows.map((row) => this.toRecordedEvent(row));
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done(): void {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        }
+        wake = done;
+      });
+    let pendingWake = false;
+    const notify = (): void => {
+      pendingWake = true;
+      wake?.();
+    };
+
+    const run = async (): Promise<void> => {
+      const listener = await listenForNotifications({
+        connectionString: connectionStringOf(this.pool),
+        channel: EVENTS_CHANNEL,
+        onNotification: notify,
+        onReconnect: notify,
+        onError: options.onError,
+      });
+      let position = options.after;
+      try {
+        while (!stopped) {
+          pendingWake = false;
+          try {
+            const events = await this.readAll(position, options.batchSize ?? 500);
+            if (events.length > 0) {
+              await options.onEvents(events);
+              position = events.at(-1)!.globalPosition;
+              continue;
+            }
+          } catch (error) {
+            options.onError?.(error);
+            await sleep(1_000);
+            continue;
+          }
+          // Caught up: sleep until a commit is announced. The timeout only covers a lost notification.
+          if (!pendingWake && !stopped) await sleep(5_000);
+        }
+      } finally {
+        await listener.close();
+      }
+    };
+    const running = run().catch((error: unknown) => options.onError?.(error));
+    return {
+      async stop() {
+        stopped = true;
+        wake?.();
+        await running;
+      },
+    };
+  }
+
+  async readStreamMetadata(streamId: string): Promise<StreamMetadata | undefined> {
+    const { rows } = await this.pool.query<{ version: string; truncate_before: string; deleted: boolean }>(
+      'SELECT version, truncate_before, deleted FROM streams WHERE stream_id = $1',
+      [streamId],
+    );
+    const row = rows[0];
+    return row && { version: BigInt(row.version), truncateBefore: BigInt(row.truncate_before), deleted: row.deleted };
+  }
+
+  async truncateStream(streamId: string, before: bigint): Promise<void> {
+    await this.pool.query('SELECT set_stream_truncate_before($1, $2)', [streamId, before.toString()]);
+  }
+
+  async deleteStream(streamId: string, expected: ExpectedVersion): Promise<void> {
+    try {
+      await this.pool.query('SELECT soft_delete_stream($1, $2)', [streamId, expectedToText(expected)]);
     } catch (error) {
       if (isPgError(error) && error.code === VERSION_CONFLICT_SQLSTATE) {
         const detail = ConflictDetail.parse(JSON.parse(error.detail ?? '{}'));
@@ -80,22 +242,48 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string, options: { fromVersion?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<EventRow>({
-      name: 'read_stream',
-      text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2
-             ORDER BY stream_version LIMIT $3`,
-      values: [streamId, (options.fromVersion ?? 1n).toString(), options.maxCount ?? null],
+  async readSnapshot(streamId: string): Promise<Snapshot | undefined> {
+    const { rows } = await this.pool.query<{ version: string; schema_version: number; state: unknown }>({
+      name: 'read_snapshot',
+      text: 'SELECT version, schema_version, state FROM snapshots WHERE stream_id = $1',
+      values: [streamId],
     });
-    return result.rows.map(toRecordedEvent);
+    const row = rows[0];
+    return row && { version: BigInt(row.version), schemaVersion: row.schema_version, state: row.state };
   }
 
-  async readAll(after: bigint, maxCount: number): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<EventRow>({
-      name: 'read_all',
-      text: `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-      values: [after.toString(), maxCount],
+  async writeSnapshot(streamId: string, snapshot: Snapshot): Promise<void> {
+    await this.pool.query({
+      name: 'write_snapshot',
+      text: `INSERT INTO snapshots (stream_id, version, schema_version, state) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, schema_version = EXCLUDED.schema_version,
+               state = EXCLUDED.state, taken_at = now()
+             WHERE snapshots.version < EXCLUDED.version OR snapshots.schema_version <> EXCLUDED.schema_version`,
+      values: [streamId, snapshot.version.toString(), snapshot.schemaVersion, JSON.stringify(snapshot.state)],
     });
-    return result.rows.map(toRecordedEvent);
   }
+
+  private toRecordedEvent(row: EventRow): RecordedEvent {
+    return upcast(
+      {
+        eventId: row.event_id,
+        streamId: row.stream_id,
+        streamVersion: BigInt(row.stream_version),
+        globalPosition: BigInt(row.global_position),
+        type: row.event_type,
+        schemaVersion: row.schema_version,
+        data: row.data,
+        metadata: EventMetadataSchema.parse(row.metadata),
+        recordedAt: row.recorded_at,
+        hash: row.hash,
+      },
+      this.options.upcasters,
+    );
+  }
+}
+
+function connectionStringOf(pool: pg.Pool): string {
+  const { connectionString } = pool.options;
+  if (!connectionString) throw new Error('subscribeToAll needs a pool created from a connection string');
+  return connectionString;
 }
