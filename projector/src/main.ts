@@ -56,7 +56,7 @@ const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, st
 
 const running = [
   relay?.run(),
-  nats ? catalog.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names) : catalog.runFromStore(config.DATABASE_URL),
+  nats ? catalog.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names) : catalog.runFromStore(),
 ].filter((p): p is Promise<void> => p !== undefined);
 for (const task of running) task.catch((err: unknown) => logger.fatal({ err }, 'projector task crashed'));
 

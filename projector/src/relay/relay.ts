@@ -1,6 +1,6 @@
 import type { JetStreamClient } from 'nats';
 import pg from 'pg';
-import { eventSubject, listenForNotifications, toIntegrationEvent, type EventBusNames, type EventStore } from '@shop/kernel';
+import { eventSubject, toIntegrationEvent, type EventBusNames, type EventStore } from '@shop/kernel';
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 import { Wakeup } from '../runner/wakeup.js';
@@ -32,6 +32,8 @@ export class Relay {
   private readonly wakeup = new Wakeup();
   private readonly name: string;
   private checkpoint = 0n;
+  private markStopped: () => void = () => undefined;
+  private readonly stoppedSignal = new Promise<void>((resolve) => (this.markStopped = resolve));
 
   constructor(private readonly deps: RelayDeps) {
     this.name = deps.relayName ?? `${deps.names.subjectPrefix}-relay`;
@@ -43,6 +45,7 @@ export class Relay {
 
   stop(): void {
     this.stopped = true;
+    this.markStopped();
     this.wakeup.wake();
   }
 
@@ -50,11 +53,8 @@ export class Relay {
     const { logger } = this.deps;
     while (!this.stopped) {
       const lockClient = new pg.Client({ connectionString: this.deps.connectionString, application_name: 'relay-leader' });
-      let lost = false;
-      lockClient.on('error', () => {
-        lost = true;
-        this.wakeup.wake();
-      });
+      // The advisory lock lives as long as this connection: losing it means losing leadership.
+      const leadershipLost = new Promise<void>((resolve) => lockClient.on('error', () => resolve()));
       try {
         await lockClient.connect();
         const { rows } = await lockClient.query<{ leader: boolean }>('SELECT pg_try_advisory_lock($1) AS leader', [RELAY_LOCK_KEY]);
@@ -64,7 +64,7 @@ export class Relay {
           continue;
         }
         logger.info('relay is the leader');
-        await this.lead(() => lost);
+        await this.lead(leadershipLost);
       } catch (err) {
         if (!this.stopped) logger.error({ err }, 'relay round failed; retrying');
         await this.wakeup.sleep(1_000);
@@ -74,38 +74,29 @@ export class Relay {
     }
   }
 
-  private async lead(leadershipLost: () => boolean): Promise<void> {
-    const { pool, store, js, names, metrics } = this.deps;
+  private async lead(leadershipLost: Promise<void>): Promise<void> {
+    const { pool, store, js, names, metrics, logger } = this.deps;
     await pool.query('INSERT INTO relay_checkpoints (relay, position) VALUES ($1, 0) ON CONFLICT DO NOTHING', [this.name]);
     const { rows } = await pool.query<{ position: string }>('SELECT position FROM relay_checkpoints WHERE relay = $1', [this.name]);
     this.checkpoint = BigInt(rows[0]!.position);
-    const listener = await listenForNotifications({
-      connectionString: this.deps.connectionString,
-      channel: 'shop_events',
-      onNotification: () => this.wakeup.wake(),
-      onReconnect: () => this.wakeup.wake(),
-    });
-    try {
-      while (!this.stopped && !leadershipLost()) {
-        const events = await store.readAll(this.checkpoint, BATCH_SIZE);
-        if (events.length === 0) {
-          await this.wakeup.sleep(IDLE_CHECK_MS);
-          continue;
-        }
-        // All in flight at once; JetStream acks each after storing it. Any failure → nothing is checkpointed.
+    const subscription = store.subscribeToAll({
+      after: this.checkpoint,
+      batchSize: BATCH_SIZE,
+      onEvents: async (events) => {
+        // All in flight at once; JetStream acks each after storing it. Any failure: nothing is checkpointed and
+        // the subscription retries the same batch (duplicates are dropped by Nats-Msg-Id).
         await Promise.all(
-          events.map((event) =>
-            js.publish(eventSubject(names, event), JSON.stringify(toIntegrationEvent(event)), { msgID: event.eventId }),
-          ),
+          events.map((event) => js.publish(eventSubject(names, event), JSON.stringify(toIntegrationEvent(event)), { msgID: event.eventId })),
         );
         const last = events.at(-1)!.globalPosition;
         await pool.query('UPDATE relay_checkpoints SET position = $2, updated_at = now() WHERE relay = $1', [this.name, last.toString()]);
         this.checkpoint = last;
         metrics.relayPosition.set(Number(last));
         metrics.relayPublished.inc(events.length);
-      }
-    } finally {
-      await listener.close();
-    }
+      },
+      onError: (err) => logger.warn({ err }, 'relay batch failed; retrying'),
+    });
+    await Promise.race([this.stoppedSignal, leadershipLost]);
+    await subscription.stop();
   }
 }

@@ -125,7 +125,7 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
 
   it('follows the store directly when there is no bus', async () => {
     const runner = newRunner();
-    const running = runner.runFromStore(database.url);
+    const running = runner.runFromStore();
     try {
       const { productId, event } = productCreated('STORE-FEED-1');
       const { lastPosition } = await store.appendToStream(`product-${productId}`, 'no_stream', [event]);

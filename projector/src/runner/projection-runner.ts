@@ -3,7 +3,6 @@ import type pg from 'pg';
 import {
   allEventsSubject,
   IntegrationEventV1,
-  listenForNotifications,
   type EventBusNames,
   type EventStore,
   type RecordedEvent,
@@ -48,6 +47,8 @@ export class ProjectionRunner {
   private checkpoint = 0n;
   private stopped = false;
   private readonly wakeup = new Wakeup();
+  private markStopped: () => void = () => undefined;
+  private readonly stoppedSignal = new Promise<void>((resolve) => (this.markStopped = resolve));
 
   constructor(private readonly deps: ProjectionRunnerDeps) {}
 
@@ -57,6 +58,7 @@ export class ProjectionRunner {
 
   stop(): void {
     this.stopped = true;
+    this.markStopped();
     this.wakeup.wake();
   }
 
@@ -96,23 +98,16 @@ export class ProjectionRunner {
     }
   }
 
-  /** Fallback feed without NATS: the store itself, woken by the append NOTIFY. */
-  async runFromStore(connectionString: string): Promise<void> {
+  /** Fallback feed without NATS: the store's own subscription (catch-up, then woken by each commit). */
+  async runFromStore(): Promise<void> {
     await this.loadCheckpoint();
-    const listener = await listenForNotifications({
-      connectionString,
-      channel: 'shop_events',
-      onNotification: () => this.wakeup.wake(),
-      onReconnect: () => this.wakeup.wake(),
+    const subscription = this.deps.store.subscribeToAll({
+      after: this.checkpoint,
+      onEvents: (events) => this.applyEvents(events, 'store'),
+      onError: (err) => this.deps.logger.error({ err, projection: this.deps.projection.name }, 'store feed failed; retrying'),
     });
-    try {
-      while (!this.stopped) {
-        await this.guarded(() => this.catchUpFromStore());
-        await this.wakeup.sleep(IDLE_CHECK_MS);
-      }
-    } finally {
-      await listener.close();
-    }
+    await this.stoppedSignal;
+    await subscription.stop();
   }
 
   /** Main feed: a durable JetStream pull consumer, batches acked only after their transaction committed. */
