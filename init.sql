@@ -2,14 +2,16 @@
 -- (`npm start`, the test harness) under an advisory lock, and by the Postgres container on first boot.
 
 -- ───────────────────────── event store ─────────────────────────
--- Global positions are dense and commit in order: every append takes the single `event_store_head` row
--- lock before it writes, so a reader following global position can never pass an event that will still
--- commit below it (DESIGN.md "Readers never skip an event": we serialize appends).
-CREATE TABLE IF NOT EXISTS event_store_head (
-  id       boolean PRIMARY KEY DEFAULT true CHECK (id),
-  position bigint  NOT NULL
-);
-INSERT INTO event_store_head (id, position) VALUES (true, 0) ON CONFLICT (id) DO NOTHING;
+-- Global positions are dense and commit in order: every append takes one transaction-scoped advisory lock
+-- (append_lock()) before it reads the last position, and holds it to commit. So a reader following global
+-- position can never pass an event that will still commit below it (DESIGN.md "Readers never skip an event":
+-- we serialise appends; docs/decisions/0001). The last position is max(global_position), one backward probe of
+-- the primary key; a counter row would be rewritten at every append and bloat.
+DROP TABLE IF EXISTS event_store_head;
+
+CREATE OR REPLACE FUNCTION append_lock() RETURNS void LANGUAGE sql AS $$
+  SELECT pg_advisory_xact_lock(7246002)
+$$;
 
 CREATE TABLE IF NOT EXISTS streams (
   stream_id       text    PRIMARY KEY,
@@ -48,17 +50,35 @@ CREATE TABLE IF NOT EXISTS snapshots (
 
 -- The hash chaining an event to its stream's previous one (the first event chains to 32 zero bytes).
 -- jsonb renders canonically (sorted keys, fixed spacing), so the same event always hashes the same;
--- the audit verifier recomputes it with this very function.
+-- the audit verifier recomputes it with this very function. STABLE, not IMMUTABLE, because jsonb_build_object is:
+-- that is what lets the planner inline it into the append statement (a function call per event costs ~4x more).
 CREATE OR REPLACE FUNCTION event_hash(
   previous_hash bytea, event_id uuid, stream_id text, stream_version bigint, event_type text,
   schema_version integer, data jsonb, metadata jsonb, recorded_at timestamptz
-) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+) RETURNS bytea LANGUAGE sql STABLE AS $$
   SELECT sha256(previous_hash || convert_to(jsonb_build_object(
     'eventId', event_id, 'streamId', stream_id, 'streamVersion', stream_version, 'type', event_type,
     'schemaVersion', schema_version, 'data', data, 'metadata', metadata,
     'recordedAt', (extract(epoch FROM recorded_at) * 1000000)::bigint
   )::text, 'UTF8'))
 $$;
+
+-- event_hash as a running aggregate: used as a window function over a stream's new events (ordered by version),
+-- it chains each to the previous one, starting from `seed` (the stream's last stored hash).
+-- plpgsql, not sql: an aggregate's step function cannot be inlined, and a sql-language one would be set up anew
+-- at every call; plpgsql keeps its (inlined) expression plan across calls.
+CREATE OR REPLACE FUNCTION event_hash_step(
+  state bytea, seed bytea, event_id uuid, stream_id text, stream_version bigint, event_type text,
+  schema_version integer, data jsonb, metadata jsonb, recorded_at timestamptz
+) RETURNS bytea LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN event_hash(COALESCE(state, seed), event_id, stream_id, stream_version, event_type, schema_version, data, metadata, recorded_at);
+END
+$$;
+CREATE OR REPLACE AGGREGATE event_hash_chain(bytea, uuid, text, bigint, text, integer, jsonb, jsonb, timestamptz) (
+  SFUNC = event_hash_step,
+  STYPE = bytea
+);
 
 -- Whether an append's expected version holds for a stream at `version` (0 = absent).
 -- A soft-deleted stream counts as absent for 'no_stream' and 'exists'; an exact version still names its last event.
@@ -80,12 +100,15 @@ DROP FUNCTION IF EXISTS append_to_stream(text, text, jsonb);
 --   p_items: [{ "streams": [{ "streamId", "expected", "events": [{ "eventId", "type", "schemaVersion",
 --             "data", "metadata" }] }] }]
 -- One row per stream of each item: outcome 'appended', 'duplicate' (a retry: every event id of the item is
--- already stored in its stream; the stored result is answered) or 'conflict'.
--- Global positions are dense and commit in order: the batch locks the single event_store_head row first and
--- holds it to commit, so no reader following global position can pass an event that commits later.
+-- already stored in its stream; the stored result is answered), 'conflict' (this stream's expectation failed)
+-- or 'skipped' (another stream of the same item conflicted).
+-- Global positions are dense and commit in order: the batch takes append_lock() first and holds it to commit,
+-- so no reader following global position can pass an event that commits later.
 CREATE OR REPLACE FUNCTION append_batch(p_items jsonb)
 RETURNS TABLE (item integer, stream_id text, outcome text, next_version bigint, last_position bigint, actual_version bigint)
-LANGUAGE plpgsql AS $$
+-- Generic plans: planning the set-based statement anew at every call would cost more than running it. Index
+-- access only: a generic plan made while the tables were still small must not keep scanning them once they are big.
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS $$
 DECLARE
   v_start      bigint;
   v_position   bigint;
@@ -99,19 +122,92 @@ DECLARE
   v_deleted    boolean;
   v_conflict   boolean;
   v_any_known  boolean;
+  v_ids        uuid[];
+  v_distinct   boolean;
+  v_item_nos   integer[];
+  v_stream_nos integer[];
+  v_stream_ids text[];
+  v_expected   text[];
+  v_events     jsonb[];
 BEGIN
-  SELECT h.position INTO v_start FROM event_store_head h FOR UPDATE;
+  PERFORM append_lock();
+  SELECT COALESCE(max(ev.global_position), 0) INTO v_start FROM events ev;
   v_position := v_start;
 
   -- Retries are rare: one index probe for the whole batch decides whether items need the per-item check.
-  SELECT EXISTS (
-    SELECT 1 FROM events ev
-     WHERE ev.event_id IN (SELECT (e->>'eventId')::uuid
-                             FROM jsonb_array_elements(p_items) i,
-                                  jsonb_array_elements(i->'streams') s,
-                                  jsonb_array_elements(s->'events') e)
-  ) INTO v_any_known;
+  -- (An array and `= ANY` keep it an index probe: a join against jsonb_array_elements may be planned as a scan.)
+  SELECT array_agg((e->>'eventId')::uuid) INTO v_ids
+    FROM jsonb_array_elements(p_items) i, jsonb_array_elements(i->'streams') s, jsonb_array_elements(s->'events') e;
+  SELECT EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = ANY (v_ids)) INTO v_any_known;
 
+  -- Fast path (the common case): no retried event ids and no stream named twice in the batch. Then items do not
+  -- interact, and one set-based statement checks every expectation and writes every event.
+  SELECT count(*) = count(DISTINCT s.value->>'streamId'),
+         array_agg(i.ord::integer ORDER BY i.ord, s.ord), array_agg(s.ord::integer ORDER BY i.ord, s.ord),
+         array_agg(s.value->>'streamId' ORDER BY i.ord, s.ord), array_agg(s.value->>'expected' ORDER BY i.ord, s.ord),
+         array_agg(s.value->'events' ORDER BY i.ord, s.ord)
+    INTO v_distinct, v_item_nos, v_stream_nos, v_stream_ids, v_expected, v_events
+    FROM jsonb_array_elements(p_items) WITH ORDINALITY AS i(value, ord)
+    CROSS JOIN LATERAL jsonb_array_elements(i.value->'streams') WITH ORDINALITY AS s(value, ord);
+  IF v_distinct AND NOT v_any_known THEN
+    RETURN QUERY
+    -- unnest over plpgsql arrays (not jsonb functions) gives the planner small row estimates, so streams is
+    -- probed by its primary key rather than scanned.
+    WITH input AS (
+      SELECT * FROM unnest(v_item_nos, v_stream_nos, v_stream_ids, v_expected, v_events)
+               AS u(item, stream_no, stream_id, expected, events)
+    ), checked AS (
+      SELECT input.*, COALESCE(st.version, 0) AS version, COALESCE(st.last_hash, decode(repeat('00', 32), 'hex')) AS last_hash,
+             expected_version_holds(input.expected, COALESCE(st.version, 0), COALESCE(st.deleted, false)) AS holds
+        FROM input LEFT JOIN streams st ON st.stream_id = input.stream_id
+    ), decided AS (
+      SELECT c.*, bool_and(c.holds) OVER (PARTITION BY c.item) AS item_holds FROM checked c
+    ), positioned AS (
+      SELECT d.stream_id, d.version + e.idx AS stream_version, e.value AS event, d.last_hash,
+             v_start + row_number() OVER (ORDER BY d.item, d.stream_no, e.idx) AS global_position,
+             jsonb_array_length(d.events) AS appended_to_stream
+        FROM decided d CROSS JOIN LATERAL jsonb_array_elements(d.events) WITH ORDINALITY AS e(value, idx)
+       WHERE d.item_holds
+    ), hashed AS (
+      -- One new event in its stream (the common case): hash it inline. Several: chain them with the window aggregate.
+      SELECT p.*, event_hash(p.last_hash, (p.event->>'eventId')::uuid, p.stream_id, p.stream_version, p.event->>'type',
+                             (p.event->>'schemaVersion')::integer, p.event->'data', p.event->'metadata', v_now) AS hash
+        FROM positioned p WHERE p.appended_to_stream = 1
+      UNION ALL
+      SELECT p.*, event_hash_chain(p.last_hash, (p.event->>'eventId')::uuid, p.stream_id, p.stream_version, p.event->>'type',
+                                   (p.event->>'schemaVersion')::integer, p.event->'data', p.event->'metadata', v_now)
+                  OVER (PARTITION BY p.stream_id ORDER BY p.stream_version) AS hash
+        FROM positioned p WHERE p.appended_to_stream > 1
+    ), inserted AS (
+      INSERT INTO events (global_position, event_id, stream_id, stream_version, event_type, schema_version,
+                          data, metadata, recorded_at, hash)
+      SELECT h.global_position, (h.event->>'eventId')::uuid, h.stream_id, h.stream_version, h.event->>'type',
+             (h.event->>'schemaVersion')::integer, h.event->'data', h.event->'metadata', v_now, h.hash
+        FROM hashed h
+      RETURNING events.stream_id, events.stream_version, events.global_position, events.hash
+    ), stream_heads AS (
+      SELECT DISTINCT ON (ins.stream_id) ins.stream_id, ins.stream_version, ins.global_position, ins.hash
+        FROM inserted ins ORDER BY ins.stream_id, ins.stream_version DESC
+    ), upserted AS (
+      INSERT INTO streams AS st (stream_id, version, last_hash)
+      SELECT sh.stream_id, sh.stream_version, sh.hash FROM stream_heads sh
+      ON CONFLICT ON CONSTRAINT streams_pkey
+      DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash, deleted = false
+    )
+    SELECT d.item, d.stream_id,
+           CASE WHEN d.item_holds THEN 'appended' WHEN d.holds THEN 'skipped' ELSE 'conflict' END::text,
+           sh.stream_version, sh.global_position, CASE WHEN NOT d.holds THEN d.version END
+      FROM decided d LEFT JOIN stream_heads sh ON sh.stream_id = d.stream_id;
+
+    SELECT COALESCE(max(ev.global_position), v_start) INTO v_position FROM events ev;
+    IF v_position > v_start THEN
+      PERFORM pg_notify('shop_events', v_position::text);
+    END IF;
+    RETURN;
+  END IF;
+
+  -- General path: items one by one, so that a later item sees an earlier item's writes to the same stream,
+  -- and retries answer their stored results.
   FOR v_item IN SELECT x FROM jsonb_array_elements(p_items) x LOOP
     v_item_no := v_item_no + 1;
 
@@ -165,17 +261,16 @@ BEGIN
   END LOOP;
 
   IF v_position > v_start THEN
-    UPDATE event_store_head SET position = v_position;
     -- Delivered at commit, in commit order: wakes the relay and catch-up subscribers without polling.
     PERFORM pg_notify('shop_events', v_position::text);
   END IF;
 END
 $$;
 
--- Stream metadata changes take the head lock too, so they serialise with appends.
+-- Stream metadata changes take the append lock too, so they serialise with appends.
 CREATE OR REPLACE FUNCTION set_stream_truncate_before(p_stream_id text, p_before bigint) RETURNS void
 LANGUAGE sql AS $$
-  SELECT 1 FROM event_store_head FOR UPDATE;
+  SELECT append_lock();
   UPDATE streams SET truncate_before = GREATEST(truncate_before, p_before) WHERE stream_id = p_stream_id;
 $$;
 
@@ -187,7 +282,7 @@ DECLARE
   v_version bigint;
   v_deleted boolean;
 BEGIN
-  PERFORM 1 FROM event_store_head FOR UPDATE;
+  PERFORM append_lock();
   SELECT version, deleted INTO v_version, v_deleted FROM streams WHERE stream_id = p_stream_id;
   IF NOT FOUND THEN v_version := 0; v_deleted := false; END IF;
   IF v_version = 0 OR NOT expected_version_holds(p_expected, v_version, v_deleted) THEN

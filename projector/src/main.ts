@@ -47,7 +47,7 @@ const service = createServiceApp({
 });
 service.finish();
 const metrics = createProjectorMetrics(service.registry, async () => {
-  const { rows } = await pool.query<{ position: string }>('SELECT position FROM event_store_head');
+  const { rows } = await pool.query<{ position: string }>('SELECT COALESCE(max(global_position), 0) AS position FROM events');
   return { [catalogProjection.name]: Number(BigInt(rows[0]?.position ?? 0) - catalog.position) };
 });
 

@@ -40,6 +40,9 @@ export class GroupCommit<I, R> {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatchSize);
         await this.write(batch);
+        // Callers just answered resubmit a few microtask hops later; one macrotask turn lets them join the next
+        // batch instead of splitting the writers into two half-size batches that alternate.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.writing = false;
