@@ -334,3 +334,19 @@ CREATE TABLE IF NOT EXISTS user_accounts (
   customer_id   uuid,
   created_at    timestamptz NOT NULL DEFAULT now()
 );
+
+-- ───────────────────────── command-side bookkeeping ─────────────────────────
+-- Idempotency keys, per user: the first request with a key stores its answer; a retry with the same key and
+-- the same body gets that answer again, a different body is refused. Kept in Postgres so any instance sees them.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  user_id          text        NOT NULL,
+  key              text        NOT NULL,
+  request_hash     text        NOT NULL,
+  state            text        NOT NULL CHECK (state IN ('in_progress', 'done')),
+  response_status  integer,
+  response_headers jsonb,
+  response_body    text,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created_at ON idempotency_keys (created_at);

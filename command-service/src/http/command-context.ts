@@ -23,4 +23,4 @@ export const setConsistencyToken = (res: Response, lastPosition: bigint): void =
   res.set('Consistency-Token', lastPosition.toString());
 };
 
-export const streamVersionEtag = (version: bigint): string => `"${version}"`;
+

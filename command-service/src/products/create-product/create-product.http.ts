@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { Cents, Currency } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
-import { commandMetadata, setConsistencyToken, streamVersionEtag } from '../../http/command-context.js';
+import { commandMetadata, setConsistencyToken } from '../../http/command-context.js';
+import { streamVersionEtag } from '../../http/preconditions.js';
 import { createProduct } from './create-product.js';
 
 /** Strict: unknown fields (an `id`, a `status`, a forged `actor`) are rejected, never ignored. */

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import type pg from 'pg';
+import { principalOf, ProblemError } from '@shop/service-kit';
+
+const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+/** Headers a replay answers again (the rest are per-response or set by the server anyway). */
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'consistency-token'];
+
+interface StoredKey {
+  request_hash: string;
+  state: 'in_progress' | 'done';
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+}
+
+/** What identifies "the same request": method, path and the parsed body (so whitespace does not matter). */
+export const requestFingerprint = (method: string, path: string, body: unknown): string =>
+  createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('hex');
+
+/**
+ * `Idempotency-Key` on creates. The first request with a key runs and its answer is stored (only answers below
+ * 500: a failed attempt may be retried); the same key with the same body gets the stored answer, marked
+ * `Idempotent-Replayed: true`; with another body 422; while the first is still running 409.
+ * Keys are scoped per user (the token's subject), so one user can never replay another's answer.
+ */
+export function idempotency(pool: pg.Pool, options: { required: boolean }): RequestHandler {
+  return async (req, res, next) => {
+    const key = req.get('idempotency-key');
+    if (key === undefined) {
+      if (options.required) {
+        throw new ProblemError(400, 'idempotency_key_required', 'Idempotency-Key required', 'Send a unique Idempotency-Key header with this request');
+      }
+      next();
+      return;
+    }
+    if (!KEY.test(key)) {
+      throw new ProblemError(400, 'invalid_idempotency_key', 'Invalid Idempotency-Key', 'Use 8–128 characters: letters, digits, . _ : -');
+    }
+    const { userId } = principalOf(res);
+    const fingerprint = requestFingerprint(req.method, req.path, req.body);
+    const claimed = await pool.query(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_progress')
+       ON CONFLICT (user_id, key) DO NOTHING`,
+      [userId, key, fingerprint],
+    );
+    if (claimed.rowCount === 0) {
+      const { rows } = await pool.query<StoredKey>(
+        'SELECT request_hash, state, response_status, response_headers, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+        [userId, key],
+      );
+      replayOrRefuse(res, rows[0], fingerprint);
+      return;
+    }
+    recordAnswer(res, async (status, headers, body) => {
+      if (status >= 500) {
+        await pool.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
+      } else {
+        await pool.query(
+          `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_headers = $4, response_body = $5
+           WHERE user_id = $1 AND key = $2`,
+          [userId, key, status, JSON.stringify(headers), body],
+        );
+      }
+    });
+    next();
+  };
+}
+
+function replayOrRefuse(res: Response, stored: StoredKey | undefined, fingerprint: string): void {
+  if (!stored) {
+    // Deleted between our insert attempt and the read (the first attempt failed with a 5xx): let the client retry.
+    throw new ProblemError(409, 'idempotency_request_in_progress', 'Request in progress', 'Retry this request shortly', {}, { 'Retry-After': '1' });
+  }
+  if (stored.request_hash !== fingerprint) {
+    throw new ProblemError(422, 'idempotency_key_reused', 'Idempotency-Key reused', 'This key was already used with a different request');
+  }
+  if (stored.state === 'in_progress') {
+    throw new ProblemError(409, 'idempotency_request_in_progress', 'Request in progress', 'The first request with this key has not finished', {}, { 'Retry-After': '1' });
+  }
+  res.status(stored.response_status ?? 200).set(stored.response_headers ?? {}).set('Idempotent-Replayed', 'true').send(stored.response_body ?? '');
+}
+
+/**
+ * Captures the answer a handler sends (status, the replayable headers, body) and hands it to `store` before the
+ * response goes out, so a retry that arrives right after the answer always finds it stored.
+ */
+function recordAnswer(res: Response, store: (status: number, headers: Record<string, string>, body: string) => Promise<void>): void {
+  const send = res.send.bind(res);
+  res.send = ((body?: unknown) => {
+    const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = res.get(name);
+      if (value !== undefined) headers[name] = value;
+    }
+    store(res.statusCode, headers, text).then(
+      () => send(text),
+      () => {
+        // The answer could not be stored: a retry must not find a half-finished key, so the client gets a 503.
+        res.status(503).type('application/problem+json').set('Retry-After', '1');
+        send(JSON.stringify({ type: 'https://shop.local/problems/unavailable', title: 'Service Unavailable', status: 503, code: 'unavailable' }));
+      },
+    );
+    return res;
+  }) as Response['send'];
+}
