@@ -322,6 +322,7 @@ CREATE TABLE IF NOT EXISTS catalog_products (
   updated_at       timestamptz NOT NULL,
   last_position    bigint      NOT NULL
 );
+ALTER TABLE catalog_products ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'active';
 CREATE INDEX IF NOT EXISTS catalog_products_name_id ON catalog_products (name, id);
 
 -- ───────────────────────── accounts ─────────────────────────

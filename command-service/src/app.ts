@@ -1,9 +1,17 @@
 import express, { type RequestHandler } from 'express';
 import type pg from 'pg';
 import type { EventStore } from '@shop/kernel';
-import { createServiceApp, ProblemError, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
+import { createServiceApp, identify, ProblemError, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
 import { loginRoutes } from './auth/login.http.js';
 import { domainProblems } from './http/domain-problems.js';
+import { clientKey, rateLimit, type RateLimit } from './http/rate-limit.js';
+import { KeyedMutex } from './commands/keyed-mutex.js';
+import { registerRoutes } from './customers/register/register.http.js';
+import { changeProductDetailsRoutes } from './products/change-product-details/change-product-details.http.js';
+import { adjustStockRoutes } from './products/adjust-stock/adjust-stock.http.js';
+import { discontinueProductRoutes } from './products/discontinue-product/discontinue-product.http.js';
+import { placeOrderRoutes } from './orders/place-order/place-order.http.js';
+import { orderActionRoutes } from './orders/order-actions/order-actions.http.js';
 import { createProductRoutes } from './products/create-product/create-product.http.js';
 
 export interface CommandServiceDeps {
@@ -12,6 +20,8 @@ export interface CommandServiceDeps {
   tokens: TokenService;
   logger: Logger;
   bodyLimitBytes: number;
+  writeLimit: RateLimit;
+  loginLimit: RateLimit;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -35,8 +45,18 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
     },
   });
   service.app.use(requireJson, express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  const locks = new KeyedMutex();
+  const routeDeps = { ...deps, locks };
+  service.app.use(registerRoutes({ ...deps, registerLimit: deps.loginLimit }));
   service.app.use(loginRoutes(deps));
-  service.app.use(createProductRoutes(deps));
+  // Every other write is counted against its client: the user when the token is valid, else the address.
+  service.app.use(identify(deps.tokens), rateLimit(deps.writeLimit, clientKey));
+  service.app.use(createProductRoutes(routeDeps));
+  service.app.use(changeProductDetailsRoutes(routeDeps));
+  service.app.use(adjustStockRoutes(routeDeps));
+  service.app.use(discontinueProductRoutes(routeDeps));
+  service.app.use(placeOrderRoutes(routeDeps));
+  service.app.use(orderActionRoutes(routeDeps));
   service.app.use(domainProblems);
   service.finish();
   return service;

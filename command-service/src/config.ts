@@ -8,6 +8,12 @@ export const CommandServiceConfig = z.object({
   JWT_AUDIENCE: z.string().default('shop-api'),
   JWT_TTL_SECONDS: z.coerce.number().int().positive().default(3_600),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  /** Writes per client (user, else address): a burst of this many at once, then the sustained rate below. */
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
+  /** Login attempts per address and email: a small burst, then about one every 6 s. */
+  LOGIN_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
+  LOGIN_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1 / 6),
   /** When set (local development only), the dev accounts are (re)seeded with this password at start. */
   DEV_USERS_PASSWORD: z.string().min(8).optional(),
 });

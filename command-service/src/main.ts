@@ -16,9 +16,18 @@ const tokens = createTokenService({
   ttlSeconds: config.JWT_TTL_SECONDS,
 });
 
-if (config.DEV_USERS_PASSWORD) await seedDevAccounts(pool, config.DEV_USERS_PASSWORD);
+const store = new PostgresEventStore(pool);
+if (config.DEV_USERS_PASSWORD) await seedDevAccounts(pool, store, config.DEV_USERS_PASSWORD);
 
-const { app } = buildCommandApp({ pool, store: new PostgresEventStore(pool), tokens, logger, bodyLimitBytes: config.BODY_LIMIT_BYTES });
+const { app } = buildCommandApp({
+  pool,
+  store,
+  tokens,
+  logger,
+  bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  writeLimit: { burst: config.RATE_LIMIT_BURST, perSecond: config.RATE_LIMIT_PER_SECOND },
+  loginLimit: { burst: config.LOGIN_RATE_LIMIT_BURST, perSecond: config.LOGIN_RATE_LIMIT_PER_SECOND },
+});
 const server = createServer(app);
 server.keepAliveTimeout = 65_000;
 await listen(server, config.PORT);

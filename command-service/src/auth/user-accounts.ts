@@ -1,6 +1,10 @@
 import { hash, verify } from '@node-rs/argon2';
 import type pg from 'pg';
+import { customerStreamId, isDomainError } from '@shop/domain';
+import type { EventStore } from '@shop/kernel';
 import type { Role } from '@shop/service-kit';
+import { customerAggregate } from '../commands/aggregates.js';
+import { runCommand } from '../commands/run-command.js';
 
 export interface UserAccount {
   id: string;
@@ -42,14 +46,30 @@ export const DEV_ACCOUNTS: ReadonlyArray<{ email: string; role: Role }> = [
   { email: 'shopper@shop.local', role: 'shopper' },
 ];
 
-/** Local development only: (re)creates the dev accounts with the given password. */
-export async function seedDevAccounts(pool: pg.Pool, password: string): Promise<void> {
+/**
+ * Local development only: (re)creates the dev accounts with the given password, and registers the dev shopper as a
+ * customer (CustomerRegistered) the first time, so it can place orders like any registered shopper.
+ */
+export async function seedDevAccounts(pool: pg.Pool, store: EventStore, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
   for (const { email, role } of DEV_ACCOUNTS) {
-    await pool.query(
+    const { rows } = await pool.query<{ id: string; customer_id: string | null }>(
       `INSERT INTO user_accounts (id, email, password_hash, role, customer_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role`,
+       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role
+       RETURNING id, customer_id`,
       [crypto.randomUUID(), email, passwordHash, role, role === 'shopper' ? crypto.randomUUID() : null],
     );
+    const account = rows[0]!;
+    if (role !== 'shopper' || !account.customer_id) continue;
+    const customerId = account.customer_id;
+    await runCommand(
+      store,
+      customerStreamId(customerId),
+      customerAggregate,
+      { type: 'RegisterCustomer', data: { customerId, email, name: 'Dev Shopper', registeredAt: new Date().toISOString() } },
+      { correlationId: 'dev-seed', causationId: 'dev-seed', actor: { system: 'dev-seed' } },
+    ).catch((error: unknown) => {
+      if (!(isDomainError(error) && error.code === 'customer_already_registered')) throw error;
+    });
   }
 }

@@ -2,25 +2,41 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { EventMetadata } from '@shop/kernel';
 import { principalOf } from '@shop/service-kit';
+import { streamVersionEtag } from './preconditions.js';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's correlation id (`X-Correlation-Id` when well-formed, else a new one), echoed on the answer. */
+export function correlationIdOf(req: Request, res: Response): string {
+  const header = req.get('x-correlation-id');
+  const correlationId = header && CORRELATION_ID.test(header) ? header : randomUUID();
+  res.set('X-Correlation-Id', correlationId);
+  return correlationId;
+}
 
 /**
  * The metadata every event of this request carries. The actor comes from the verified token, never from
  * the body; the correlation id from `X-Correlation-Id` when it is well-formed, else a new one.
  */
 export function commandMetadata(req: Request, res: Response): EventMetadata {
-  const header = req.get('x-correlation-id');
-  const correlationId = header && CORRELATION_ID.test(header) ? header : randomUUID();
+  const correlationId = correlationIdOf(req, res);
   const { userId, role } = principalOf(res);
-  res.set('X-Correlation-Id', correlationId);
   // An HTTP command has no causing event: its cause is the request itself, named by the correlation id.
   return { correlationId, causationId: correlationId, actor: { userId, role } };
 }
 
-/** Every write answers the global position of its last event; reads that send it back see the write. */
-export const setConsistencyToken = (res: Response, lastPosition: bigint): void => {
-  res.set('Consistency-Token', lastPosition.toString());
+/**
+ * Every write answers the global position of its last event; reads that send it back see the write. A command
+ * that changed nothing answers 0: there is nothing new to wait for.
+ */
+export const setConsistencyToken = (res: Response, lastPosition: bigint | undefined): void => {
+  res.set('Consistency-Token', (lastPosition ?? 0n).toString());
 };
+
+/** The answer headers of a command on one aggregate: its new ETag (stream version) and the Consistency-Token. */
+export function setCommandHeaders(res: Response, outcome: { appended: { lastPosition: bigint } | undefined; version: bigint }): void {
+  setConsistencyToken(res, outcome.appended?.lastPosition);
+  res.set('ETag', streamVersionEtag(outcome.version));
+}
 
 

@@ -7,7 +7,19 @@ import { ProblemError } from '@shop/service-kit';
 const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   product_already_exists: { status: 409, title: 'Product already exists' },
   product_not_found: { status: 404, title: 'Product not found' },
-  invalid_stock: { status: 409, title: 'Invalid stock' },
+  product_discontinued: { status: 409, title: 'Product discontinued' },
+  invalid_quantity: { status: 422, title: 'Invalid quantity' },
+  insufficient_stock: { status: 409, title: 'Insufficient stock' },
+  out_of_stock: { status: 409, title: 'Out of stock' },
+  order_already_exists: { status: 409, title: 'Order already exists' },
+  order_not_found: { status: 404, title: 'Order not found' },
+  illegal_transition: { status: 409, title: 'Illegal transition' },
+  empty_order: { status: 422, title: 'Empty order' },
+  duplicate_order_line: { status: 422, title: 'Duplicate order line' },
+  currency_mismatch: { status: 422, title: 'Currency mismatch' },
+  customer_already_registered: { status: 409, title: 'Customer already registered' },
+  customer_not_found: { status: 404, title: 'Customer not found' },
+  customer_forgotten: { status: 410, title: 'Customer forgotten' },
 };
 
 /** Translates domain errors and store conflicts into problems; everything else passes through unchanged. */

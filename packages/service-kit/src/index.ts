@@ -1,5 +1,6 @@
 export * from './http/problem.js';
 export * from './http/service-app.js';
+export * from './http/openapi-routes.js';
 export * from './auth/tokens.js';
 export * from './config.js';
 export * from './logger.js';

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { Cents, Currency } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
-import { commandMetadata, setConsistencyToken } from '../../http/command-context.js';
-import { streamVersionEtag } from '../../http/preconditions.js';
+import { commandMetadata, setCommandHeaders } from '../../http/command-context.js';
 import { createProduct } from './create-product.js';
 
 /** Strict: unknown fields (an `id`, a `status`, a forged `actor`) are rejected, never ignored. */
@@ -23,13 +22,9 @@ export function createProductRoutes(deps: { store: EventStore; tokens: TokenServ
   router.post('/api/products', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const body = parseOrThrow(CreateProductBody, req.body, 'product');
     const productId = randomUUID();
-    const result = await createProduct(deps.store, { type: 'CreateProduct', data: { productId, ...body } }, commandMetadata(req, res));
-    setConsistencyToken(res, result.lastPosition);
-    res
-      .status(201)
-      .location(`/api/products/${productId}`)
-      .set('ETag', streamVersionEtag(result.nextVersion))
-      .json({ id: productId });
+    const outcome = await createProduct(deps.store, { type: 'CreateProduct', data: { productId, ...body } }, commandMetadata(req, res));
+    setCommandHeaders(res, outcome);
+    res.status(201).location(`/api/products/${productId}`).json({ id: productId });
   });
   return router;
 }

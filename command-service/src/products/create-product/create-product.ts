@@ -1,28 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import {
-  decideProduct,
-  initialProductState,
-  PRODUCT_EVENT_VERSIONS,
-  productStreamId,
-  type CreateProduct,
-  type ProductEvent,
-} from '@shop/domain';
-import type { AppendResult, EventMetadata, EventStore, NewEvent } from '@shop/kernel';
+import { productStreamId, type CreateProduct } from '@shop/domain';
+import type { EventMetadata, EventStore } from '@shop/kernel';
+import { productAggregate } from '../../commands/aggregates.js';
+import { runCommand, type CommandOutcome } from '../../commands/run-command.js';
+import type { ProductState } from '@shop/domain';
 
-export const toNewProductEvent = (event: ProductEvent, metadata: EventMetadata): NewEvent => ({
-  eventId: randomUUID(),
-  type: event.type,
-  schemaVersion: PRODUCT_EVENT_VERSIONS[event.type],
-  data: event.data,
-  metadata,
-});
-
-/** A new product is a new stream: `no_stream` makes a second create of the same id a conflict, not a duplicate. */
-export async function createProduct(store: EventStore, command: CreateProduct, metadata: EventMetadata): Promise<AppendResult> {
-  const events = decideProduct(command, initialProductState);
-  return store.appendToStream(
-    productStreamId(command.data.productId),
-    'no_stream',
-    events.map((event) => toNewProductEvent(event, metadata)),
-  );
+/** A new product is a new stream: the decider refuses a second create of the same id. */
+export function createProduct(store: EventStore, command: CreateProduct, metadata: EventMetadata): Promise<CommandOutcome<ProductState>> {
+  return runCommand(store, productStreamId(command.data.productId), productAggregate, command, metadata);
 }

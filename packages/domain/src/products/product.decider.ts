@@ -3,11 +3,28 @@ import { DomainError } from '../shared/domain-error.js';
 import type { Currency } from '../shared/money.js';
 import type { ProductEvent } from './product.events.js';
 
-export type ProductState =
-  | { status: 'absent' }
-  | { status: 'active'; productId: string; sku: string; priceCents: number; currency: Currency; stock: number };
+/**
+ * Plain JSON, because it is snapshotted. `available` is the stock free for sale: reserved units are already
+ * subtracted, so `available + Σ reservations` is the stock on hand. Invariant: `available >= 0`.
+ */
+export type ExistingProductState = {
+  status: 'active' | 'discontinued';
+  productId: string;
+  sku: string;
+  name: string;
+  description: string;
+  priceCents: number;
+  currency: Currency;
+  available: number;
+  /** Units held per order id; an order holds at most one reservation per product. */
+  reservations: Record<string, number>;
+};
+export type ProductState = { status: 'absent' } | ExistingProductState;
 
 export const initialProductState: ProductState = { status: 'absent' };
+
+/** Version of `ProductState`'s shape, for snapshots: bump it whenever the shape changes. */
+export const PRODUCT_STATE_VERSION = 1;
 
 export type CreateProduct = {
   type: 'CreateProduct';
@@ -22,7 +39,51 @@ export type CreateProduct = {
   };
 };
 
-export type ProductCommand = CreateProduct;
+/** Absent fields stay as they are; fields equal to the current value are not a change. */
+export type ChangeProductDetails = {
+  type: 'ChangeProductDetails';
+  data: { productId: string; name?: string; description?: string; priceCents?: number };
+};
+
+/** A positive delta receives goods, a negative one corrects the count downwards. */
+export type AdjustStock = {
+  type: 'AdjustStock';
+  data: { productId: string; delta: number; reason: string };
+};
+
+export type ReserveStock = {
+  type: 'ReserveStock';
+  data: { productId: string; orderId: string; quantity: number };
+};
+
+export type ReleaseStock = {
+  type: 'ReleaseStock';
+  data: { productId: string; orderId: string };
+};
+
+export type DiscontinueProduct = {
+  type: 'DiscontinueProduct';
+  data: { productId: string };
+};
+
+export type ProductCommand = CreateProduct | ChangeProductDetails | AdjustStock | ReserveStock | ReleaseStock | DiscontinueProduct;
+
+const isWholeNumber = (value: number, min: number): boolean => Number.isInteger(value) && value >= min;
+
+/** Own keys only: an order id is data, never a lookup on the object's prototype. */
+export const reservedFor = (state: ExistingProductState, orderId: string): number =>
+  Object.hasOwn(state.reservations, orderId) ? (state.reservations[orderId] ?? 0) : 0;
+
+function requireProduct(state: ProductState, productId: string): ExistingProductState {
+  if (state.status === 'absent') throw new DomainError('product_not_found', `Product ${productId} does not exist`);
+  return state;
+}
+
+function requireActive(state: ProductState, productId: string): ExistingProductState {
+  const product = requireProduct(state, productId);
+  if (product.status === 'discontinued') throw new DomainError('product_discontinued', `Product ${productId} is discontinued`);
+  return product;
+}
 
 /** Pure: the events a command produces from the current state, or the domain error that forbids it. */
 export function decideProduct(command: ProductCommand, state: ProductState): ProductEvent[] {
@@ -31,28 +92,124 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
       if (state.status !== 'absent') {
         throw new DomainError('product_already_exists', `Product ${command.data.productId} already exists`);
       }
-      if (!Number.isInteger(command.data.initialStock) || command.data.initialStock < 0) {
-        throw new DomainError('invalid_stock', 'Initial stock must be a whole number of at least 0');
+      if (!isWholeNumber(command.data.initialStock, 0)) {
+        throw new DomainError('invalid_quantity', 'Initial stock must be a whole number of at least 0');
       }
       return [{ type: 'ProductCreated', data: { ...command.data } }];
     }
+    case 'ChangeProductDetails': {
+      const { productId, name, description, priceCents } = command.data;
+      const product = requireActive(state, productId);
+      const events: ProductEvent[] = [];
+      if (name !== undefined && name !== product.name) events.push({ type: 'ProductRenamed', data: { productId, name } });
+      if (description !== undefined && description !== product.description) {
+        events.push({ type: 'ProductRedescribed', data: { productId, description } });
+      }
+      if (priceCents !== undefined && priceCents !== product.priceCents) {
+        events.push({ type: 'ProductRepriced', data: { productId, priceCents } });
+      }
+      return events;
+    }
+    case 'AdjustStock': {
+      const { productId, delta, reason } = command.data;
+      const product = requireActive(state, productId);
+      if (!Number.isInteger(delta) || delta === 0) {
+        throw new DomainError('invalid_quantity', 'A stock adjustment must be a whole number other than 0');
+      }
+      if (delta > 0) return [{ type: 'StockReceived', data: { productId, quantity: delta, reason } }];
+      // Reserved units are not ours to write off: only what is available can be corrected away.
+      if (product.available + delta < 0) {
+        throw new DomainError('insufficient_stock', `Product ${productId} has ${product.available} available, cannot remove ${-delta}`);
+      }
+      return [{ type: 'StockAdjusted', data: { productId, delta, reason } }];
+    }
+    case 'ReserveStock': {
+      const { productId, orderId, quantity } = command.data;
+      const product = requireProduct(state, productId);
+      if (!isWholeNumber(quantity, 1)) throw new DomainError('invalid_quantity', 'A reservation must be a whole number of at least 1');
+      // Idempotent: a retried reservation for the same order is already held, whatever has happened since.
+      if (reservedFor(product, orderId) > 0) return [];
+      if (product.status === 'discontinued') throw new DomainError('product_discontinued', `Product ${productId} is discontinued`);
+      if (product.available < quantity) {
+        throw new DomainError('out_of_stock', `Product ${productId} has ${product.available} available, ${quantity} requested`);
+      }
+      return [{ type: 'StockReserved', data: { productId, orderId, quantity } }];
+    }
+    case 'ReleaseStock': {
+      const { productId, orderId } = command.data;
+      // Allowed on a discontinued product: an order's units must always be able to come back.
+      const product = requireProduct(state, productId);
+      const quantity = reservedFor(product, orderId);
+      return quantity > 0 ? [{ type: 'StockReleased', data: { productId, orderId, quantity } }] : [];
+    }
+    case 'DiscontinueProduct': {
+      const { productId } = command.data;
+      requireActive(state, productId);
+      return [{ type: 'ProductDiscontinued', data: { productId } }];
+    }
     default:
-      return assertNever(command.type);
+      return assertNever(command);
   }
 }
+
+/** An event that needs a product arrived before its ProductCreated: the stream is corrupt, not the command wrong. */
+function existing(state: ProductState, event: ProductEvent): ExistingProductState {
+  if (state.status === 'absent') throw new Error(`${event.type} cannot apply to product ${event.data.productId}: it was never created`);
+  return state;
+}
+
+const withoutKey = (record: Record<string, number>, key: string): Record<string, number> =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 
 export function evolveProduct(state: ProductState, event: ProductEvent): ProductState {
   switch (event.type) {
     case 'ProductCreated':
+      if (state.status !== 'absent') throw new Error(`ProductCreated cannot apply to product ${event.data.productId}: it already exists`);
       return {
         status: 'active',
         productId: event.data.productId,
         sku: event.data.sku,
+        name: event.data.name,
+        description: event.data.description,
         priceCents: event.data.priceCents,
         currency: event.data.currency,
-        stock: event.data.initialStock,
+        available: event.data.initialStock,
+        reservations: {},
       };
+    case 'ProductRenamed':
+      return { ...existing(state, event), name: event.data.name };
+    case 'ProductRedescribed':
+      return { ...existing(state, event), description: event.data.description };
+    case 'ProductRepriced':
+      return { ...existing(state, event), priceCents: event.data.priceCents };
+    case 'StockReceived': {
+      const product = existing(state, event);
+      return { ...product, available: product.available + event.data.quantity };
+    }
+    case 'StockAdjusted': {
+      const product = existing(state, event);
+      return { ...product, available: product.available + event.data.delta };
+    }
+    case 'StockReserved': {
+      const product = existing(state, event);
+      const { orderId, quantity } = event.data;
+      return {
+        ...product,
+        available: product.available - quantity,
+        reservations: { ...product.reservations, [orderId]: reservedFor(product, orderId) + quantity },
+      };
+    }
+    case 'StockReleased': {
+      const product = existing(state, event);
+      return {
+        ...product,
+        available: product.available + event.data.quantity,
+        reservations: withoutKey(product.reservations, event.data.orderId),
+      };
+    }
+    case 'ProductDiscontinued':
+      return { ...existing(state, event), status: 'discontinued' };
     default:
-      return assertNever(event.type);
+      return assertNever(event);
   }
 }

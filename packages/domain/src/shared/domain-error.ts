@@ -2,7 +2,26 @@
  * The closed set of domain error codes. They carry no HTTP status: the HTTP edge maps each one
  * (a map typed over this union, so a new code without a status fails to compile).
  */
-export const DOMAIN_ERROR_CODES = ['product_already_exists', 'product_not_found', 'invalid_stock'] as const;
+export const DOMAIN_ERROR_CODES = [
+  // products
+  'product_already_exists',
+  'product_not_found',
+  'product_discontinued',
+  'invalid_quantity',
+  'insufficient_stock',
+  'out_of_stock',
+  // orders
+  'order_already_exists',
+  'order_not_found',
+  'empty_order',
+  'duplicate_order_line',
+  'currency_mismatch',
+  'illegal_transition',
+  // customers
+  'customer_already_registered',
+  'customer_not_found',
+  'customer_forgotten',
+] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
 export class DomainError extends Error {

@@ -56,7 +56,7 @@ export function eventStoreContract(
       subject = await makeSubject(CONTRACT_UPCASTERS);
       store = subject.store;
     });
-    afterAll(() => subject.dispose());
+    afterAll(() => subject?.dispose());
 
     describe('append and read', () => {
       it('appends to a new stream and reads the events back with their envelope', async () => {

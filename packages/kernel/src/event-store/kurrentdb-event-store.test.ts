@@ -14,11 +14,11 @@ import {
   recordedEventFromKurrent,
   snapshotFromKurrent,
   snapshotSupersedes,
-  SNAPSHOT_EVENT_TYPE,
+  KURRENT_SNAPSHOT_EVENT_TYPE,
   streamMetadataFromKurrent,
   versionConflictFromKurrent,
   versionFromKurrentState,
-  ZERO_HASH,
+  KURRENT_ZERO_HASH,
   type KurrentRecord,
 } from './kurrentdb-event-store.js';
 
@@ -155,7 +155,7 @@ describe('KurrentDB records to recorded events', () => {
     expect(isKurrentInternalRecord({ streamId: '$$product-1', type: '$metadata' })).toBe(true);
     expect(isKurrentInternalRecord({ streamId: '$stats-127.0.0.1:2113', type: '$statsCollected' })).toBe(true);
     expect(isKurrentInternalRecord({ streamId: 'product-1', type: '$>' })).toBe(true);
-    expect(isKurrentInternalRecord({ streamId: kurrentSnapshotStream('product-1'), type: SNAPSHOT_EVENT_TYPE })).toBe(true);
+    expect(isKurrentInternalRecord({ streamId: kurrentSnapshotStream('product-1'), type: KURRENT_SNAPSHOT_EVENT_TYPE })).toBe(true);
     expect(isKurrentInternalRecord({ streamId: 'product-1', type: 'ProductCreated' })).toBe(false);
   });
 });
@@ -163,22 +163,22 @@ describe('KurrentDB records to recorded events', () => {
 describe('client-side hash chain', () => {
   it('hashes the same event the same whatever the order of its keys', () => {
     const reordered = newEvent({ data: { priceCents: 450, name: 'Tea' }, metadata: { actor: { role: 'admin', userId: 'u-1' }, causationId: 'c-0', correlationId: 'c-1' } });
-    expect(kurrentChainHash(ZERO_HASH, 'product-1', reordered)).toBe(kurrentChainHash(ZERO_HASH, 'product-1', newEvent()));
-    expect(kurrentChainHash(ZERO_HASH, 'product-1', newEvent())).toMatch(/^[0-9a-f]{64}$/);
+    expect(kurrentChainHash(KURRENT_ZERO_HASH, 'product-1', reordered)).toBe(kurrentChainHash(KURRENT_ZERO_HASH, 'product-1', newEvent()));
+    expect(kurrentChainHash(KURRENT_ZERO_HASH, 'product-1', newEvent())).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('binds each hash to the previous hash, the stream and the event content', () => {
-    const base = kurrentChainHash(ZERO_HASH, 'product-1', newEvent());
+    const base = kurrentChainHash(KURRENT_ZERO_HASH, 'product-1', newEvent());
     expect(kurrentChainHash('1'.repeat(64), 'product-1', newEvent())).not.toBe(base);
-    expect(kurrentChainHash(ZERO_HASH, 'product-2', newEvent())).not.toBe(base);
-    expect(kurrentChainHash(ZERO_HASH, 'product-1', newEvent({ data: { name: 'Tea', priceCents: 451 } }))).not.toBe(base);
-    expect(kurrentChainHash(ZERO_HASH, 'product-1', newEvent({ schemaVersion: 2 }))).not.toBe(base);
+    expect(kurrentChainHash(KURRENT_ZERO_HASH, 'product-2', newEvent())).not.toBe(base);
+    expect(kurrentChainHash(KURRENT_ZERO_HASH, 'product-1', newEvent({ data: { name: 'Tea', priceCents: 451 } }))).not.toBe(base);
+    expect(kurrentChainHash(KURRENT_ZERO_HASH, 'product-1', newEvent({ schemaVersion: 2 }))).not.toBe(base);
   });
 
   it('chains the events of one append to each other and stores each hash in its metadata', () => {
     const second = newEvent({ eventId: '0e0b5c1a-2f4d-4b6e-8a9c-1d2e3f405162', type: 'ProductRenamed', data: { name: 'Green tea' } });
-    const data = kurrentEventData('product-1', [newEvent(), second], ZERO_HASH);
-    const first = kurrentChainHash(ZERO_HASH, 'product-1', newEvent());
+    const data = kurrentEventData('product-1', [newEvent(), second], KURRENT_ZERO_HASH);
+    const first = kurrentChainHash(KURRENT_ZERO_HASH, 'product-1', newEvent());
     expect(data.map((e) => [e.id, e.type, e.contentType])).toEqual([
       [newEvent().eventId, 'ProductCreated', 'application/json'],
       [second.eventId, 'ProductRenamed', 'application/json'],
@@ -189,9 +189,9 @@ describe('client-side hash chain', () => {
 
   it('lets a reader recompute the chain from what it reads back', () => {
     const events = [newEvent(), newEvent({ eventId: '0e0b5c1a-2f4d-4b6e-8a9c-1d2e3f405162', data: { n: 2 } })];
-    const stored = kurrentEventData('product-1', events, ZERO_HASH).map((e, i) => record({ id: e.id, revision: BigInt(i), data: e.data, metadata: e.metadata }));
+    const stored = kurrentEventData('product-1', events, KURRENT_ZERO_HASH).map((e, i) => record({ id: e.id, revision: BigInt(i), data: e.data, metadata: e.metadata }));
     const read = stored.map((r) => recordedEventFromKurrent(r));
-    let previous = ZERO_HASH;
+    let previous = KURRENT_ZERO_HASH;
     for (const event of read) {
       expect(event.hash).toBe(kurrentChainHash(previous, event.streamId, event));
       previous = event.hash;
@@ -216,7 +216,7 @@ describe('stream metadata', () => {
 describe('snapshots', () => {
   it('round-trips a snapshot through its event data', () => {
     const snapshot = { version: 250n, schemaVersion: 1, state: { total: 500 } };
-    expect(snapshotFromKurrent({ streamId: 'snapshot-x', type: SNAPSHOT_EVENT_TYPE, data: kurrentSnapshotData(snapshot) })).toEqual(snapshot);
+    expect(snapshotFromKurrent({ streamId: 'snapshot-x', type: KURRENT_SNAPSHOT_EVENT_TYPE, data: kurrentSnapshotData(snapshot) })).toEqual(snapshot);
   });
 
   it('refuses an event that is not a snapshot', () => {

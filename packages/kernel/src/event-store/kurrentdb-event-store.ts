@@ -52,12 +52,12 @@ import { upcast, type Upcasters } from './upcasting.js';
  */
 
 /** The hash the first event of a stream (and the first after a hidden predecessor) chains to. */
-export const ZERO_HASH = '0'.repeat(64);
+export const KURRENT_ZERO_HASH = '0'.repeat(64);
 
 /** Snapshots live in a companion stream; `$`-names are system streams, so the prefix is a plain word. */
-export const SNAPSHOT_STREAM_PREFIX = 'snapshot-';
-export const SNAPSHOT_EVENT_TYPE = 'ShopSnapshot';
-export const kurrentSnapshotStream = (streamId: string): string => `${SNAPSHOT_STREAM_PREFIX}${streamId}`;
+export const KURRENT_SNAPSHOT_STREAM_PREFIX = 'snapshot-';
+export const KURRENT_SNAPSHOT_EVENT_TYPE = 'ShopSnapshot';
+export const kurrentSnapshotStream = (streamId: string): string => `${KURRENT_SNAPSHOT_STREAM_PREFIX}${streamId}`;
 
 /** Metadata keys the adapter adds to each event (and strips from the metadata it returns). */
 const HASH_KEY = '$shopHash';
@@ -139,7 +139,7 @@ export interface KurrentRecord {
 
 /** System streams and events ($-prefixed) and the adapter's snapshot streams are not part of our global log. */
 export function isKurrentInternalRecord(record: Pick<KurrentRecord, 'streamId' | 'type'>): boolean {
-  return record.streamId.startsWith('$') || record.type.startsWith('$') || record.streamId.startsWith(SNAPSHOT_STREAM_PREFIX);
+  return record.streamId.startsWith('$') || record.type.startsWith('$') || record.streamId.startsWith(KURRENT_SNAPSHOT_STREAM_PREFIX);
 }
 
 /** JSON with object keys sorted at every depth: the same event always serialises, and so hashes, the same. */
@@ -253,7 +253,7 @@ export function kurrentSnapshotData(snapshot: Snapshot): Record<string, unknown>
 }
 
 export function snapshotFromKurrent(record: Pick<KurrentRecord, 'type' | 'data' | 'streamId'>): Snapshot {
-  if (record.type !== SNAPSHOT_EVENT_TYPE) throw new TypeError(`${record.streamId} holds a ${record.type}, not a snapshot`);
+  if (record.type !== KURRENT_SNAPSHOT_EVENT_TYPE) throw new TypeError(`${record.streamId} holds a ${record.type}, not a snapshot`);
   const data = SnapshotDataSchema.parse(record.data);
   return { version: BigInt(data.version), schemaVersion: data.schemaVersion, state: data.state };
 }
@@ -304,7 +304,7 @@ export class KurrentDbEventStore implements EventStore {
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     assertValidAppends(appends);
     for (const { streamId } of appends) {
-      if (streamId.startsWith(SNAPSHOT_STREAM_PREFIX)) throw new TypeError(`Stream names starting with "${SNAPSHOT_STREAM_PREFIX}" are reserved for snapshots: ${streamId}`);
+      if (streamId.startsWith(KURRENT_SNAPSHOT_STREAM_PREFIX)) throw new TypeError(`Stream names starting with "${KURRENT_SNAPSHOT_STREAM_PREFIX}" are reserved for snapshots: ${streamId}`);
     }
     for (let attempt = 1; ; attempt++) {
       // Planning may already find a conflict; the first stream's (in the order given) is the one thrown.
@@ -332,20 +332,20 @@ export class KurrentDbEventStore implements EventStore {
     if (expected === 'no_stream' || expected === 0n) {
       // A stream that exists refuses NO_STREAM (or recognises a retry), so no predecessor is needed; a soft-deleted
       // stream accepts it and its chain restarts, its old events being unreadable.
-      return { append, state: NO_STREAM, previousHash: ZERO_HASH, pinned: false };
+      return { append, state: NO_STREAM, previousHash: KURRENT_ZERO_HASH, pinned: false };
     }
     if (typeof expected === 'bigint') {
       // The server checks the revision; if it holds, the last readable event is the predecessor.
       const [last] = await this.lastRecords(streamId, 1);
-      const previousHash = last && last.revision === expected - 1n ? kurrentRecordHash(last) : ZERO_HASH;
+      const previousHash = last && last.revision === expected - 1n ? kurrentRecordHash(last) : KURRENT_ZERO_HASH;
       return { append, state: kurrentStreamState(expected), previousHash, pinned: false };
     }
-    const tail = await this.lastRecords(streamId, events.length);
-    const last = tail[0];
+    const [last] = await this.lastRecords(streamId, 1);
     if (last) {
       // KurrentDB only promises best-effort idempotency for ANY; pinning a revision would drop even that, so a
-      // retry is recognised here while its events are still the stream's last ones.
-      const retried = tail.length === events.length && tail.every((record, i) => record.id === events[events.length - 1 - i]!.eventId);
+      // retry is recognised here while its events are still the stream's last ones. An append is atomic, so its
+      // last event being the stream's last means all of it was written.
+      const retried = last.id === events.at(-1)!.eventId;
       return {
         append,
         state: last.revision,
@@ -357,11 +357,11 @@ export class KurrentDbEventStore implements EventStore {
     const revision = await this.probeRevision(streamId);
     if (revision === undefined) {
       if (expected === 'exists') throw new VersionConflict(streamId, expected, 0n);
-      return { append, state: NO_STREAM, previousHash: ZERO_HASH, pinned: true };
+      return { append, state: NO_STREAM, previousHash: KURRENT_ZERO_HASH, pinned: true };
     }
     // The stream has events but none readable: soft-deleted, or truncated past its end.
     if (expected === 'exists' && (await this.isSoftDeleted(streamId))) throw new VersionConflict(streamId, expected, revision + 1n);
-    return { append, state: revision, previousHash: ZERO_HASH, pinned: true };
+    return { append, state: revision, previousHash: KURRENT_ZERO_HASH, pinned: true };
   }
 
   private async appendOne(plan: AppendPlan): Promise<AppendResult> {
@@ -549,7 +549,7 @@ export class KurrentDbEventStore implements EventStore {
       const [record] = await this.lastRecords(stream, 1);
       if (!snapshotSupersedes(snapshot, record && snapshotFromKurrent(record))) return;
       try {
-        await this.client.appendToStream(stream, jsonEvent({ type: SNAPSHOT_EVENT_TYPE, data: kurrentSnapshotData(snapshot) }), {
+        await this.client.appendToStream(stream, jsonEvent({ type: KURRENT_SNAPSHOT_EVENT_TYPE, data: kurrentSnapshotData(snapshot) }), {
           streamState: record ? record.revision : NO_STREAM,
         });
       } catch (error) {

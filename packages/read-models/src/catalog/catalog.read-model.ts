@@ -16,6 +16,7 @@ export const ProductView = z.object({
   priceCents: z.number().int(),
   currency: z.string().length(3),
   stockAvailable: z.number().int(),
+  status: z.enum(['active', 'discontinued']),
   version: z.number().int(),
 });
 export type ProductView = z.infer<typeof ProductView>;
@@ -28,10 +29,11 @@ export interface CatalogProductRow {
   price_cents: string;
   currency: string;
   stock_available: number;
+  status: 'active' | 'discontinued';
   version: string;
 }
 
-export const CATALOG_VIEW_COLUMNS = 'id, sku, name, description, price_cents, currency, stock_available, version';
+export const CATALOG_VIEW_COLUMNS = 'id, sku, name, description, price_cents, currency, stock_available, status, version';
 
 export const toProductView = (row: CatalogProductRow): ProductView => ({
   id: row.id,
@@ -41,6 +43,7 @@ export const toProductView = (row: CatalogProductRow): ProductView => ({
   priceCents: Number(row.price_cents),
   currency: row.currency,
   stockAvailable: row.stock_available,
+  status: row.status,
   version: Number(row.version),
 });
 

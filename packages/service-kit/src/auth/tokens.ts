@@ -58,9 +58,27 @@ export function createTokenService(settings: TokenSettings): TokenService {
 const unauthenticated = (detail: string): ProblemError =>
   new ProblemError(401, 'unauthenticated', 'Unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer' });
 
+/**
+ * Learns who is calling when a valid bearer token is present, and lets the request through either way (routes
+ * that need a caller use `authenticate`). Runs once, early, so that per-client limits can count by user.
+ */
+export function identify(tokens: TokenService): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      res.locals.principal = await tokens.verify(header.slice('Bearer '.length).trim()).catch(() => undefined);
+    }
+    next();
+  };
+}
+
 /** Requires a valid bearer token; the principal is then available through `principalOf(res)`. */
 export function authenticate(tokens: TokenService): RequestHandler {
   return async (req, res, next) => {
+    if (res.locals.principal) {
+      next();
+      return;
+    }
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw unauthenticated('A bearer token is required');
     try {

@@ -1,16 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@shop/kernel';
-import { catalogChangeFor } from './catalog.projection.js';
+import { catalogUpdateFor } from './catalog.projection.js';
 
 const productId = '0d7c2f8e-1f6b-4b8e-9a52-55d8f7c2b111';
-const recorded = (overrides: Partial<RecordedEvent>): RecordedEvent => ({
+const orderId = '7b1f0c9a-3c2d-4e5f-8a9b-0c1d2e3f4a5b';
+const recorded = (type: string, data: Record<string, unknown>, overrides: Partial<RecordedEvent> = {}): RecordedEvent => ({
   eventId: 'a9f0f1a8-2b0c-4f5e-8e7e-3c1d2b4a5f60',
   streamId: `product-${productId}`,
-  streamVersion: 1n,
+  streamVersion: 3n,
   globalPosition: 7n,
-  type: 'ProductCreated',
+  type,
   schemaVersion: 1,
-  data: { productId, sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', initialStock: 4 },
+  data: { productId, ...data },
   metadata: { correlationId: 'c', causationId: 'c', actor: { userId: 'u', role: 'admin' } },
   recordedAt: new Date('2026-11-24T10:00:00Z'),
   hash: '00',
@@ -18,21 +19,40 @@ const recorded = (overrides: Partial<RecordedEvent>): RecordedEvent => ({
 });
 
 describe('catalog projection', () => {
-  it('turns ProductCreated into a catalog row with the initial stock available', () => {
-    expect(catalogChangeFor(recorded({}))).toEqual({
-      kind: 'upsert',
-      row: {
-        id: productId, sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR',
-        stockAvailable: 4, version: 1n, recordedAt: new Date('2026-11-24T10:00:00Z'), position: 7n,
-      },
+  it('turns ProductCreated into a new row with the initial stock available', () => {
+    const created = recorded('ProductCreated', { sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', initialStock: 4 });
+    expect(catalogUpdateFor(created)).toEqual({
+      productId,
+      version: 3n,
+      recordedAt: new Date('2026-11-24T10:00:00Z'),
+      position: 7n,
+      change: { kind: 'create', row: { sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', stockAvailable: 4 } },
     });
   });
 
+  it.each([
+    ['StockReceived', { quantity: 5, reason: 'delivery' }, 5],
+    ['StockAdjusted', { delta: -2, reason: 'breakage' }, -2],
+    ['StockReserved', { orderId, quantity: 3 }, -3],
+    ['StockReleased', { orderId, quantity: 3 }, 3],
+  ])('moves available stock on %s', (type, data, delta) => {
+    expect(catalogUpdateFor(recorded(type, data))?.change).toEqual({ kind: 'stock', delta });
+  });
+
+  it.each([
+    ['ProductRenamed', { name: 'Big mug' }, { name: 'Big mug' }],
+    ['ProductRedescribed', { description: 'Red' }, { description: 'Red' }],
+    ['ProductRepriced', { priceCents: 999 }, { price_cents: 999 }],
+    ['ProductDiscontinued', {}, { status: 'discontinued' }],
+  ])('sets the changed field on %s', (type, data, fields) => {
+    expect(catalogUpdateFor(recorded(type, data))?.change).toEqual({ kind: 'set', fields });
+  });
+
   it('ignores events of other stream categories', () => {
-    expect(catalogChangeFor(recorded({ streamId: 'order-1', type: 'OrderPlaced', data: {} }))).toBeUndefined();
+    expect(catalogUpdateFor(recorded('OrderPlaced', {}, { streamId: 'order-1' }))).toBeUndefined();
   });
 
   it('rejects a product event whose data no longer matches its schema', () => {
-    expect(() => catalogChangeFor(recorded({ data: { productId, sku: 'MUG-1' } }))).toThrow();
+    expect(() => catalogUpdateFor(recorded('ProductCreated', { sku: 'MUG-1' }))).toThrow();
   });
 });

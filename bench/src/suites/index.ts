@@ -1,0 +1,5 @@
+import type { Suite } from '../suite.js';
+import { eventStoreSuite } from './event-store.bench.js';
+
+/** Every suite `npm run bench` knows, in the order a full run takes them. */
+export const SUITES: readonly Suite[] = [eventStoreSuite];

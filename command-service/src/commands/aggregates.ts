@@ -1,0 +1,61 @@
+import {
+  CUSTOMER_EVENT_VERSIONS,
+  CUSTOMER_STATE_VERSION,
+  CustomerEvent,
+  decideCustomer,
+  decideOrder,
+  decideProduct,
+  evolveCustomer,
+  evolveOrder,
+  evolveProduct,
+  initialCustomerState,
+  initialOrderState,
+  initialProductState,
+  ORDER_EVENT_VERSIONS,
+  ORDER_STATE_VERSION,
+  OrderEvent,
+  PRODUCT_EVENT_VERSIONS,
+  PRODUCT_STATE_VERSION,
+  ProductEvent,
+  type CustomerCommand,
+  type CustomerState,
+  type OrderCommand,
+  type OrderState,
+  type ProductCommand,
+  type ProductState,
+} from '@shop/domain';
+import type { CommandAggregate } from './run-command.js';
+
+/**
+ * The aggregates as the command side loads them. Events read back are parsed by their zod schemas (parse, don't
+ * trust). Long streams are snapshotted: a popular product gathers thousands of reservations, and loading it must
+ * not read them all.
+ */
+const SNAPSHOT_EVERY = 100;
+
+export const productAggregate: CommandAggregate<ProductState, ProductEvent, ProductCommand> = {
+  initialState: initialProductState,
+  evolve: evolveProduct,
+  decide: decideProduct,
+  parse: (event) => ProductEvent.parse({ type: event.type, data: event.data }),
+  schemaVersionOf: (type) => PRODUCT_EVENT_VERSIONS[type],
+  snapshot: { schemaVersion: PRODUCT_STATE_VERSION, every: SNAPSHOT_EVERY },
+};
+
+export const orderAggregate: CommandAggregate<OrderState, OrderEvent, OrderCommand> = {
+  initialState: initialOrderState,
+  evolve: evolveOrder,
+  decide: decideOrder,
+  parse: (event) => OrderEvent.parse({ type: event.type, data: event.data }),
+  schemaVersionOf: (type) => ORDER_EVENT_VERSIONS[type],
+  snapshot: { schemaVersion: ORDER_STATE_VERSION, every: SNAPSHOT_EVERY },
+};
+
+export const customerAggregate: CommandAggregate<CustomerState, CustomerEvent, CustomerCommand> = {
+  initialState: initialCustomerState,
+  evolve: evolveCustomer,
+  decide: decideCustomer,
+  parse: (event) => CustomerEvent.parse({ type: event.type, data: event.data }),
+  schemaVersionOf: (type) => CUSTOMER_EVENT_VERSIONS[type],
+  snapshot: { schemaVersion: CUSTOMER_STATE_VERSION, every: SNAPSHOT_EVERY },
+};

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import type pg from 'pg';
+import { z } from 'zod';
+import { MAX_LINE_QUANTITY, MIN_LINE_QUANTITY, ShippingAddress } from '@shop/domain';
+import type { EventStore } from '@shop/kernel';
+import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
+import type { KeyedMutex } from '../../commands/keyed-mutex.js';
+import { commandMetadata, setConsistencyToken } from '../../http/command-context.js';
+import { idempotency } from '../../http/idempotency.js';
+import { streamVersionEtag } from '../../http/preconditions.js';
+import { placeOrder } from './place-order.js';
+
+/** Only products and quantities: prices, totals, status and the customer come from the server, never the body. */
+const PlaceOrderBody = z.strictObject({
+  lines: z
+    .array(z.strictObject({ productId: z.uuid(), quantity: z.number().int().min(MIN_LINE_QUANTITY).max(MAX_LINE_QUANTITY) }))
+    .min(1)
+    .max(100),
+  shippingAddress: ShippingAddress,
+});
+
+export function placeOrderRoutes(deps: { pool: pg.Pool; store: EventStore; tokens: TokenService; locks: KeyedMutex }): Router {
+  const router = Router();
+  router.post(
+    '/api/orders',
+    authenticate(deps.tokens),
+    requireRole('shopper'),
+    idempotency(deps.pool, { required: true }),
+    async (req, res) => {
+      const body = parseOrThrow(PlaceOrderBody, req.body, 'order');
+      const { customerId } = principalOf(res);
+      if (!customerId) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This account has no customer profile');
+      const orderId = randomUUID();
+      const placed = await placeOrder(
+        deps.store,
+        deps.locks,
+        { type: 'PlaceOrder', data: { orderId, customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: new Date().toISOString() } },
+        commandMetadata(req, res),
+      );
+      setConsistencyToken(res, placed.lastPosition);
+      res
+        .status(201)
+        .location(`/api/orders/${orderId}`)
+        .set('ETag', streamVersionEtag(placed.version))
+        .json({ orderId, status: 'placed', totalCents: placed.totalCents });
+    },
+  );
+  return router;
+}

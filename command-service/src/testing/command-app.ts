@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type pg from 'pg';
+import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
+import { createLogger, createTokenService, type TokenService } from '@shop/service-kit';
+import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { buildCommandApp } from '../app.js';
+import { seedDevAccounts } from '../auth/user-accounts.js';
+
+export const TEST_PASSWORD = 'integration-password';
+
+/** The command service on a real Postgres, listening on a free port, with helpers to call it as each role. */
+export interface CommandAppHarness {
+  base: string;
+  pool: pg.Pool;
+  store: PostgresEventStore;
+  tokens: TokenService;
+  tokenFor(email: string): Promise<string>;
+  /** Registers a new shopper and answers its token and customer id. */
+  newShopper(): Promise<{ token: string; customerId: string }>;
+  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  eventCount(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_000 }): Promise<CommandAppHarness> {
+  const database: TestPostgres = await startTestPostgres();
+  const pool = createPool(database.url, { max: 20 });
+  await applySchema(pool);
+  const store = new PostgresEventStore(pool);
+  await seedDevAccounts(pool, store, TEST_PASSWORD);
+  const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 600 });
+  const { app } = buildCommandApp({ pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const request: CommandAppHarness['request'] = (method, path, options = {}) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+    });
+
+  const tokenFor = async (email: string, password = TEST_PASSWORD): Promise<string> => {
+    const response = await request('POST', '/api/auth/login', { body: { email, password } });
+    if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { token: string }).token;
+  };
+
+  return {
+    base,
+    pool,
+    store,
+    tokens,
+    tokenFor,
+    async newShopper() {
+      const email = `shopper-${randomUUID()}@example.com`;
+      const registered = await request('POST', '/api/auth/register', { body: { email, password: 'a-long-enough-password', name: 'Test Shopper' } });
+      if (registered.status !== 201) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+      const { customerId } = (await registered.json()) as { customerId: string };
+      return { token: await tokenFor(email, 'a-long-enough-password'), customerId };
+    },
+    request,
+    async eventCount() {
+      return Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await pool.end();
+      await database.stop();
+    },
+  };
+}

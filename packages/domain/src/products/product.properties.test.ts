@@ -1,0 +1,114 @@
+import { describe, it } from '@jest/globals';
+import fc from 'fast-check';
+import { isDomainError } from '../shared/domain-error.js';
+import { isPlainJson } from '../shared/decider-spec.js';
+import { decideProduct, evolveProduct, initialProductState, type ProductCommand, type ProductState } from './product.decider.js';
+import { ProductEvent } from './product.events.js';
+
+const productId = '6f1c8c1e-6a51-4a8f-9a39-0c1f5a4b2d10';
+const orderIds = [1, 2, 3, 4].map((n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+
+const orderId = fc.constantFrom(...orderIds);
+const create: fc.Arbitrary<ProductCommand> = fc.integer({ min: -1, max: 20 }).map((initialStock) => ({
+  type: 'CreateProduct',
+  data: { productId, sku: 'SKU-1', name: 'Thing', description: '', priceCents: 100, currency: 'EUR', initialStock },
+}));
+/** Weighted towards stock movements; discontinuing is rare because it ends them. */
+const command: fc.Arbitrary<ProductCommand> = fc.oneof(
+  { weight: 1, arbitrary: create },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ name: fc.constantFrom('Thing', 'Other'), priceCents: fc.integer({ min: 0, max: 3 }) }, { requiredKeys: [] })
+      .map((fields): ProductCommand => ({ type: 'ChangeProductDetails', data: { productId, ...fields } })),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.integer({ min: -15, max: 15 }).map((delta): ProductCommand => ({ type: 'AdjustStock', data: { productId, delta, reason: 'count' } })),
+  },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({ orderId, quantity: fc.integer({ min: -1, max: 12 }) })
+      .map((data): ProductCommand => ({ type: 'ReserveStock', data: { productId, ...data } })),
+  },
+  { weight: 4, arbitrary: orderId.map((id): ProductCommand => ({ type: 'ReleaseStock', data: { productId, orderId: id } })) },
+  { weight: 1, arbitrary: fc.constant<ProductCommand>({ type: 'DiscontinueProduct', data: { productId } }) },
+);
+
+/** Mostly a created product followed by anything; sometimes anything at all, creation included or not. */
+const commands: fc.Arbitrary<ProductCommand[]> = fc.oneof(
+  { weight: 9, arbitrary: fc.tuple(create, fc.array(command, { maxLength: 40, size: 'medium' })).map(([first, rest]) => [first, ...rest]) },
+  { weight: 1, arbitrary: fc.array(command, { maxLength: 40, size: 'medium' }) },
+);
+
+/**
+ * Runs commands one after another (refused ones change nothing, as in the command service) and tells whether
+ * `holds` is true after every one of them. Plain booleans rather than expect() keep a run to microseconds;
+ * fast-check reports the shrunk command sequence that breaks it.
+ */
+function run(commands: ProductCommand[], holds: (state: ProductState, history: ProductEvent[], fresh: ProductEvent[]) => boolean): boolean {
+  let state = initialProductState;
+  const history: ProductEvent[] = [];
+  for (const next of commands) {
+    let events: ProductEvent[] = [];
+    try {
+      events = decideProduct(next, state);
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+    }
+    for (const event of events) {
+      state = evolveProduct(state, event);
+      history.push(event);
+    }
+    if (!holds(state, history, events)) return false;
+  }
+  return true;
+}
+
+/** What the stream says the stock on hand is: created + received + adjustments. Reservations don't change it. */
+const onHand = (history: ProductEvent[]): number =>
+  history.reduce((sum, event) => {
+    switch (event.type) {
+      case 'ProductCreated':
+        return sum + event.data.initialStock;
+      case 'StockReceived':
+        return sum + event.data.quantity;
+      case 'StockAdjusted':
+        return sum + event.data.delta;
+      default:
+        return sum;
+    }
+  }, 0);
+
+const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+
+describe('product decider properties', () => {
+  it('keeps available stock at zero or more whatever the commands', () => {
+    fc.assert(fc.property(commands, (sequence) => run(sequence, (state) => state.status === 'absent' || state.available >= 0)));
+  });
+
+  it('accounts for every unit: available plus reserved equals created plus received plus adjusted', () => {
+    fc.assert(
+      fc.property(commands, (sequence) =>
+        run(sequence, (state, history) => state.status === 'absent' || state.available + sum(Object.values(state.reservations)) === onHand(history)),
+      ),
+    );
+  });
+
+  it('holds only positive whole reservations', () => {
+    fc.assert(
+      fc.property(commands, (sequence) =>
+        run(sequence, (state) => state.status === 'absent' || Object.values(state.reservations).every((quantity) => Number.isInteger(quantity) && quantity > 0)),
+      ),
+    );
+  });
+
+  it('decides only events its schema accepts on read-back, into a state that is plain JSON', () => {
+    fc.assert(
+      fc.property(commands, (sequence) =>
+        run(sequence, (state, _history, fresh) => isPlainJson(state) && fresh.every((event) => ProductEvent.safeParse(event).success)),
+      ),
+    );
+  });
+});
