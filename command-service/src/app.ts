@@ -6,6 +6,8 @@ import { loginRoutes } from './auth/login.http.js';
 import { domainProblems } from './http/domain-problems.js';
 import { clientKey, rateLimit, type RateLimit } from './http/rate-limit.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
+import { AggregateCache } from './commands/aggregate-cache.js';
+import type { ProductState } from '@shop/domain';
 import { registerRoutes } from './customers/register/register.http.js';
 import { changeProductDetailsRoutes } from './products/change-product-details/change-product-details.http.js';
 import { adjustStockRoutes } from './products/adjust-stock/adjust-stock.http.js';
@@ -46,7 +48,8 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
   });
   service.app.use(requireJson, express.json({ limit: deps.bodyLimitBytes, strict: true }));
   const locks = new KeyedMutex();
-  const routeDeps = { ...deps, locks };
+  const products = new AggregateCache<ProductState>();
+  const routeDeps = { ...deps, locks, products };
   service.app.use(registerRoutes({ ...deps, registerLimit: deps.loginLimit }));
   service.app.use(loginRoutes(deps));
   // Every other write is counted against its client: the user when the token is valid, else the address.

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { PaymentMethod, type OrderState } from '@shop/domain';
+import { PaymentMethod, type OrderState, type ProductState } from '@shop/domain';
+import type { AggregateCache } from '../../commands/aggregate-cache.js';
 import type { EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, principalOf, requireRole, type TokenService } from '@shop/service-kit';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
@@ -21,7 +22,7 @@ function answer(res: Response, orderId: string, outcome: OrderActionOutcome): vo
 }
 
 /** Order lifecycle: the owner pays; the owner or an admin cancels; an admin ships and refunds. */
-export function orderActionRoutes(deps: { store: EventStore; tokens: TokenService; locks: KeyedMutex }): Router {
+export function orderActionRoutes(deps: { store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
   const router = Router();
   const { store, locks } = deps;
   const now = () => new Date().toISOString();
@@ -37,7 +38,7 @@ export function orderActionRoutes(deps: { store: EventStore; tokens: TokenServic
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     const { reason } = parseOrThrow(CancelBody, req.body ?? {}, 'cancellation');
     const command = { type: 'CancelOrder' as const, data: { orderId: id, cancelledAt: now(), ...(reason ? { reason } : {}) } };
-    answer(res, id, await cancelOrder(store, locks, command, principalOf(res), commandMetadata(req, res)));
+    answer(res, id, await cancelOrder(store, locks, deps.products, command, principalOf(res), commandMetadata(req, res)));
   });
 
   router.post('/api/orders/:id/ship', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {

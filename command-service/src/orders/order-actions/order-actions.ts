@@ -7,7 +7,9 @@ import {
   decideProduct,
   type OrderCommand,
   type OrderState,
+  type ProductState,
 } from '@shop/domain';
+import type { AggregateCache } from '../../commands/aggregate-cache.js';
 import { loadAggregate, VersionConflict, type EventMetadata, type EventStore, type StreamAppend } from '@shop/kernel';
 import type { Principal } from '@shop/service-kit';
 import { orderAggregate, productAggregate } from '../../commands/aggregates.js';
@@ -56,6 +58,7 @@ export async function runOrderCommand(
 export async function cancelOrder(
   store: EventStore,
   locks: KeyedMutex,
+  products: AggregateCache<ProductState>,
   command: Extract<OrderCommand, { type: 'CancelOrder' }>,
   principal: Principal,
   metadata: EventMetadata,
@@ -70,19 +73,22 @@ export async function cancelOrder(
       const orderEvents = orderAggregate.decide(command, order.state);
       const newState = orderEvents.reduce(orderAggregate.evolve, order.state);
       const releases = releaseForCancelledOrder(newState);
-      const products = await Promise.all(releases.map((r) => loadAggregate(store, productStreamId(r.data.productId), productAggregate)));
+      // Fresh product states, and the cached ones dropped: the releases change them under the cache's feet.
+      for (const release of releases) products.delete(productStreamId(release.data.productId));
+      const productStates = await Promise.all(releases.map((r) => loadAggregate(store, productStreamId(r.data.productId), productAggregate)));
       const appends: StreamAppend[] = [
         { streamId: orderStream, expected: order.version, events: orderEvents.map((e) => toNewEvent(e, ORDER_EVENT_VERSIONS[e.type], metadata)) },
         ...releases.map((release, i) => ({
           streamId: productStreamId(release.data.productId),
-          expected: products[i]!.version,
-          events: decideProduct(release, products[i]!.state).map((e) => toNewEvent(e, PRODUCT_EVENT_VERSIONS[e.type], metadata)),
+          expected: productStates[i]!.version,
+          events: decideProduct(release, productStates[i]!.state).map((e) => toNewEvent(e, PRODUCT_EVENT_VERSIONS[e.type], metadata)),
         })),
       ].filter((append) => append.events.length > 0);
       try {
         const results = await store.appendToStreams(appends);
         return { state: newState, version: results[0]!.nextVersion, lastPosition: maxPosition(results) };
       } catch (error) {
+        for (const release of releases) products.delete(productStreamId(release.data.productId));
         if (!(error instanceof VersionConflict) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }

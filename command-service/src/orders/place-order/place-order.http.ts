@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY, MIN_LINE_QUANTITY, ShippingAddress } from '@shop/domain';
+import { MAX_LINE_QUANTITY, MIN_LINE_QUANTITY, ShippingAddress, type ProductState } from '@shop/domain';
+import type { AggregateCache } from '../../commands/aggregate-cache.js';
 import type { EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
@@ -20,7 +21,7 @@ const PlaceOrderBody = z.strictObject({
   shippingAddress: ShippingAddress,
 });
 
-export function placeOrderRoutes(deps: { pool: pg.Pool; store: EventStore; tokens: TokenService; locks: KeyedMutex }): Router {
+export function placeOrderRoutes(deps: { pool: pg.Pool; store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
   const router = Router();
   router.post(
     '/api/orders',
@@ -35,6 +36,7 @@ export function placeOrderRoutes(deps: { pool: pg.Pool; store: EventStore; token
       const placed = await placeOrder(
         deps.store,
         deps.locks,
+        deps.products,
         { type: 'PlaceOrder', data: { orderId, customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: new Date().toISOString() } },
         commandMetadata(req, res),
       );

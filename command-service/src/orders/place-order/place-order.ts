@@ -1,16 +1,20 @@
 import {
   decidePlaceOrder,
+  evolveProduct,
+  isDomainError,
   ORDER_EVENT_VERSIONS,
   orderStreamId,
   PRODUCT_EVENT_VERSIONS,
   productStreamId,
   type PlaceOrder,
+  type PlaceOrderDecision,
   type ProductState,
 } from '@shop/domain';
-import { loadAggregate, VersionConflict, type AppendResult, type EventMetadata, type EventStore, type StreamAppend } from '@shop/kernel';
+import { VersionConflict, type AppendResult, type EventMetadata, type EventStore, type LoadedAggregate, type StreamAppend } from '@shop/kernel';
+import { loadThroughCache, type AggregateCache } from '../../commands/aggregate-cache.js';
 import { productAggregate } from '../../commands/aggregates.js';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
-import { toNewEvent } from '../../commands/run-command.js';
+import { afterAppend, toNewEvent } from '../../commands/run-command.js';
 
 export interface PlacedOrder {
   orderId: string;
@@ -25,41 +29,93 @@ const MAX_ATTEMPTS = 5;
 /**
  * Places an order and reserves stock on every product in it in ONE atomic multi-stream append, each product at
  * the version its reservation was decided on. Products are locked in this process (sorted), so orders competing
- * for one product queue instead of colliding; a conflict with another process is retried on fresh state.
+ * for one product queue instead of colliding; product states come from the process's cache and a stale one is
+ * caught by its expected version (conflict → drop, reload, retry) or, for a refusal, re-decided on fresh state.
  */
-export async function placeOrder(store: EventStore, locks: KeyedMutex, command: PlaceOrder, metadata: EventMetadata): Promise<PlacedOrder> {
+export async function placeOrder(
+  store: EventStore,
+  locks: KeyedMutex,
+  products: AggregateCache<ProductState>,
+  command: PlaceOrder,
+  metadata: EventMetadata,
+): Promise<PlacedOrder> {
   const productIds = [...new Set(command.data.lines.map((line) => line.productId))];
-  return locks.withKeys(productIds.map(productStreamId), async () => {
+  const streams = productIds.map(productStreamId);
+  return locks.withKeys(streams, async () => {
+    let fresh = false;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await Promise.all(productIds.map((id) => loadAggregate(store, productStreamId(id), productAggregate)));
-      const products: Record<string, ProductState> = Object.fromEntries(productIds.map((id, i) => [id, loaded[i]!.state]));
-      const decision = decidePlaceOrder(command, products);
-      const appends: StreamAppend[] = [
-        {
-          streamId: orderStreamId(command.data.orderId),
-          expected: 'no_stream' as const,
-          events: decision.orderEvents.map((event) => toNewEvent(event, ORDER_EVENT_VERSIONS[event.type], metadata)),
-        },
-        ...productIds.map((id, i) => ({
-          streamId: productStreamId(id),
-          expected: loaded[i]!.version,
-          events: (decision.productEvents[id] ?? []).map((event) => toNewEvent(event, PRODUCT_EVENT_VERSIONS[event.type], metadata)),
-        })),
-      ].filter((append) => append.events.length > 0);
+      const loaded = await Promise.all(streams.map((stream) => loadThroughCache(store, stream, productAggregate, products, fresh)));
+      let decision: PlaceOrderDecision;
+      try {
+        decision = decidePlaceOrder(command, Object.fromEntries(productIds.map((id, i) => [id, loaded[i]!.state])));
+      } catch (error) {
+        if (fresh || !isDomainError(error)) throw error;
+        fresh = true;
+        continue;
+      }
+      const appends = appendsFor(command, decision, productIds, loaded, metadata);
       try {
         const results = await store.appendToStreams(appends);
+        await rememberProducts(store, products, productIds, loaded, decision, appends, results);
+        const placed = decision.orderEvents[0];
         return {
           orderId: command.data.orderId,
-          totalCents: decision.orderEvents[0]?.type === 'OrderPlaced' ? decision.orderEvents[0].data.totalCents : 0,
+          totalCents: placed?.type === 'OrderPlaced' ? placed.data.totalCents : 0,
           version: results[0]!.nextVersion,
           lastPosition: maxPosition(results),
         };
       } catch (error) {
-        // A conflict on the order stream itself is a duplicate order id: let the decider say so next round.
-        if (!(error instanceof VersionConflict) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!(error instanceof VersionConflict)) throw error;
+        for (const stream of streams) products.delete(stream);
+        fresh = true;
+        // A conflict on the order stream itself is a duplicate order id: the decider says so next round.
+        if (attempt >= MAX_ATTEMPTS) throw error;
       }
     }
   });
+}
+
+function appendsFor(
+  command: PlaceOrder,
+  decision: PlaceOrderDecision,
+  productIds: string[],
+  loaded: Array<LoadedAggregate<ProductState>>,
+  metadata: EventMetadata,
+): StreamAppend[] {
+  return [
+    {
+      streamId: orderStreamId(command.data.orderId),
+      expected: 'no_stream' as const,
+      events: decision.orderEvents.map((event) => toNewEvent(event, ORDER_EVENT_VERSIONS[event.type], metadata)),
+    },
+    ...productIds.map((id, i) => ({
+      streamId: productStreamId(id),
+      expected: loaded[i]!.version,
+      events: (decision.productEvents[id] ?? []).map((event) => toNewEvent(event, PRODUCT_EVENT_VERSIONS[event.type], metadata)),
+    })),
+  ].filter((append) => append.events.length > 0);
+}
+
+/** Keeps the products' new states (and snapshots them when due), so the next order for them reads nothing. */
+async function rememberProducts(
+  store: EventStore,
+  products: AggregateCache<ProductState>,
+  productIds: string[],
+  loaded: Array<LoadedAggregate<ProductState>>,
+  decision: PlaceOrderDecision,
+  appends: StreamAppend[],
+  results: AppendResult[],
+): Promise<void> {
+  await Promise.all(
+    productIds.map(async (id, i) => {
+      const stream = productStreamId(id);
+      const result = results[appends.findIndex((a) => a.streamId === stream)];
+      if (!result) return;
+      const state = (decision.productEvents[id] ?? []).reduce(evolveProduct, loaded[i]!.state);
+      const snapshotVersion = await afterAppend(store, stream, productAggregate, loaded[i]!, state, result.nextVersion);
+      products.set(stream, { state, version: result.nextVersion, eventsRead: 0, snapshotVersion });
+    }),
+  );
 }
 
 export const maxPosition = (results: readonly AppendResult[]): bigint =>

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { productStreamId } from '@shop/domain';
+import { productStreamId, type ProductState } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
+import type { AggregateCache } from '../../commands/aggregate-cache.js';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
 import { productAggregate } from '../../commands/aggregates.js';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
@@ -16,7 +17,7 @@ const AdjustStockBody = z.strictObject({
 });
 
 /** Stock received (delta > 0) or corrected (delta < 0); 409 insufficient_stock rather than negative stock. */
-export function adjustStockRoutes(deps: { store: EventStore; tokens: TokenService; locks: KeyedMutex }): Router {
+export function adjustStockRoutes(deps: { store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
   const router = Router();
   router.post('/api/products/:id/stock', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const productId = productIdOf(req.params);
@@ -24,7 +25,7 @@ export function adjustStockRoutes(deps: { store: EventStore; tokens: TokenServic
     const ifMatch = expectedVersionFromIfMatch(req, { required: false, fallback: 'any' });
     const streamId = productStreamId(productId);
     const outcome = await deps.locks.withKeys([streamId], () =>
-      runCommand(deps.store, streamId, productAggregate, { type: 'AdjustStock', data: { productId, ...body } }, commandMetadata(req, res), ifMatch),
+      runCommand(deps.store, streamId, productAggregate, { type: 'AdjustStock', data: { productId, ...body } }, commandMetadata(req, res), { ifMatch, cache: deps.products }),
     );
     setCommandHeaders(res, outcome);
     const state = outcome.state;

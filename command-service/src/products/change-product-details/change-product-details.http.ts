@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { Cents, productStreamId } from '@shop/domain';
+import { Cents, productStreamId, type ProductState } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
+import type { AggregateCache } from '../../commands/aggregate-cache.js';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
 import { productAggregate } from '../../commands/aggregates.js';
 import { runCommand } from '../../commands/run-command.js';
@@ -18,7 +19,7 @@ const ChangeProductDetailsBody = z
   .refine((body) => Object.keys(body).length > 0, 'name, description or priceCents is required');
 
 /** PATCH with If-Match required: an admin can never overwrite a change they have not seen. */
-export function changeProductDetailsRoutes(deps: { store: EventStore; tokens: TokenService }): Router {
+export function changeProductDetailsRoutes(deps: { store: EventStore; tokens: TokenService; products: AggregateCache<ProductState> }): Router {
   const router = Router();
   router.patch('/api/products/:id', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const productId = productIdOf(req.params);
@@ -30,7 +31,7 @@ export function changeProductDetailsRoutes(deps: { store: EventStore; tokens: To
       productAggregate,
       { type: 'ChangeProductDetails', data: { productId, ...body } },
       commandMetadata(req, res),
-      ifMatch,
+      { ifMatch, cache: deps.products },
     );
     setCommandHeaders(res, outcome);
     res.json({ id: productId, version: Number(outcome.version) });

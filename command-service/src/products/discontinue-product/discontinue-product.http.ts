@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { productStreamId } from '@shop/domain';
+import { productStreamId, type ProductState } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
+import type { AggregateCache } from '../../commands/aggregate-cache.js';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
 import { productAggregate } from '../../commands/aggregates.js';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
@@ -12,7 +13,7 @@ import { productIdOf } from '../product-id.js';
 
 const NoBody = z.strictObject({});
 
-export function discontinueProductRoutes(deps: { store: EventStore; tokens: TokenService; locks: KeyedMutex }): Router {
+export function discontinueProductRoutes(deps: { store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
   const router = Router();
   router.post('/api/products/:id/discontinue', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const productId = productIdOf(req.params);
@@ -20,7 +21,7 @@ export function discontinueProductRoutes(deps: { store: EventStore; tokens: Toke
     const ifMatch = expectedVersionFromIfMatch(req, { required: false, fallback: 'any' });
     const streamId = productStreamId(productId);
     const outcome = await deps.locks.withKeys([streamId], () =>
-      runCommand(deps.store, streamId, productAggregate, { type: 'DiscontinueProduct', data: { productId } }, commandMetadata(req, res), ifMatch),
+      runCommand(deps.store, streamId, productAggregate, { type: 'DiscontinueProduct', data: { productId } }, commandMetadata(req, res), { ifMatch, cache: deps.products }),
     );
     setCommandHeaders(res, outcome);
     res.json({ id: productId, version: Number(outcome.version), status: 'discontinued' });

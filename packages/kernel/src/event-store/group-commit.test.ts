@@ -48,4 +48,22 @@ describe('GroupCommit', () => {
     const outcomes = await Promise.allSettled([1, 2, 3, 4].map((n) => commit.submit(n)));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   });
+
+  it('never batches two items that share a key, and keeps their order', async () => {
+    const batches: string[][] = [];
+    const commit = new GroupCommit<string, string>(
+      async (items) => {
+        batches.push(items);
+        await tick();
+        return items;
+      },
+      256,
+      (item) => [item.split(':')[0]!],
+    );
+    await Promise.all(['a:1', 'b:1', 'a:2', 'c:1', 'a:3', 'b:2'].map((item) => commit.submit(item)));
+    for (const batch of batches) expect(new Set(batch.map((i) => i.split(':')[0])).size).toBe(batch.length);
+    const order = batches.flat();
+    expect(order.filter((i) => i.startsWith('a'))).toEqual(['a:1', 'a:2', 'a:3']);
+    expect(order.filter((i) => i.startsWith('b'))).toEqual(['b:1', 'b:2']);
+  });
 });

@@ -17,9 +17,14 @@ export class GroupCommit<I, R> {
   private writing = false;
   private batches = 0;
 
+  /**
+   * `keysOf` names what an item touches (its streams): a batch never holds two items with a key in common, so
+   * items in a batch are independent; an item that collides waits for the next batch, keeping per-key order.
+   */
   constructor(
     private readonly execute: (items: I[]) => Promise<R[]>,
     private readonly maxBatchSize = 256,
+    private readonly keysOf: (item: I) => readonly string[] = () => [],
   ) {}
 
   /** Number of batches written so far (observability and tests). */
@@ -38,7 +43,7 @@ export class GroupCommit<I, R> {
     this.writing = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatchSize);
+        const batch = this.takeBatch();
         await this.write(batch);
         // Callers just answered resubmit a few microtask hops later; one macrotask turn lets them join the next
         // batch instead of splitting the writers into two half-size batches that alternate.
@@ -47,6 +52,26 @@ export class GroupCommit<I, R> {
     } finally {
       this.writing = false;
     }
+  }
+
+  /** The next batch: queued items in order, skipping any that shares a key with one already taken. */
+  private takeBatch(): Array<Pending<I, R>> {
+    const taken: Array<Pending<I, R>> = [];
+    const waiting: Array<Pending<I, R>> = [];
+    const keys = new Set<string>();
+    for (const pending of this.queue) {
+      const itemKeys = this.keysOf(pending.item);
+      if (taken.length >= this.maxBatchSize || itemKeys.some((key) => keys.has(key))) {
+        waiting.push(pending);
+        // Whatever waits blocks its keys, so a later item on the same key cannot overtake it.
+        for (const key of itemKeys) keys.add(key);
+        continue;
+      }
+      for (const key of itemKeys) keys.add(key);
+      taken.push(pending);
+    }
+    this.queue = waiting;
+    return taken;
   }
 
   private async write(batch: Array<Pending<I, R>>): Promise<void> {

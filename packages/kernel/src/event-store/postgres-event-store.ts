@@ -78,7 +78,12 @@ export class PostgresEventStore implements EventStore {
     private readonly pool: pg.Pool,
     private readonly options: PostgresEventStoreOptions = {},
   ) {
-    this.commits = new GroupCommit((items) => this.appendBatch(items), options.maxBatchSize ?? 256);
+    // Items of one batch never share a stream: append_batch's set-based fast path then always applies.
+    this.commits = new GroupCommit(
+      (items) => this.appendBatch(items),
+      options.maxBatchSize ?? 256,
+      (appends) => appends.map((a) => a.streamId),
+    );
   }
 
   /** Transactions written so far by group commit (tests and metrics). */
