@@ -104,7 +104,11 @@ async function measureEventStore(context: SuiteContext): Promise<SuiteResult> {
   const readAllAnomalies = (['shop', 'emmett'] as const).flatMap((store) => {
     const perRound = results[store].map((r) => `${r.readAll.duplicates} twice / ${r.readAll.missing} never`);
     return results[store].some((r) => r.readAll.duplicates + r.readAll.missing > 0)
-      ? [`${STORE_LABEL[store]}'s global read delivered events twice or never (per round: ${perRound.join('; ')}); the rate counts distinct events.`]
+      ? [
+          `${STORE_LABEL[store]}'s global read delivered events twice or never (per round: ${perRound.join('; ')}); the rate ` +
+            'counts distinct events. (Emmett orders a batch by transaction id, which differs from position order when appends ' +
+            'run concurrently; continuing after the last position of a batch then repeats or skips events at batch boundaries.)',
+        ]
       : [];
   });
   return {
@@ -125,7 +129,8 @@ async function measureEventStore(context: SuiteContext): Promise<SuiteResult> {
       `Both stores on a pg pool of ${POOL_SIZE} connections (\`createPool\` from @shop/kernel; Emmett takes it through ` +
         '`connectionOptions: { pool }`).',
       `Appends: one event per append with the exact expected version (ours: \`no_stream\` then the version; Emmett: \`0n\` ` +
-        'then the version — its `STREAM_DOES_NOT_EXIST` would mean "no check"). Each event: `{ i, payload: 100 × "x" }` data, ' +
+        'then the version: Emmett maps `STREAM_DOES_NOT_EXIST` to "no check", and it appends to an existing stream). ' +
+        'Each event: `{ i, payload: 100 × "x" }` data, ' +
         '`{ correlationId, causationId, actor }` metadata.',
       `append.c1: ${c1Events.toLocaleString('en-US')} events over ${appendC1.streams.toLocaleString('en-US')} streams, ` +
         `one writer. append.c16: ${c16Events.toLocaleString('en-US')} events over ${appendC16.streams.toLocaleString('en-US')} ` +
@@ -137,6 +142,8 @@ async function measureEventStore(context: SuiteContext): Promise<SuiteResult> {
         `read-all: the whole global log (${logEvents.toLocaleString('en-US')} events) from position 0 in batches of ${readAllBatch} ` +
         '(ours: `readAll(after, 1000)`; Emmett: `readMessagesBatch(dumbo.execute, { after, batchSize })` with `after` = the ' +
         "batch's `currentGlobalPosition`, as its own batch puller does).",
+      `Emmett ${emmettVersion} has no index on \`global_position\`: each \`readMessagesBatch\` filters and sorts the whole messages ` +
+        'partition (`ORDER BY transaction_id, global_position LIMIT n`), so its global read slows as the log grows.',
       ...readAllAnomalies,
     ],
   };
