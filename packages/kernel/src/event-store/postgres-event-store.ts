@@ -33,8 +33,18 @@ export const EventMetadataSchema = z.object({
 const ConflictDetail = z.object({ expected: z.string(), actual: z.number() });
 
 // recorded_at as epoch milliseconds: building a Date from a number is far cheaper than pg's timestamptz parser.
-const EVENT_COLUMNS = `global_position, event_id, stream_id, stream_version, event_type, schema_version,
-  data, metadata, (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at, encode(hash, 'hex') AS hash`;
+const eventColumns = (t: string): string => `${t}.global_position, ${t}.event_id, ${t}.stream_id, ${t}.stream_version,
+  ${t}.event_type, ${t}.schema_version, ${t}.data, ${t}.metadata, (extract(epoch FROM ${t}.recorded_at) * 1000)::float8,
+  encode(${t}.hash, 'hex')`;
+const EVENT_COLUMNS = eventColumns('events');
+// Truncated (and soft-deleted) versions are hidden: a stream read starts at its truncate_before at the earliest.
+const lowerBound = (stream: string, from: string): string =>
+  `GREATEST(${from}, COALESCE((SELECT s.truncate_before FROM streams s WHERE s.stream_id = ${stream}), 1))`;
+
+interface ForwardRead {
+  streamId: string;
+  fromVersion: bigint;
+}
 
 /** Rows come back as arrays (`rowMode: 'array'`), in EVENT_COLUMNS order: no object built per row and column. */
 type EventRow = [
@@ -76,6 +86,7 @@ export interface PostgresEventStoreOptions {
  */
 export class PostgresEventStore implements EventStore {
   private readonly commits: GroupCommit<readonly StreamAppend[], AppendResult[] | VersionConflict>;
+  private readonly reads: GroupCommit<ForwardRead, RecordedEvent[]>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -87,6 +98,9 @@ export class PostgresEventStore implements EventStore {
       options.maxBatchSize ?? 256,
       (appends) => appends.map((a) => a.streamId),
     );
+    // Whole-stream reads coalesce the same way: concurrent readers share one query (one round trip for many
+    // streams); a lone reader's read goes out at once as a plain single-stream query.
+    this.reads = new GroupCommit((items) => this.readStreamsBatch(items), 64);
   }
 
   /** Transactions written so far by group commit (tests and metrics). */
@@ -135,27 +149,54 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.direction !== 'backwards' && options.maxCount === undefined) {
+      return this.reads.submit({ streamId, fromVersion: options.fromVersion ?? 1n });
+    }
     const backwards = options.direction === 'backwards';
-    // Truncated (and soft-deleted) versions are hidden: the lower bound is the stream's truncate_before.
-    const lowerBound = 'GREATEST($2::bigint, COALESCE((SELECT truncate_before FROM streams WHERE stream_id = $1), 1))';
     const result = await this.pool.query<EventRow>(
       backwards
         ? {
             rowMode: 'array',
             name: 'read_stream_backwards',
-            text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version <= $3
-                     AND stream_version >= ${lowerBound} ORDER BY stream_version DESC LIMIT $4`,
-            values: [streamId, '1', (options.fromVersion ?? BigInt(Number.MAX_SAFE_INTEGER)).toString(), options.maxCount ?? null],
+            text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version <= $2
+                     AND stream_version >= ${lowerBound('$1', '1')} ORDER BY stream_version DESC LIMIT $3`,
+            values: [streamId, (options.fromVersion ?? BigInt(Number.MAX_SAFE_INTEGER)).toString(), options.maxCount ?? null],
           }
         : {
             rowMode: 'array',
-            name: 'read_stream_forwards',
-            text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= ${lowerBound}
+            name: 'read_stream_forwards_limited',
+            text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= ${lowerBound('$1', '$2::bigint')}
                    ORDER BY stream_version LIMIT $3`,
-            values: [streamId, (options.fromVersion ?? 1n).toString(), options.maxCount ?? null],
+            values: [streamId, (options.fromVersion ?? 1n).toString(), options.maxCount],
           },
     );
     return result.rows.map((row) => this.toRecordedEvent(row));
+  }
+
+  private async readStreamsBatch(items: ForwardRead[]): Promise<RecordedEvent[][]> {
+    if (items.length === 1) {
+      const [{ streamId, fromVersion }] = items as [ForwardRead];
+      const result = await this.pool.query<EventRow>({
+        rowMode: 'array',
+        name: 'read_stream_forwards',
+        text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= ${lowerBound('$1', '$2::bigint')}
+               ORDER BY stream_version`,
+        values: [streamId, fromVersion.toString()],
+      });
+      return [result.rows.map((row) => this.toRecordedEvent(row))];
+    }
+    const result = await this.pool.query<[number, ...EventRow]>({
+      rowMode: 'array',
+      name: 'read_streams_forwards',
+      text: `SELECT q.i::int, ${eventColumns('e')}
+               FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS q(stream_id, from_version, i)
+               JOIN events e ON e.stream_id = q.stream_id AND e.stream_version >= ${lowerBound('q.stream_id', 'q.from_version')}
+              ORDER BY q.i, e.stream_version`,
+      values: [items.map((item) => item.streamId), items.map((item) => item.fromVersion.toString())],
+    });
+    const answers: RecordedEvent[][] = items.map(() => []);
+    for (const [i, ...row] of result.rows) answers[i - 1]!.push(this.toRecordedEvent(row as EventRow));
+    return answers;
   }
 
   async readAll(after: bigint, maxCount: number): Promise<RecordedEvent[]> {

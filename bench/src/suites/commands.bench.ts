@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { applySchema, createPool } from '@shop/kernel';
+import type { Measurement } from '../figures.js';
+import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
+import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
+
+const ROUNDS = 3;
+const PRODUCTS = 1_000;
+const LINES_PER_ORDER = 3;
+const CONNECTIONS = 16;
+const WARMUP_SECONDS = 3;
+const MEASURE_SECONDS = 15;
+const PASSWORD = 'bench-dev-password';
+const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/main.js', import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real command service, as `npm start` runs it, in its own process: the figure includes HTTP and JSON. */
+async function startCommandService(databaseUrl: string): Promise<{ base: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [COMMAND_SERVICE], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+      DEV_USERS_PASSWORD: PASSWORD,
+      // One benchmark client sends every order: the per-client limits must not be what is measured.
+      RATE_LIMIT_BURST: '1000000',
+      RATE_LIMIT_PER_SECOND: '1000000',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { base, process: child };
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the command service did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function login(base: string, email: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login ${email}: ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function createProducts(base: string, adminToken: string): Promise<string[]> {
+  const ids: string[] = [];
+  const create = async (n: number): Promise<void> => {
+    const response = await fetch(`${base}/api/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ sku: `BENCH-${n}`, name: `Bench product ${n}`, description: '', priceCents: 100 + n, currency: 'EUR', initialStock: 1_000_000_000 }),
+    });
+    if (response.status !== 201) throw new Error(`create product: ${response.status} ${await response.text()}`);
+    ids.push(((await response.json()) as { id: string }).id);
+  };
+  for (let n = 0; n < PRODUCTS; n += CONNECTIONS) await Promise.all(Array.from({ length: Math.min(CONNECTIONS, PRODUCTS - n) }, (_, i) => create(n + i)));
+  return ids;
+}
+
+const address = { name: 'Bench', line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
+
+function orderBody(products: string[]): string {
+  const picked = new Set<string>();
+  while (picked.size < LINES_PER_ORDER) picked.add(products[Math.floor(Math.random() * products.length)]!);
+  return JSON.stringify({ lines: [...picked].map((productId) => ({ productId, quantity: 1 })), shippingAddress: address });
+}
+
+function placeOrders(base: string, token: string, products: string[], seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/orders',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': randomUUID() }, body: orderBody(products) }),
+      },
+    ],
+  });
+}
+
+async function oneRound(context: SuiteContext, round: number): Promise<{ ordersPerSecond: number; p99: number; p50: number; failed: number }> {
+  const database = `shop_bench_${process.pid}_${100 + round}`;
+  await createDatabase(context.databaseUrl, database);
+  const url = databaseUrlFor(context.databaseUrl, database);
+  let service: ChildProcess | undefined;
+  try {
+    const pool = createPool(url, { max: 1 });
+    await applySchema(pool).finally(() => pool.end());
+    const started = await startCommandService(url);
+    service = started.process;
+    const admin = await login(started.base, 'admin@shop.local');
+    const products = await createProducts(started.base, admin);
+    context.progress(`round ${round}/${ROUNDS}: ${products.length} products created; warming up ${WARMUP_SECONDS} s`);
+    const shopper = await login(started.base, 'shopper@shop.local');
+    await placeOrders(started.base, shopper, products, WARMUP_SECONDS);
+    const result = await placeOrders(started.base, shopper, products, MEASURE_SECONDS);
+    const failed = result.non2xx + result.errors + result.timeouts;
+    const ordersPerSecond = result['2xx'] / MEASURE_SECONDS;
+    context.progress(
+      `round ${round}/${ROUNDS}: ${Math.round(ordersPerSecond)} orders/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${failed} failed`,
+    );
+    return { ordersPerSecond, p99: result.latency.p99, p50: result.latency.p50, failed };
+  } finally {
+    service?.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await dropDatabase(context.databaseUrl, database);
+  }
+}
+
+export const commandsSuite: Suite = {
+  name: 'commands',
+  description: `orders placed per second through the command service (HTTP, ${CONNECTIONS} connections, ${LINES_PER_ORDER}-line orders over ${PRODUCTS} products)`,
+  async run(context: SuiteContext): Promise<SuiteResult> {
+    const rounds = [];
+    for (let round = 1; round <= ROUNDS; round++) rounds.push(await oneRound(context, round));
+    const measurements: Measurement[] = [
+      { name: 'commands.place-order', unit: 'orders/s', better: 'higher', ours: rounds.map((r) => r.ordersPerSecond) },
+      { name: 'commands.place-order.p99', unit: 'ms', better: 'lower', ours: rounds.map((r) => r.p99) },
+      { name: 'commands.place-order.p50', unit: 'ms', better: 'lower', ours: rounds.map((r) => r.p50) },
+    ];
+    return {
+      measurements,
+      notes: [
+        `${ROUNDS} rounds, each on a fresh database: the real command service (command-service/dist/main.js) in its own process, ${PRODUCTS} products created through the API, then autocannon with ${CONNECTIONS} connections POSTing /api/orders for ${MEASURE_SECONDS} s after a ${WARMUP_SECONDS} s warm-up.`,
+        `Each order: ${LINES_PER_ORDER} distinct random products, quantity 1, a fresh Idempotency-Key, the dev shopper's token. Only 2xx answers count as orders placed; failed answers per round: ${rounds.map((r) => r.failed).join(' · ')}.`,
+        'Load generator, command service and PostgreSQL share this machine\'s 2 cores. No peer is measured for this figure (the target is absolute).',
+      ],
+    };
+  },
+};
