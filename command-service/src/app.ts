@@ -6,6 +6,7 @@ import { loginRoutes } from './auth/login.http.js';
 import { domainProblems } from './http/domain-problems.js';
 import { clientKey, rateLimit, type RateLimit } from './http/rate-limit.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
+import { IdempotencyStore } from './http/idempotency-store.js';
 import { AggregateCache } from './commands/aggregate-cache.js';
 import type { ProductState } from '@shop/domain';
 import { registerRoutes } from './customers/register/register.http.js';
@@ -18,6 +19,8 @@ import { createProductRoutes } from './products/create-product/create-product.ht
 
 export interface CommandServiceDeps {
   pool: pg.Pool;
+  /** For idempotency keys: a pool that commits asynchronously (see http/idempotency.ts); tests may pass `pool`. */
+  bookkeeping: pg.Pool;
   store: EventStore;
   tokens: TokenService;
   logger: Logger;
@@ -49,7 +52,8 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
   service.app.use(requireJson, express.json({ limit: deps.bodyLimitBytes, strict: true }));
   const locks = new KeyedMutex();
   const products = new AggregateCache<ProductState>();
-  const routeDeps = { ...deps, locks, products };
+  const idempotencyKeys = new IdempotencyStore(deps.bookkeeping);
+  const routeDeps = { ...deps, locks, products, idempotencyKeys };
   service.app.use(registerRoutes({ ...deps, registerLimit: deps.loginLimit }));
   service.app.use(loginRoutes(deps));
   // Every other write is counted against its client: the user when the token is valid, else the address.

@@ -9,6 +9,8 @@ import { CommandServiceConfig } from './config.js';
 const config = loadConfig(CommandServiceConfig);
 const logger = createLogger('command-service');
 const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'command-service' });
+// Idempotency-key bookkeeping commits without waiting for the WAL flush (why that is safe: http/idempotency.ts).
+const bookkeeping = createPool(config.DATABASE_URL, { max: 10, applicationName: 'command-service-bookkeeping', asynchronousCommit: true });
 const tokens = createTokenService({
   secret: config.JWT_SECRET,
   issuer: config.JWT_ISSUER,
@@ -21,6 +23,7 @@ if (config.DEV_USERS_PASSWORD) await seedDevAccounts(pool, store, config.DEV_USE
 
 const { app } = buildCommandApp({
   pool,
+  bookkeeping,
   store,
   tokens,
   logger,
@@ -33,4 +36,4 @@ server.keepAliveTimeout = 65_000;
 await listen(server, config.PORT);
 logger.info({ port: config.PORT }, 'command-service listening');
 
-onShutdown(logger, [() => closeServer(server), () => pool.end()]);
+onShutdown(logger, [() => closeServer(server), () => pool.end(), () => bookkeeping.end()]);

@@ -13,6 +13,7 @@ describe('docs/openapi.json matches the command-service routes', () => {
   const pool = new pg.Pool();
   const { app } = buildCommandApp({
     pool,
+    bookkeeping: pool,
     store: new InMemoryEventStore(),
     tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
     logger: createLogger('test', 'silent'),

@@ -1,19 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import type pg from 'pg';
 import { principalOf, ProblemError } from '@shop/service-kit';
+import type { IdempotencyStore, StoredKey } from './idempotency-store.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 /** Headers a replay answers again (the rest are per-response or set by the server anyway). */
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'consistency-token'];
 
-interface StoredKey {
-  request_hash: string;
-  state: 'in_progress' | 'done';
-  response_status: number | null;
-  response_headers: Record<string, string> | null;
-  response_body: string | null;
-}
 
 /** What identifies "the same request": method, path and the parsed body (so whitespace does not matter). */
 export const requestFingerprint = (method: string, path: string, body: unknown): string =>
@@ -24,8 +17,14 @@ export const requestFingerprint = (method: string, path: string, body: unknown):
  * 500: a failed attempt may be retried); the same key with the same body gets the stored answer, marked
  * `Idempotent-Replayed: true`; with another body 422; while the first is still running 409.
  * Keys are scoped per user (the token's subject), so one user can never replay another's answer.
+ *
+ * The store's pool should commit asynchronously (no WAL flush wait: two fsyncs per create would otherwise triple its cost).
+ * That is safe for the claim: WAL is flushed in order, so when the create's events are durable, the claim written
+ * before them is too; a retry can never run the create twice. The stored answer can be lost only by a database
+ * crash within milliseconds of it (before any later commit flushes it); the key then stays "in progress" and a
+ * retry answers 409 rather than creating anything twice.
  */
-export function idempotency(pool: pg.Pool, options: { required: boolean }): RequestHandler {
+export function idempotency(keys: IdempotencyStore, options: { required: boolean }): RequestHandler {
   return async (req, res, next) => {
     const key = req.get('idempotency-key');
     if (key === undefined) {
@@ -40,30 +39,13 @@ export function idempotency(pool: pg.Pool, options: { required: boolean }): Requ
     }
     const { userId } = principalOf(res);
     const fingerprint = requestFingerprint(req.method, req.path, req.body);
-    const claimed = await pool.query(
-      `INSERT INTO idempotency_keys (user_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_progress')
-       ON CONFLICT (user_id, key) DO NOTHING`,
-      [userId, key, fingerprint],
-    );
-    if (claimed.rowCount === 0) {
-      const { rows } = await pool.query<StoredKey>(
-        'SELECT request_hash, state, response_status, response_headers, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
-        [userId, key],
-      );
-      replayOrRefuse(res, rows[0], fingerprint);
+    if (!(await keys.claim(userId, key, fingerprint))) {
+      replayOrRefuse(res, await keys.read(userId, key), fingerprint);
       return;
     }
-    recordAnswer(res, async (status, headers, body) => {
-      if (status >= 500) {
-        await pool.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
-      } else {
-        await pool.query(
-          `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_headers = $4, response_body = $5
-           WHERE user_id = $1 AND key = $2`,
-          [userId, key, status, JSON.stringify(headers), body],
-        );
-      }
-    });
+    recordAnswer(res, (status, headers, body) =>
+      status >= 500 ? keys.release(userId, key) : keys.storeAnswer(userId, key, status, headers, body),
+    );
     next();
   };
 }

@@ -31,7 +31,7 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
   const store = new PostgresEventStore(pool);
   await seedDevAccounts(pool, store, TEST_PASSWORD);
   const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 600 });
-  const { app } = buildCommandApp({ pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
+  const { app } = buildCommandApp({ pool, bookkeeping: pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,6 +3,7 @@ export * from './event-store/postgres-event-store.js';
 export * from './event-store/in-memory-event-store.js';
 export * from './event-store/kurrentdb-event-store.js';
 export * from './event-store/upcasting.js';
+export * from './event-store/group-commit.js';
 export * from './event-store/aggregate.js';
 export * from './messaging/event-bus.js';
 export * from './messaging/jetstream.js';

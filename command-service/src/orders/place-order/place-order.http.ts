@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import type pg from 'pg';
+import type { IdempotencyStore } from '../../http/idempotency-store.js';
 import { z } from 'zod';
 import { MAX_LINE_QUANTITY, MIN_LINE_QUANTITY, ShippingAddress, type ProductState } from '@shop/domain';
 import type { AggregateCache } from '../../commands/aggregate-cache.js';
@@ -21,13 +21,13 @@ const PlaceOrderBody = z.strictObject({
   shippingAddress: ShippingAddress,
 });
 
-export function placeOrderRoutes(deps: { pool: pg.Pool; store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
+export function placeOrderRoutes(deps: { idempotencyKeys: IdempotencyStore; store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
   const router = Router();
   router.post(
     '/api/orders',
     authenticate(deps.tokens),
     requireRole('shopper'),
-    idempotency(deps.pool, { required: true }),
+    idempotency(deps.idempotencyKeys, { required: true }),
     async (req, res) => {
       const body = parseOrThrow(PlaceOrderBody, req.body, 'order');
       const { customerId } = principalOf(res);

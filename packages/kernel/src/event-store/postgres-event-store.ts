@@ -195,7 +195,7 @@ export class PostgresEventStore implements EventStore {
       values: [items.map((item) => item.streamId), items.map((item) => item.fromVersion.toString())],
     });
     const answers: RecordedEvent[][] = items.map(() => []);
-    for (const [i, ...row] of result.rows) answers[i - 1]!.push(this.toRecordedEvent(row as EventRow));
+    for (const [i, ...row] of result.rows) answers[i - 1]!.push(this.toRecordedEvent(row));
     return answers;
   }
 

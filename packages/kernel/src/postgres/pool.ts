@@ -1,12 +1,23 @@
 import pg from 'pg';
 
 // bigint columns (positions, versions) arrive as strings; callers convert them explicitly with BigInt().
-export function createPool(connectionString: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+  /**
+   * Commit without waiting for the WAL flush. Only for bookkeeping whose loss in a database crash is harmless or
+   * is covered by a later durable commit (WAL is flushed in order): never for the event store.
+   */
+  asynchronousCommit?: boolean;
+}
+
+export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
   return new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'shop',
     connectionTimeoutMillis: 5_000,
+    ...(options.asynchronousCommit ? { options: '-c synchronous_commit=off' } : {}),
   });
 }
 

@@ -31,9 +31,17 @@ export interface TokenService {
 }
 
 export function createTokenService(settings: TokenSettings): TokenService {
-  const key = new TextEncoder().encode(settings.secret);
+  // A client sends the same token with every request: a verified token is remembered (never past its expiry, at
+  // most a minute) so the HMAC runs once per token and minute, not once per request.
+  const verified = new Map<string, { principal: Principal; expiresAt: number }>();
+  const remember = (token: string, principal: Principal, expiresAtMs: number): void => {
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(token, { principal, expiresAt: Math.min(expiresAtMs, Date.now() + 60_000) });
+  };
+  // Imported once: handing jose raw bytes would import a fresh CryptoKey at every sign and verify.
+  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(settings.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   return {
-    issue: (principal) =>
+    issue: async (principal) =>
       new SignJWT({ role: principal.role, ...(principal.customerId ? { cid: principal.customerId } : {}) })
         .setProtectedHeader({ alg: ALGORITHM })
         .setSubject(principal.userId)
@@ -41,16 +49,20 @@ export function createTokenService(settings: TokenSettings): TokenService {
         .setAudience(settings.audience)
         .setIssuedAt()
         .setExpirationTime(`${settings.ttlSeconds}s`)
-        .sign(key),
+        .sign(await key),
     async verify(token) {
+      const cached = verified.get(token);
+      if (cached && cached.expiresAt > Date.now()) return cached.principal;
       // An explicit algorithm list: a token signed any other way (or `alg: none`) is rejected.
-      const { payload } = await jwtVerify(token, key, {
+      const { payload } = await jwtVerify(token, await key, {
         algorithms: [ALGORITHM],
         issuer: settings.issuer,
         audience: settings.audience,
       });
       const claims = Claims.parse(payload);
-      return { userId: claims.sub, role: claims.role, ...(claims.cid ? { customerId: claims.cid } : {}) };
+      const principal: Principal = { userId: claims.sub, role: claims.role, ...(claims.cid ? { customerId: claims.cid } : {}) };
+      remember(token, principal, (payload.exp ?? 0) * 1000);
+      return principal;
     },
   };
 }

@@ -1,0 +1,11 @@
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+const base = 'http://127.0.0.1:3901';
+const login = async (email) => (await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-dev-password' }) })).json()).token;
+const admin = await login('admin@shop.local');
+const ids = [];
+for (let n = 0; n < 1000; n += 16) await Promise.all(Array.from({ length: 16 }, async (_, i) => { const r = await fetch(`${base}/api/products`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify({ sku: `P-${n + i}`, name: 'x', description: '', priceCents: 100, currency: 'EUR', initialStock: 1e9 }) }); ids.push((await r.json()).id); }));
+const shopper = await login('shopper@shop.local');
+const body = () => { const s = new Set(); while (s.size < 3) s.add(ids[Math.floor(Math.random() * ids.length)]); return JSON.stringify({ lines: [...s].map((productId) => ({ productId, quantity: 1 })), shippingAddress: { line1: 'a', city: 'b', postalCode: 'c', country: 'GB' } }); };
+const r = await autocannon({ url: base, connections: 16, duration: 10, requests: [{ method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json', authorization: `Bearer ${shopper}` }, setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() }, body: body() }) }] });
+console.log('2xx/s', r['2xx'] / 10, 'non2xx', r.non2xx, 'p50', r.latency.p50, 'p99', r.latency.p99);

@@ -1,0 +1,93 @@
+import type pg from 'pg';
+import { GroupCommit } from '@shop/kernel';
+
+export interface StoredKey {
+  request_hash: string;
+  state: 'in_progress' | 'done';
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+}
+
+interface Claim {
+  userId: string;
+  key: string;
+  requestHash: string;
+}
+
+interface Answer {
+  userId: string;
+  key: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const keyOf = (item: { userId: string; key: string }): string => `${item.userId}\u0000${item.key}`;
+
+/**
+ * The idempotency_keys table, written in batches: concurrent creates claim their keys in one INSERT and store
+ * their answers in one UPDATE, the same group-commit idea as the event store's appends. A batch never holds the
+ * same key twice, so of two concurrent duplicates exactly one claims it.
+ */
+export class IdempotencyStore {
+  private readonly claims: GroupCommit<Claim, boolean>;
+  private readonly answers: GroupCommit<Answer, void>;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.claims = new GroupCommit((items) => this.claimBatch(items), 256, (item) => [keyOf(item)]);
+    this.answers = new GroupCommit((items) => this.answerBatch(items), 256, (item) => [keyOf(item)]);
+  }
+
+  /** True when this request now owns the key; false when the key was already there. */
+  claim(userId: string, key: string, requestHash: string): Promise<boolean> {
+    return this.claims.submit({ userId, key, requestHash });
+  }
+
+  async read(userId: string, key: string): Promise<StoredKey | undefined> {
+    const { rows } = await this.pool.query<StoredKey>(
+      'SELECT request_hash, state, response_status, response_headers, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+      [userId, key],
+    );
+    return rows[0];
+  }
+
+  storeAnswer(userId: string, key: string, status: number, headers: Record<string, string>, body: string): Promise<void> {
+    return this.answers.submit({ userId, key, status, headers, body });
+  }
+
+  /** A failed attempt (5xx) gives its key back, so the client's retry runs the request again. */
+  async release(userId: string, key: string): Promise<void> {
+    await this.pool.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
+  }
+
+  private async claimBatch(items: Claim[]): Promise<boolean[]> {
+    const { rows } = await this.pool.query<{ user_id: string; key: string }>({
+      name: 'claim_idempotency_keys',
+      text: `INSERT INTO idempotency_keys (user_id, key, request_hash, state)
+             SELECT u.user_id, u.key, u.request_hash, 'in_progress' FROM unnest($1::text[], $2::text[], $3::text[]) AS u(user_id, key, request_hash)
+             ON CONFLICT (user_id, key) DO NOTHING
+             RETURNING user_id, key`,
+      values: [items.map((i) => i.userId), items.map((i) => i.key), items.map((i) => i.requestHash)],
+    });
+    const claimed = new Set(rows.map((row) => keyOf({ userId: row.user_id, key: row.key })));
+    return items.map((item) => claimed.has(keyOf(item)));
+  }
+
+  private async answerBatch(items: Answer[]): Promise<void[]> {
+    await this.pool.query({
+      name: 'store_idempotent_answers',
+      text: `UPDATE idempotency_keys k SET state = 'done', response_status = u.status, response_headers = u.headers, response_body = u.body
+               FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::text[]) AS u(user_id, key, status, headers, body)
+              WHERE k.user_id = u.user_id AND k.key = u.key`,
+      values: [
+        items.map((i) => i.userId),
+        items.map((i) => i.key),
+        items.map((i) => i.status),
+        items.map((i) => JSON.stringify(i.headers)),
+        items.map((i) => i.body),
+      ],
+    });
+    return items.map(() => undefined);
+  }
+}
