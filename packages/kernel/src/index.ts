@@ -4,6 +4,7 @@ export * from './event-store/in-memory-event-store.js';
 export * from './event-store/kurrentdb-event-store.js';
 export * from './event-store/upcasting.js';
 export * from './event-store/group-commit.js';
+export * from './util/wakeup.js';
 export * from './event-store/aggregate.js';
 export * from './messaging/event-bus.js';
 export * from './messaging/jetstream.js';

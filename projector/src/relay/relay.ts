@@ -1,9 +1,8 @@
 import type { JetStreamClient } from 'nats';
 import pg from 'pg';
-import { eventSubject, toIntegrationEvent, type EventBusNames, type EventStore } from '@shop/kernel';
+import { eventSubject, toIntegrationEvent, Wakeup, type EventBusNames, type EventStore } from '@shop/kernel';
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
-import { Wakeup } from '../runner/wakeup.js';
 
 const RELAY_LOCK_KEY = 7_246_100;
 const BATCH_SIZE = 500;

@@ -6,12 +6,12 @@ import {
   type EventBusNames,
   type EventStore,
   type RecordedEvent,
+  Wakeup,
 } from '@shop/kernel';
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 import type { Projection } from '../projections/projection.js';
 import { applyCheckpointedBatch, ensureCheckpoint, PositionGap } from './checkpointed-batch.js';
-import { Wakeup } from './wakeup.js';
 
 const BATCH_SIZE = 500;
 const IDLE_CHECK_MS = 1_000;

@@ -14,6 +14,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './event-store.port.js';
+import { catchUpSubscription } from './catch-up-subscription.js';
 import { upcast, type Upcasters } from './upcasting.js';
 
 interface StreamState {
@@ -110,33 +111,10 @@ export class InMemoryEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    let position = options.after;
-    let stopped = false;
-    let delivering = Promise.resolve();
-    const deliver = (): void => {
-      delivering = delivering.then(async () => {
-        while (!stopped) {
-          const events = await this.readAll(position, options.batchSize ?? 500);
-          if (events.length === 0) return;
-          try {
-            await options.onEvents(events);
-            position = events.at(-1)!.globalPosition;
-          } catch (error) {
-            options.onError?.(error);
-            return;
-          }
-        }
-      });
-    };
-    this.listeners.add(deliver);
-    deliver();
-    return {
-      stop: async () => {
-        stopped = true;
-        this.listeners.delete(deliver);
-        await delivering;
-      },
-    };
+    return catchUpSubscription(options, (after, maxCount) => this.readAll(after, maxCount), async (wake) => {
+      this.listeners.add(wake);
+      return async () => void this.listeners.delete(wake);
+    });
   }
 
   async readStreamMetadata(streamId: string): Promise<StreamMetadata | undefined> {

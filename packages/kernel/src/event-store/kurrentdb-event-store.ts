@@ -41,6 +41,7 @@ import {
 } from './event-store.port.js';
 import { EventMetadataSchema } from './postgres-event-store.js';
 import { upcast, type Upcasters } from './upcasting.js';
+import { catchUpSubscription } from './catch-up-subscription.js';
 
 /*
  * KurrentDB adapter. The translation between our vocabulary and KurrentDB's is done by the pure, exported
@@ -422,72 +423,30 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    let stopped = false;
-    let wake: (() => void) | undefined;
-    let pendingWake = false;
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done(): void {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve();
-        }
-        wake = done;
-      });
-    const notify = (): void => {
-      pendingWake = true;
-      wake?.();
-    };
-
     // The server's live subscription is used as a wake-up only: catch-up and live delivery share one path
     // (readAll in batches, the next batch after the handler resolved), with the same filtering and upcasting.
-    let live: AllStreamSubscription | undefined;
-    const listen = (): void => {
-      const subscription = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
-      subscription.on('data', notify);
-      subscription.on('error', (error: Error) => {
-        if (live === subscription) live = undefined;
-        if (!stopped) options.onError?.(error);
-        notify();
-      });
-      live = subscription;
-    };
-
-    const run = async (): Promise<void> => {
-      let position = options.after;
-      try {
-        while (!stopped) {
-          // Listen before reading, so an event committed after the read still wakes the loop.
-          if (!live) listen();
-          pendingWake = false;
-          try {
-            const events = await this.readAll(position, options.batchSize ?? 500);
-            if (events.length > 0) {
-              await options.onEvents(events);
-              position = events.at(-1)!.globalPosition;
-              continue;
-            }
-          } catch (error) {
-            options.onError?.(error);
-            await sleep(1_000);
-            continue;
-          }
-          // Caught up: sleep until the server pushes an event. The timeout only covers a lost subscription.
-          if (!pendingWake && !stopped) await sleep(5_000);
-        }
-      } finally {
+    return catchUpSubscription(options, (after, maxCount) => this.readAll(after, maxCount), async (wake, onError) => {
+      let closed = false;
+      let live: AllStreamSubscription | undefined;
+      const listen = (): void => {
+        const subscription = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+        subscription.on('data', wake);
+        subscription.on('error', (error: Error) => {
+          onError(error);
+          wake();
+          // Subscribe again after a pause; reading from the last position covers whatever was missed meanwhile.
+          setTimeout(() => {
+            if (!closed && live === subscription) listen();
+          }, 1_000);
+        });
+        live = subscription;
+      };
+      listen();
+      return async () => {
+        closed = true;
         await live?.unsubscribe();
-      }
-    };
-    const running = run().catch((error: unknown) => options.onError?.(error));
-    return {
-      async stop() {
-        stopped = true;
-        wake?.();
-        await running;
-      },
-    };
+      };
+    });
   }
 
   async readStreamMetadata(streamId: string): Promise<StreamMetadata | undefined> {

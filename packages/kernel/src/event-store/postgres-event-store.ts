@@ -17,6 +17,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './event-store.port.js';
+import { catchUpSubscription } from './catch-up-subscription.js';
 import { GroupCommit } from './group-commit.js';
 import { upcast, type Upcasters } from './upcasting.js';
 
@@ -210,63 +211,17 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    let stopped = false;
-    let wake: (() => void) | undefined;
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done(): void {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve();
-        }
-        wake = done;
-      });
-    let pendingWake = false;
-    const notify = (): void => {
-      pendingWake = true;
-      wake?.();
-    };
-
-    const run = async (): Promise<void> => {
+    return catchUpSubscription(options, (after, maxCount) => this.readAll(after, maxCount), async (wake, onError) => {
       const listener = await listenForNotifications({
         connectionString: connectionStringOf(this.pool),
         channel: EVENTS_CHANNEL,
-        onNotification: notify,
-        onReconnect: notify,
-        onError: options.onError,
+        onNotification: wake,
+        // Notifications sent while disconnected are lost: reading again covers them.
+        onReconnect: wake,
+        onError,
       });
-      let position = options.after;
-      try {
-        while (!stopped) {
-          pendingWake = false;
-          try {
-            const events = await this.readAll(position, options.batchSize ?? 500);
-            if (events.length > 0) {
-              await options.onEvents(events);
-              position = events.at(-1)!.globalPosition;
-              continue;
-            }
-          } catch (error) {
-            options.onError?.(error);
-            await sleep(1_000);
-            continue;
-          }
-          // Caught up: sleep until a commit is announced. The timeout only covers a lost notification.
-          if (!pendingWake && !stopped) await sleep(5_000);
-        }
-      } finally {
-        await listener.close();
-      }
-    };
-    const running = run().catch((error: unknown) => options.onError?.(error));
-    return {
-      async stop() {
-        stopped = true;
-        wake?.();
-        await running;
-      },
-    };
+      return () => listener.close();
+    });
   }
 
   async readStreamMetadata(streamId: string): Promise<StreamMetadata | undefined> {

@@ -1,6 +1,7 @@
 /**
- * A loop's sleep that ends early when something happens: `wake()` (a NOTIFY arrived) or `cancel()` (stop).
- * The timeout is only a safety net for a missed notification, not a polling interval anyone relies on.
+ * A loop's sleep that ends early when something happens: `wake()` (a NOTIFY arrived, or stop). A wake that comes
+ * while nobody sleeps is kept, so the next sleep returns at once and no wake-up is ever lost between a read and
+ * the sleep that follows it. The timeout is only a safety net, not a polling interval anyone relies on.
  */
 export class Wakeup {
   private pending: (() => void) | undefined;
