@@ -2,3 +2,4 @@ export type { InfraSource } from './containers.js';
 export { startTestPostgres, type TestPostgres } from './postgres.js';
 export { startTestRedis, type TestRedis } from './redis.js';
 export { startTestNats, type TestNats } from './nats.js';
+export { describeOpenApiConformance } from './openapi-conformance.js';
