@@ -4,6 +4,7 @@ export * from './shared/domain-error.js';
 export * from './shared/exhaustive.js';
 export * from './products/product.events.js';
 export * from './products/product.decider.js';
+export * from './products/sku.events.js';
 export * from './orders/order.events.js';
 export * from './orders/order.decider.js';
 export * from './orders/order-stock.decider.js';

@@ -84,6 +84,17 @@ describe('POST /api/products and POST /api/auth/login (real Postgres, over HTTP)
     expect(rows[0]!.metadata.actor.role).toBe('admin');
   });
 
+  it('refuses a second product with the same SKU, whatever its case, with 409 sku_taken and no write', async () => {
+    const sku = `DUP-${Date.now()}`;
+    const first = await post('/api/products', { ...validProduct, sku }, { authorization: `Bearer ${adminToken}` });
+    expect(first.status).toBe(201);
+    const before = await eventCount();
+    const again = await post('/api/products', { ...validProduct, sku: sku.toLowerCase() }, { authorization: `Bearer ${adminToken}` });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: 'sku_taken' });
+    expect(await eventCount()).toBe(before);
+  });
+
   const badRequests: Array<[string, () => Promise<Response>, number, string]> = [
     ['no token', () => post('/api/products', validProduct), 401, 'unauthenticated'],
     ['a forged token', () => post('/api/products', validProduct, { authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' }), 401, 'unauthenticated'],
