@@ -183,6 +183,26 @@ describe('orders over HTTP (real Postgres)', () => {
       expect(await stockOf(product)).toBe(5);
     });
 
+    it('fulfils the reservation when an order ships: the units stay gone and the product holds no reservation', async () => {
+      const shopper = await app.newShopper();
+      const product = await createProduct({ initialStock: 5 });
+      const { orderId } = (await (await placeOrder(shopper.token, [{ productId: product, quantity: 2 }])).json()) as { orderId: string };
+      await app.request('POST', `/api/orders/${orderId}/pay`, { token: shopper.token, body: { method: 'card' } });
+      expect((await app.request('POST', `/api/orders/${orderId}/ship`, { token: admin, body: {} })).status).toBe(200);
+      const events = await app.store.readStream(`product-${product}`);
+      expect(events.at(-1)).toMatchObject({ type: 'ReservationFulfilled', data: { orderId, quantity: 2 } });
+      expect(await stockOf(product)).toBe(3);
+    });
+
+    it('releases the stock of an order refunded before it shipped', async () => {
+      const shopper = await app.newShopper();
+      const product = await createProduct({ initialStock: 5 });
+      const { orderId } = (await (await placeOrder(shopper.token, [{ productId: product, quantity: 2 }])).json()) as { orderId: string };
+      await app.request('POST', `/api/orders/${orderId}/pay`, { token: shopper.token, body: { method: 'card' } });
+      expect(await (await app.request('POST', `/api/orders/${orderId}/refund`, { token: admin, body: {} })).json()).toEqual({ orderId, status: 'refunded' });
+      expect(await stockOf(product)).toBe(5);
+    });
+
     it("answers 404 to a shopper acting on another shopper's order", async () => {
       const [owner, other] = [await app.newShopper(), await app.newShopper()];
       const product = await createProduct();

@@ -7,7 +7,7 @@ import { authenticate, parseOrThrow, principalOf, requireRole, type TokenService
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
 import { commandMetadata, setConsistencyToken } from '../../http/command-context.js';
 import { streamVersionEtag } from '../../http/preconditions.js';
-import { cancelOrder, runOrderCommand, type OrderActionOutcome } from './order-actions.js';
+import { runOrderCommand, type OrderActionOutcome } from './order-actions.js';
 
 const OrderIdParams = z.strictObject({ id: z.uuid() });
 const PayBody = z.strictObject({ method: PaymentMethod });
@@ -30,7 +30,7 @@ export function orderActionRoutes(deps: { store: EventStore; tokens: TokenServic
   router.post('/api/orders/:id/pay', authenticate(deps.tokens), requireRole('shopper'), async (req, res) => {
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     const { method } = parseOrThrow(PayBody, req.body, 'payment');
-    const outcome = await runOrderCommand(store, locks, { type: 'PayOrder', data: { orderId: id, method, paidAt: now() } }, principalOf(res), commandMetadata(req, res));
+    const outcome = await runOrderCommand(store, locks, deps.products, { type: 'PayOrder', data: { orderId: id, method, paidAt: now() } }, principalOf(res), commandMetadata(req, res));
     answer(res, id, outcome);
   });
 
@@ -38,19 +38,19 @@ export function orderActionRoutes(deps: { store: EventStore; tokens: TokenServic
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     const { reason } = parseOrThrow(CancelBody, req.body ?? {}, 'cancellation');
     const command = { type: 'CancelOrder' as const, data: { orderId: id, cancelledAt: now(), ...(reason ? { reason } : {}) } };
-    answer(res, id, await cancelOrder(store, locks, deps.products, command, principalOf(res), commandMetadata(req, res)));
+    answer(res, id, await runOrderCommand(store, locks, deps.products, command, principalOf(res), commandMetadata(req, res)));
   });
 
   router.post('/api/orders/:id/ship', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     parseOrThrow(NoBody, req.body ?? {}, 'request body');
-    answer(res, id, await runOrderCommand(store, locks, { type: 'ShipOrder', data: { orderId: id, shippedAt: now() } }, principalOf(res), commandMetadata(req, res)));
+    answer(res, id, await runOrderCommand(store, locks, deps.products, { type: 'ShipOrder', data: { orderId: id, shippedAt: now() } }, principalOf(res), commandMetadata(req, res)));
   });
 
   router.post('/api/orders/:id/refund', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     parseOrThrow(NoBody, req.body ?? {}, 'request body');
-    answer(res, id, await runOrderCommand(store, locks, { type: 'RefundOrder', data: { orderId: id, refundedAt: now() } }, principalOf(res), commandMetadata(req, res)));
+    answer(res, id, await runOrderCommand(store, locks, deps.products, { type: 'RefundOrder', data: { orderId: id, refundedAt: now() } }, principalOf(res), commandMetadata(req, res)));
   });
 
   return router;

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { expectDomainError } from '../shared/decider-spec.js';
 import { decideProduct, evolveProduct, initialProductState, type ProductState } from '../products/product.decider.js';
 import type { ProductEvent } from '../products/product.events.js';
-import { evolveOrder, initialOrderState } from './order.decider.js';
-import { decidePlaceOrder, releaseForCancelledOrder, type PlaceOrder } from './order-stock.decider.js';
+import { evolveOrder, initialOrderState, type OrderState, type OrderStatus } from './order.decider.js';
+import { decidePlaceOrder, releaseForCancelledOrder, stockCommandsFor, type PlaceOrder } from './order-stock.decider.js';
 import { OrderEvent } from './order.events.js';
 
 const orderId = '2b7d1c3e-8f4a-4b6c-9d2e-1a3b5c7d9e01';
@@ -165,5 +165,44 @@ describe('releaseForCancelledOrder', () => {
 
   it('refuses to release the stock of an order that does not exist', () => {
     expectDomainError(() => releaseForCancelledOrder(initialOrderState), 'order_not_found');
+  });
+});
+
+describe('stockCommandsFor (the product side of an order transition)', () => {
+  const orderId = '3b0c6a1e-8c8f-4c55-9f0e-4c1a2b3c4d5e';
+  const productA = '5a1f7c3e-2b4d-4e6f-8a9b-0c1d2e3f4a5b';
+  const productB = '6b2e8d4f-3c5e-4f7a-9b0c-1d2e3f4a5b6c';
+  const order = (status: OrderStatus, paid = false): OrderState => ({
+    status,
+    orderId,
+    customerId: '7c3f9e5a-4d6f-4a8b-8c1d-2e3f4a5b6c7d',
+    lines: [productA, productB].map((productId) => ({ productId, sku: 'S', name: 'N', quantity: 1, unitPriceCents: 100, lineTotalCents: 100 })),
+    currency: 'EUR',
+    totalCents: 200,
+    shippingAddress: { line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    placedAt: '2026-11-24T10:00:00Z',
+    paid,
+  });
+  const products = (commands: Array<{ type: string; data: { productId: string } }>) => commands.map((c) => [c.type, c.data.productId]);
+
+  it('releases every line when an order is cancelled', () => {
+    expect(products(stockCommandsFor(order('placed'), order('cancelled')))).toEqual([['ReleaseStock', productA], ['ReleaseStock', productB]]);
+  });
+
+  it('fulfils every reservation when an order ships', () => {
+    expect(products(stockCommandsFor(order('paid', true), order('shipped', true)))).toEqual([
+      ['FulfillReservation', productA],
+      ['FulfillReservation', productB],
+    ]);
+  });
+
+  it('releases the stock of an order refunded before it shipped', () => {
+    expect(products(stockCommandsFor(order('paid', true), order('refunded', true)))).toEqual([['ReleaseStock', productA], ['ReleaseStock', productB]]);
+  });
+
+  it('touches no product when a shipped or cancelled order is refunded, or an order is paid', () => {
+    expect(stockCommandsFor(order('shipped', true), order('refunded', true))).toEqual([]);
+    expect(stockCommandsFor(order('cancelled', true), order('refunded', true))).toEqual([]);
+    expect(stockCommandsFor(order('placed'), order('paid', true))).toEqual([]);
   });
 });

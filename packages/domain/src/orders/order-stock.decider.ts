@@ -1,5 +1,6 @@
 import { DomainError } from '../shared/domain-error.js';
-import { decideProduct, type ExistingProductState, type ProductState, type ReleaseStock } from '../products/product.decider.js';
+import { decideProduct, type ExistingProductState, type FulfillReservation, type ProductState, type ReleaseStock } from '../products/product.decider.js';
+import { assertNever } from '../shared/exhaustive.js';
 import type { ProductEvent } from '../products/product.events.js';
 import { initialOrderState, type OrderState } from './order.decider.js';
 import { MAX_LINE_QUANTITY, MIN_LINE_QUANTITY, type OrderEvent, type OrderLine, type ShippingAddress } from './order.events.js';
@@ -100,4 +101,30 @@ export function releaseForCancelledOrder(order: OrderState): ReleaseStock[] {
     throw new DomainError('illegal_transition', `Order ${order.orderId} is ${order.status}: only a cancelled order releases its stock`);
   }
   return order.lines.map((line) => ({ type: 'ReleaseStock', data: { productId: line.productId, orderId: order.orderId } }));
+}
+
+/**
+ * The product commands an order's transition implies, from its state before and after: cancelling releases the
+ * order's reservations; shipping fulfils them (the units left); refunding an order that was paid but neither
+ * shipped nor cancelled releases them (the goods never left). Anything else touches no product.
+ */
+export function stockCommandsFor(before: OrderState, after: OrderState): Array<ReleaseStock | FulfillReservation> {
+  if (after.status === 'absent' || before.status === after.status) return [];
+  const release = (): ReleaseStock[] =>
+    after.lines.map((line) => ({ type: 'ReleaseStock', data: { productId: line.productId, orderId: after.orderId } }));
+  switch (after.status) {
+    case 'cancelled':
+      return release();
+    case 'shipped':
+      return after.lines.map((line) => ({ type: 'FulfillReservation', data: { productId: line.productId, orderId: after.orderId } }));
+    case 'refunded':
+      return before.status === 'paid' ? release() : [];
+    case 'placed':
+    case 'paid':
+      return [];
+    default: {
+      const unknown: never = after;
+      return assertNever(unknown);
+    }
+  }
 }

@@ -61,12 +61,25 @@ export type ReleaseStock = {
   data: { productId: string; orderId: string };
 };
 
+/** A shipped order's reservation is used up (the units left the warehouse). */
+export type FulfillReservation = {
+  type: 'FulfillReservation';
+  data: { productId: string; orderId: string };
+};
+
 export type DiscontinueProduct = {
   type: 'DiscontinueProduct';
   data: { productId: string };
 };
 
-export type ProductCommand = CreateProduct | ChangeProductDetails | AdjustStock | ReserveStock | ReleaseStock | DiscontinueProduct;
+export type ProductCommand =
+  | CreateProduct
+  | ChangeProductDetails
+  | AdjustStock
+  | ReserveStock
+  | ReleaseStock
+  | FulfillReservation
+  | DiscontinueProduct;
 
 const isWholeNumber = (value: number, min: number): boolean => Number.isInteger(value) && value >= min;
 
@@ -142,6 +155,13 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
       const quantity = reservedFor(product, orderId);
       return quantity > 0 ? [{ type: 'StockReleased', data: { productId, orderId, quantity } }] : [];
     }
+    case 'FulfillReservation': {
+      const { productId, orderId } = command.data;
+      // Allowed on a discontinued product: orders placed before still ship.
+      const product = requireProduct(state, productId);
+      const quantity = reservedFor(product, orderId);
+      return quantity > 0 ? [{ type: 'ReservationFulfilled', data: { productId, orderId, quantity } }] : [];
+    }
     case 'DiscontinueProduct': {
       const { productId } = command.data;
       requireActive(state, productId);
@@ -206,6 +226,10 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
         available: product.available + event.data.quantity,
         reservations: withoutKey(product.reservations, event.data.orderId),
       };
+    }
+    case 'ReservationFulfilled': {
+      const product = existing(state, event);
+      return { ...product, reservations: withoutKey(product.reservations, event.data.orderId) };
     }
     case 'ProductDiscontinued':
       return { ...existing(state, event), status: 'discontinued' };

@@ -74,6 +74,13 @@ export const StockReleased = z.strictObject({
 });
 export type StockReleased = z.infer<typeof StockReleased>;
 
+/** The reserved units left with a shipped order: the reservation ends, available stock does not change. */
+export const ReservationFulfilled = z.strictObject({
+  type: z.literal('ReservationFulfilled'),
+  data: z.strictObject({ productId: z.uuid(), orderId: z.uuid(), quantity: z.number().int().min(1) }),
+});
+export type ReservationFulfilled = z.infer<typeof ReservationFulfilled>;
+
 export const ProductDiscontinued = z.strictObject({
   type: z.literal('ProductDiscontinued'),
   data: z.strictObject({ productId: z.uuid() }),
@@ -90,6 +97,7 @@ export const ProductEvent = z.discriminatedUnion('type', [
   StockAdjusted,
   StockReserved,
   StockReleased,
+  ReservationFulfilled,
   ProductDiscontinued,
 ]);
 export type ProductEvent = z.infer<typeof ProductEvent>;
@@ -105,5 +113,6 @@ export const PRODUCT_EVENT_VERSIONS: Record<ProductEventType, number> = {
   StockAdjusted: 1,
   StockReserved: 1,
   StockReleased: 1,
+  ReservationFulfilled: 1,
   ProductDiscontinued: 1,
 };

@@ -33,6 +33,7 @@ const command: fc.Arbitrary<ProductCommand> = fc.oneof(
       .map((data): ProductCommand => ({ type: 'ReserveStock', data: { productId, ...data } })),
   },
   { weight: 4, arbitrary: orderId.map((id): ProductCommand => ({ type: 'ReleaseStock', data: { productId, orderId: id } })) },
+  { weight: 2, arbitrary: orderId.map((id): ProductCommand => ({ type: 'FulfillReservation', data: { productId, orderId: id } })) },
   { weight: 1, arbitrary: fc.constant<ProductCommand>({ type: 'DiscontinueProduct', data: { productId } }) },
 );
 
@@ -66,7 +67,10 @@ function run(commands: ProductCommand[], holds: (state: ProductState, history: P
   return true;
 }
 
-/** What the stream says the stock on hand is: created + received + adjustments. Reservations don't change it. */
+/**
+ * What the stream says the stock on hand is: created + received + adjustments − shipped. Reservations don't change
+ * it; a fulfilled reservation leaves with its order.
+ */
 const onHand = (history: ProductEvent[]): number =>
   history.reduce((sum, event) => {
     switch (event.type) {
@@ -76,6 +80,8 @@ const onHand = (history: ProductEvent[]): number =>
         return sum + event.data.quantity;
       case 'StockAdjusted':
         return sum + event.data.delta;
+      case 'ReservationFulfilled':
+        return sum - event.data.quantity;
       default:
         return sum;
     }
@@ -88,7 +94,7 @@ describe('product decider properties', () => {
     fc.assert(fc.property(commands, (sequence) => run(sequence, (state) => state.status === 'absent' || state.available >= 0)));
   });
 
-  it('accounts for every unit: available plus reserved equals created plus received plus adjusted', () => {
+  it('accounts for every unit: available plus reserved equals created plus received plus adjusted minus shipped', () => {
     fc.assert(
       fc.property(commands, (sequence) =>
         run(sequence, (state, history) => state.status === 'absent' || state.available + sum(Object.values(state.reservations)) === onHand(history)),

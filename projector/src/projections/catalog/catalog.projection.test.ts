@@ -35,6 +35,7 @@ describe('catalog projection', () => {
     ['StockAdjusted', { delta: -2, reason: 'breakage' }, -2],
     ['StockReserved', { orderId, quantity: 3 }, -3],
     ['StockReleased', { orderId, quantity: 3 }, 3],
+    ['ReservationFulfilled', { orderId, quantity: 3 }, 0],
   ])('moves available stock on %s', (type, data, delta) => {
     expect(catalogUpdateFor(recorded(type, data))?.change).toEqual({ kind: 'stock', delta });
   });

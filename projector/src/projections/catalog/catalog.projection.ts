@@ -51,6 +51,9 @@ export function catalogUpdateFor(event: RecordedEvent): CatalogUpdate | undefine
       return update({ kind: 'stock', delta: -product.data.quantity });
     case 'StockReleased':
       return update({ kind: 'stock', delta: product.data.quantity });
+    case 'ReservationFulfilled':
+      // Reserved units leave with their order: available stock already excludes them, only the version moves.
+      return update({ kind: 'stock', delta: 0 });
     case 'ProductDiscontinued':
       return update({ kind: 'set', fields: { status: 'discontinued' } });
     default:
