@@ -1,21 +1,21 @@
 import express, { type RequestHandler } from 'express';
 import type pg from 'pg';
+import type { ProductState } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
 import { createServiceApp, identify, ProblemError, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
 import { loginRoutes } from './auth/login.http.js';
-import { domainProblems } from './http/domain-problems.js';
-import { clientKey, rateLimit, type RateLimit } from './http/rate-limit.js';
-import { KeyedMutex } from './commands/keyed-mutex.js';
-import { IdempotencyStore } from './http/idempotency-store.js';
 import { AggregateCache } from './commands/aggregate-cache.js';
-import type { ProductState } from '@shop/domain';
+import { KeyedMutex } from './commands/keyed-mutex.js';
 import { registerRoutes } from './customers/register/register.http.js';
-import { changeProductDetailsRoutes } from './products/change-product-details/change-product-details.http.js';
-import { adjustStockRoutes } from './products/adjust-stock/adjust-stock.http.js';
-import { discontinueProductRoutes } from './products/discontinue-product/discontinue-product.http.js';
-import { placeOrderRoutes } from './orders/place-order/place-order.http.js';
+import { domainProblems } from './http/domain-problems.js';
+import { IdempotencyStore } from './http/idempotency-store.js';
+import { clientKey, rateLimit, type RateLimit } from './http/rate-limit.js';
 import { orderActionRoutes } from './orders/order-actions/order-actions.http.js';
+import { placeOrderRoutes } from './orders/place-order/place-order.http.js';
+import { adjustStockRoutes } from './products/adjust-stock/adjust-stock.http.js';
+import { changeProductDetailsRoutes } from './products/change-product-details/change-product-details.http.js';
 import { createProductRoutes } from './products/create-product/create-product.http.js';
+import { discontinueProductRoutes } from './products/discontinue-product/discontinue-product.http.js';
 
 export interface CommandServiceDeps {
   pool: pg.Pool;
@@ -50,6 +50,7 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
     },
   });
   service.app.use(requireJson, express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  // Per-process helpers shared by the routes: per-aggregate locks, the product-state cache, idempotency keys.
   const locks = new KeyedMutex();
   const products = new AggregateCache<ProductState>();
   const idempotencyKeys = new IdempotencyStore(deps.bookkeeping);
