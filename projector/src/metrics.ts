@@ -9,6 +9,7 @@ export interface ProjectorMetrics {
   eventsApplied: Counter<'projection' | 'source'>;
   batchSize: Histogram<'projection'>;
   gapsRepaired: Counter<'projection'>;
+  deadLetters: Counter<'projection'>;
 }
 
 /** `lagOf` is asked at scrape time, so lag is right even while nothing moves. */
@@ -30,6 +31,7 @@ export function createProjectorMetrics(registry: Registry, lagOf: () => Promise<
     projectionLagSeconds: new Gauge({ name: 'projection_lag_seconds', help: 'Age of the last applied event when it was applied', labelNames: ['projection'], registers }),
     eventsApplied: new Counter({ name: 'projection_events_applied_total', help: 'Events applied', labelNames: ['projection', 'source'], registers }),
     batchSize: new Histogram({ name: 'projection_batch_size', help: 'Events per committed batch', labelNames: ['projection'], buckets: [1, 5, 10, 50, 100, 250, 500, 1000], registers }),
+    deadLetters: new Counter({ name: 'projection_dead_letters_total', help: 'Events parked in projection_dead_letters (poison events and their streams\' later events)', labelNames: ['projection'], registers }),
     gapsRepaired: new Counter({ name: 'projection_gaps_repaired_total', help: 'Batches completed from the store because the bus missed events', labelNames: ['projection'], registers }),
   };
 }

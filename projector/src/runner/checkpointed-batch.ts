@@ -23,6 +23,42 @@ export interface BatchResult {
   position: bigint;
   applied: number;
   staleCacheKeys: string[];
+  /** Events parked in projection_dead_letters by this batch (poison events and their streams' later events). */
+  deadLettered: number;
+  /** Careful mode stopped before an event that failed but has attempts left: retry later from `position`. */
+  stoppedAtFailure: boolean;
+}
+
+/**
+ * How a batch treats a failing event. Not given: any failure aborts the whole batch (the fast path: no savepoints).
+ * Given (the runner's second try after a failure): each event runs under a savepoint; a failing event is retried
+ * on later rounds until it has failed `maxAttempts` times, then it is dead-lettered and the batch goes on.
+ */
+export interface PoisonPolicy {
+  maxAttempts: number;
+  /** Failures so far per global position (kept by the runner across rounds). */
+  failures: Map<bigint, number>;
+  onDeadLetter?: (event: RecordedEvent, error: string) => void;
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2_000);
+
+async function parkedStreams(tx: pg.ClientBase, projection: string): Promise<Set<string>> {
+  const { rows } = await tx.query<{ stream_id: string }>({
+    name: 'parked_streams',
+    text: 'SELECT DISTINCT stream_id FROM projection_dead_letters WHERE projection = $1',
+    values: [projection],
+  });
+  return new Set(rows.map((row) => row.stream_id));
+}
+
+async function deadLetter(tx: pg.ClientBase, projection: string, event: RecordedEvent, error: string, attempts: number): Promise<void> {
+  await tx.query({
+    name: 'dead_letter',
+    text: `INSERT INTO projection_dead_letters (projection, global_position, event_id, stream_id, event_type, error, attempts)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    values: [projection, event.globalPosition.toString(), event.eventId, event.streamId, event.type, error, attempts],
+  });
 }
 
 /**
@@ -31,7 +67,12 @@ export interface BatchResult {
  * dense), else PositionGap is thrown and nothing is written. Locking the checkpoint row makes concurrent
  * runners of the same projection take turns.
  */
-export async function applyCheckpointedBatch(pool: pg.Pool, projection: Projection, events: readonly RecordedEvent[]): Promise<BatchResult> {
+export async function applyCheckpointedBatch(
+  pool: pg.Pool,
+  projection: Projection,
+  events: readonly RecordedEvent[],
+  poison?: PoisonPolicy,
+): Promise<BatchResult> {
   return inTransaction(pool, async (tx) => {
     const locked = await tx.query<{ position: string }>({
       name: 'lock_checkpoint',
@@ -40,11 +81,42 @@ export async function applyCheckpointedBatch(pool: pg.Pool, projection: Projecti
     });
     const checkpoint = BigInt(locked.rows[0]?.position ?? 0);
     let position = checkpoint;
+    let applied = 0;
+    let deadLettered = 0;
+    let stoppedAtFailure = false;
     const staleCacheKeys: string[] = [];
+    const parked = await parkedStreams(tx, projection.name);
     for (const event of events) {
       if (event.globalPosition <= position) continue;
       if (event.globalPosition !== position + 1n) throw new PositionGap(position, event.globalPosition);
-      staleCacheKeys.push(...(await projection.apply(tx, event)));
+      if (parked.has(event.streamId)) {
+        // A stream waits behind its dead letter: its later events must not overtake it.
+        await deadLetter(tx, projection.name, event, 'parked: an earlier event of this stream is dead-lettered', 0);
+        deadLettered += 1;
+      } else if (!poison) {
+        staleCacheKeys.push(...(await projection.apply(tx, event)));
+        applied += 1;
+      } else {
+        await tx.query('SAVEPOINT projection_event');
+        try {
+          staleCacheKeys.push(...(await projection.apply(tx, event)));
+          await tx.query('RELEASE SAVEPOINT projection_event');
+          applied += 1;
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT projection_event');
+          const attempts = (poison.failures.get(event.globalPosition) ?? 0) + 1;
+          poison.failures.set(event.globalPosition, attempts);
+          if (attempts < poison.maxAttempts) {
+            stoppedAtFailure = true;
+            break;
+          }
+          await deadLetter(tx, projection.name, event, errorText(error), attempts);
+          poison.failures.delete(event.globalPosition);
+          poison.onDeadLetter?.(event, errorText(error));
+          parked.add(event.streamId);
+          deadLettered += 1;
+        }
+      }
       position = event.globalPosition;
     }
     if (position > checkpoint) {
@@ -56,6 +128,6 @@ export async function applyCheckpointedBatch(pool: pg.Pool, projection: Projecti
       // Delivered only if the transaction commits: readers waiting on a Consistency-Token wake up.
       await tx.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(projection.name, position)]);
     }
-    return { position, applied: Number(position - checkpoint), staleCacheKeys };
+    return { position, applied, staleCacheKeys, deadLettered, stoppedAtFailure };
   });
 }

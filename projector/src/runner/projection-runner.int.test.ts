@@ -11,7 +11,9 @@ import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type T
 import { createProjectorMetrics } from '../metrics.js';
 import { catalogProjection } from '../projections/catalog/catalog.projection.js';
 import { Relay } from '../relay/relay.js';
+import type { Projection } from '../projections/projection.js';
 import { ProjectionRunner } from './projection-runner.js';
+import { redriveDeadLetters } from './redrive.js';
 
 const logger = createLogger('test', 'silent');
 
@@ -49,11 +51,11 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
 
   const checkpoint = async (): Promise<bigint> =>
     BigInt((await pool.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projection = 'catalog'")).rows[0]?.position ?? 0);
-  const newRunner = () =>
+  const newRunner = (projection: Projection = catalogProjection) =>
     new ProjectionRunner({
       pool,
       store,
-      projection: catalogProjection,
+      projection,
       invalidate: async (keys) => void (await redis.del(...keys)),
       metrics: createProjectorMetrics(new Registry(), async () => ({})),
       logger,
@@ -135,5 +137,47 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
       runner.stop();
       await running;
     }
+  });
+
+  it('dead-letters an event that keeps failing, parks the rest of its stream, goes on with others, and redrives after a fix', async () => {
+    await pool.query('CREATE TABLE IF NOT EXISTS poison_seen (projection text, position bigint, PRIMARY KEY (projection, position))');
+    let broken = true;
+    const projection: Projection = {
+      name: `poison-${randomUUID().slice(0, 8)}`,
+      async apply(tx, event) {
+        if (!event.streamId.startsWith('poison-test-')) return [];
+        if (broken && event.type === 'Indigestible') throw new Error('cannot digest');
+        await tx.query('INSERT INTO poison_seen (projection, position) VALUES ($1, $2)', [projection.name, event.globalPosition.toString()]);
+        return [];
+      },
+    };
+    const runner = newRunner(projection);
+    await runner.loadCheckpoint();
+    const meta = { correlationId: 'c', causationId: 'c', actor: { system: 'test' } };
+    const event = (type: string) => ({ eventId: randomUUID(), type, schemaVersion: 1, data: {}, metadata: meta });
+    const [sick, healthy] = [`poison-test-${randomUUID()}`, `poison-test-${randomUUID()}`];
+    const sickFirst = await store.appendToStream(sick, 'no_stream', [event('Indigestible')]);
+    const healthyFirst = await store.appendToStream(healthy, 'no_stream', [event('Fine')]);
+    const sickSecond = await store.appendToStream(sick, 1n, [event('Fine')]);
+    const healthySecond = await store.appendToStream(healthy, 1n, [event('Fine')]);
+
+    // Three rounds, as the runner's loop would make them: the first two fail and retry, the third dead-letters.
+    for (let round = 1; round <= 3; round++) {
+      await runner.catchUpFromStore().catch(() => undefined);
+    }
+    const seen = async () =>
+      (await pool.query<{ position: string }>('SELECT position FROM poison_seen WHERE projection = $1 ORDER BY position', [projection.name])).rows.map((r) => BigInt(r.position));
+    const letters = async () =>
+      (await pool.query<{ global_position: string; attempts: number }>('SELECT global_position, attempts FROM projection_dead_letters WHERE projection = $1 ORDER BY global_position', [projection.name])).rows.map((r) => [BigInt(r.global_position), r.attempts]);
+
+    expect(await seen()).toEqual([healthyFirst.lastPosition, healthySecond.lastPosition]);
+    expect(await letters()).toEqual([[sickFirst.lastPosition, 3], [sickSecond.lastPosition, 0]]);
+    expect(runner.position).toBe(healthySecond.lastPosition);
+
+    broken = false;
+    const result = await redriveDeadLetters(pool, store, projection, async () => undefined, () => undefined);
+    expect(result).toEqual({ redriven: 2 });
+    expect(await seen()).toEqual([sickFirst.lastPosition, healthyFirst.lastPosition, sickSecond.lastPosition, healthySecond.lastPosition]);
+    expect(await letters()).toEqual([]);
   });
 });

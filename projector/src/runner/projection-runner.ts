@@ -11,7 +11,7 @@ import {
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 import type { Projection } from '../projections/projection.js';
-import { applyCheckpointedBatch, ensureCheckpoint, PositionGap } from './checkpointed-batch.js';
+import { applyCheckpointedBatch, ensureCheckpoint, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
 
 const BATCH_SIZE = 500;
 const IDLE_CHECK_MS = 1_000;
@@ -48,6 +48,13 @@ export class ProjectionRunner {
   private stopped = false;
   private readonly wakeup = new Wakeup();
   private markStopped: () => void = () => undefined;
+  /** An event failing this often (across rounds) is dead-lettered, and its stream parked behind it. */
+  private readonly poison: PoisonPolicy = {
+    maxAttempts: 3,
+    failures: new Map(),
+    onDeadLetter: (event, error) =>
+      this.deps.logger.error({ projection: this.deps.projection.name, position: event.globalPosition.toString(), streamId: event.streamId, error }, 'event dead-lettered'),
+  };
   private readonly stoppedSignal = new Promise<void>((resolve) => (this.markStopped = resolve));
 
   constructor(private readonly deps: ProjectionRunnerDeps) {}
@@ -78,15 +85,24 @@ export class ProjectionRunner {
       batch = await this.deps.store.readAll(this.checkpoint, Number(fresh.at(-1)!.globalPosition - this.checkpoint));
       metrics.gapsRepaired.inc({ projection: projection.name });
     }
+    let result: BatchResult;
     try {
-      const result = await applyCheckpointedBatch(this.deps.pool, projection, batch);
-      this.advance(result.position, result.applied, batch.at(-1)!, source);
-      if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys);
+      result = await applyCheckpointedBatch(this.deps.pool, projection, batch);
     } catch (error) {
-      if (!(error instanceof PositionGap)) throw error;
-      // Someone else moved the checkpoint (another runner): resync and let the next round continue.
-      await this.loadCheckpoint();
+      if (error instanceof PositionGap) {
+        // Someone else moved the checkpoint (another runner): resync and let the next round continue.
+        await this.loadCheckpoint();
+        return;
+      }
+      // Something in the batch fails: go again event by event, so the rest is applied and the culprit is counted
+      // (and dead-lettered once it has failed often enough).
+      this.deps.logger.warn({ err: error, projection: projection.name }, 'batch failed; applying it event by event');
+      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, this.poison);
     }
+    this.advance(result.position, result.applied, batch.at(-1)!, source);
+    if (result.deadLettered) this.deps.metrics.deadLetters.inc({ projection: projection.name }, result.deadLettered);
+    if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys);
+    if (result.stoppedAtFailure) throw new Error(`projection ${projection.name} failed at position ${result.position + 1n}; retrying`);
   }
 
   /** Reads the store from the checkpoint until it is exhausted. */

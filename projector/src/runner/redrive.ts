@@ -1,0 +1,50 @@
+import type pg from 'pg';
+import { inTransaction, type EventStore } from '@shop/kernel';
+import type { Projection } from '../projections/projection.js';
+
+export interface RedriveResult {
+  redriven: number;
+  /** Set when an event failed again: redriving stopped there, it and everything after it stay parked. */
+  failedAt?: { position: bigint; error: string };
+}
+
+/**
+ * Applies a projection's dead letters again, oldest first, each in its own transaction with the removal of its
+ * row, so a stream is unparked exactly when its last letter is through. Stops at the first failure: the letters
+ * from there on stay parked in order.
+ */
+export async function redriveDeadLetters(
+  pool: pg.Pool,
+  store: EventStore,
+  projection: Projection,
+  invalidate: (keys: string[]) => Promise<void>,
+  progress: (line: string) => void,
+): Promise<RedriveResult> {
+  const { rows } = await pool.query<{ global_position: string }>(
+    'SELECT global_position FROM projection_dead_letters WHERE projection = $1 ORDER BY global_position',
+    [projection.name],
+  );
+  progress(`${projection.name}: ${rows.length} dead letter(s) to redrive`);
+  let redriven = 0;
+  for (const row of rows) {
+    const position = BigInt(row.global_position);
+    const [event] = await store.readAll(position - 1n, 1);
+    if (!event || event.globalPosition !== position) throw new Error(`event ${position} is not in the store`);
+    try {
+      const keys = await inTransaction(pool, async (tx) => {
+        const stale = await projection.apply(tx, event);
+        await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1 AND global_position = $2', [projection.name, row.global_position]);
+        return stale;
+      });
+      if (keys.length) await invalidate(keys);
+      redriven += 1;
+      if (redriven % 100 === 0) progress(`${projection.name}: ${redriven}/${rows.length} redriven`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      progress(`${projection.name}: stopped at position ${position} (${event.type} on ${event.streamId}): ${message}`);
+      return { redriven, failedAt: { position, error: message } };
+    }
+  }
+  progress(`${projection.name}: ${redriven} redriven, none left`);
+  return { redriven };
+}
