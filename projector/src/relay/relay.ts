@@ -6,6 +6,7 @@ import type { ProjectorMetrics } from '../metrics.js';
 
 const RELAY_LOCK_KEY = 7_246_100;
 const BATCH_SIZE = 500;
+const PUBLISH_TIMEOUT_MS = 5_000;
 const IDLE_CHECK_MS = 1_000;
 
 export interface RelayDeps {
@@ -85,7 +86,11 @@ export class Relay {
         // All in flight at once; JetStream acks each after storing it. Any failure: nothing is checkpointed and
         // the subscription retries the same batch (duplicates are dropped by Nats-Msg-Id).
         await Promise.all(
-          events.map((event) => js.publish(eventSubject(names, event), JSON.stringify(toIntegrationEvent(event)), { msgID: event.eventId })),
+          // An explicit acknowledgement timeout: while the server is gone a publish fails (and the batch is retried)
+          // rather than waiting for ever.
+          events.map((event) =>
+            js.publish(eventSubject(names, event), JSON.stringify(toIntegrationEvent(event)), { msgID: event.eventId, timeout: PUBLISH_TIMEOUT_MS }),
+          ),
         );
         const last = events.at(-1)!.globalPosition;
         await pool.query('UPDATE relay_checkpoints SET position = $2, updated_at = now() WHERE relay = $1', [this.name, last.toString()]);

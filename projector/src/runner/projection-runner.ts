@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
 import type pg from 'pg';
 import {
   allEventsSubject,
@@ -14,6 +14,16 @@ import type { Projection } from '../projections/projection.js';
 import { applyCheckpointedBatch, ensureCheckpoint, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
 
 const BATCH_SIZE = 500;
+const FETCH_TIMEOUT_MS = 3_000;
+
+/** Rejects when `promise` has not settled within `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 const IDLE_CHECK_MS = 1_000;
 
 export interface ProjectionRunnerDeps {
@@ -130,23 +140,35 @@ export class ProjectionRunner {
   async runFromJetStream(js: JetStreamClient, jsm: JetStreamManager, names: EventBusNames): Promise<void> {
     const { projection, logger } = this.deps;
     await this.loadCheckpoint();
-    await this.catchUpFromStore();
     const durable = `${names.subjectPrefix}-${projection.name}`;
-    await jsm.consumers.add(names.streamName, {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      ack_wait: nanos(30_000),
-      max_deliver: -1,
-      max_ack_pending: 10_000,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: allEventsSubject(names),
-    });
-    const consumer = await js.consumers.get(names.streamName, durable);
+    let consumer: Consumer | undefined;
     while (!this.stopped) {
+      // Everything, setup included, runs inside the guarded round: the bus may be down at any moment, also at
+      // start; meanwhile the store catch-up keeps the projection moving.
       await this.guarded(async () => {
+        if (!consumer) {
+          await this.catchUpFromStore();
+          await jsm.consumers.add(names.streamName, {
+            durable_name: durable,
+            ack_policy: AckPolicy.Explicit,
+            ack_wait: nanos(30_000),
+            max_deliver: -1,
+            max_ack_pending: 10_000,
+            deliver_policy: DeliverPolicy.All,
+            filter_subject: allEventsSubject(names),
+          });
+          consumer = await js.consumers.get(names.streamName, durable);
+        }
         const messages: JsMsg[] = [];
-        const batch = await consumer.fetch({ max_messages: BATCH_SIZE, expires: IDLE_CHECK_MS });
-        for await (const message of batch) messages.push(message);
+        // A fetch whose server died may never end on its own (its expiry is the server's to send): bound it, and
+        // the store catch-up below keeps the projection moving while the bus is away.
+        const batch = await withTimeout(consumer.fetch({ max_messages: BATCH_SIZE, expires: IDLE_CHECK_MS }), FETCH_TIMEOUT_MS, 'fetch');
+        const deadline = setTimeout(() => batch.stop(), FETCH_TIMEOUT_MS);
+        try {
+          for await (const message of batch) messages.push(message);
+        } finally {
+          clearTimeout(deadline);
+        }
         if (messages.length === 0) {
           // Idle: anything the bus dropped at the very end would otherwise wait for the next event.
           await this.catchUpFromStore();
@@ -169,6 +191,8 @@ export class ProjectionRunner {
     } catch (err) {
       if (this.stopped) return;
       this.deps.logger.error({ err, projection: this.deps.projection.name }, 'projection round failed; retrying');
+      // The bus may be the reason: follow the store meanwhile, so the projection never waits for NATS.
+      await this.catchUpFromStore().catch(() => undefined);
       await this.wakeup.sleep(1_000);
     }
   }

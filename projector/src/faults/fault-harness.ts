@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { evolveProduct, initialProductState, ProductEvent, type ProductState } from '@shop/domain';
+import type { NewEvent, PostgresEventStore } from '@shop/kernel';
+
+/** Helpers of the fault tests: real processes started, killed with SIGKILL, and an oracle folded from the store. */
+export const PROJECTOR = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function killHard(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+export function startProjector(env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [PROJECTOR], { env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+const metadata = { correlationId: 'faults', causationId: 'faults', actor: { system: 'faults' } };
+const toNewEvent = (event: ProductEvent): NewEvent => ({ eventId: randomUUID(), type: event.type, schemaVersion: 1, data: event.data, metadata });
+
+/** Appends product events one at a time with exact expected versions, remembering each stream's version. */
+export class ProductWriter {
+  readonly versions = new Map<string, bigint>();
+  constructor(private readonly store: PostgresEventStore) {}
+
+  async append(productId: string, event: ProductEvent): Promise<void> {
+    const version = this.versions.get(productId) ?? 0n;
+    const { nextVersion } = await this.store.appendToStream(`product-${productId}`, version === 0n ? 'no_stream' : version, [toNewEvent(event)]);
+    this.versions.set(productId, nextVersion);
+  }
+
+  /** The n-th event of the workload for one of `productIds`: mostly deliveries, every 7th a new price. */
+  workloadEvent(productIds: string[], n: number): [string, ProductEvent] {
+    const productId = productIds[n % productIds.length]!;
+    return [
+      productId,
+      n % 7 === 0
+        ? { type: 'ProductRepriced', data: { productId, priceCents: 1_000 + n } }
+        : { type: 'StockReceived', data: { productId, quantity: 1 + (n % 5), reason: 'delivery' } },
+    ];
+  }
+
+  async createProducts(count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    for (const [i, productId] of ids.entries()) {
+      await this.append(productId, {
+        type: 'ProductCreated',
+        data: { productId, sku: `K-${i}-${productId.slice(0, 4)}`, name: `Fault ${i}`, description: '', priceCents: 100 + i, currency: 'EUR', initialStock: i },
+      });
+    }
+    return ids;
+  }
+}
+
+export async function waitForCatalog(pool: pg.Pool, timeoutMs = 60_000): Promise<void> {
+  const head = BigInt((await pool.query<{ position: string }>('SELECT coalesce(max(global_position), 0)::text AS position FROM events')).rows[0]!.position);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projection = 'catalog'");
+    if (BigInt(rows[0]?.position ?? 0) >= head) return;
+    if (Date.now() > deadline) throw new Error(`the catalog did not catch up within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+type CatalogView = Record<string, { name: string; priceCents: number; available: number; version: bigint } | undefined>;
+
+/** The catalog as the projector built it, and as the domain says it must be: both as comparable plain objects. */
+export async function catalogAndOracle(pool: pg.Pool, store: PostgresEventStore, versions: Map<string, bigint>): Promise<{ actual: CatalogView; expected: CatalogView }> {
+  const oracle = new Map<string, ProductState>();
+  for (let after = 0n; ; ) {
+    const batch = await store.readAll(after, 1_000);
+    if (batch.length === 0) break;
+    for (const event of batch) {
+      if (!event.streamId.startsWith('product-')) continue;
+      const parsed = ProductEvent.parse({ type: event.type, data: event.data });
+      oracle.set(parsed.data.productId, evolveProduct(oracle.get(parsed.data.productId) ?? initialProductState, parsed));
+    }
+    after = batch.at(-1)!.globalPosition;
+  }
+  const { rows } = await pool.query<{ id: string; name: string; price_cents: string; stock_available: number; version: string }>(
+    'SELECT id, name, price_cents, stock_available, version FROM catalog_products',
+  );
+  const actual: CatalogView = Object.fromEntries(
+    rows.map((r) => [r.id, { name: r.name, priceCents: Number(r.price_cents), available: r.stock_available, version: BigInt(r.version) }]),
+  );
+  const expected: CatalogView = Object.fromEntries(
+    [...oracle.entries()].map(([id, state]) => [
+      id,
+      state.status === 'absent' ? undefined : { name: state.name, priceCents: state.priceCents, available: state.available, version: versions.get(id)! },
+    ]),
+  );
+  return { actual, expected };
+}
