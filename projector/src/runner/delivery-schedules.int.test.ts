@@ -24,7 +24,7 @@ describe('catalog projection under arbitrary delivery schedules (fast-check, rea
   let cleanPass: unknown[];
 
   const readModel = async (): Promise<unknown[]> =>
-    (await pool.query('SELECT id, sku, name, price_cents, stock_available, status, version FROM catalog_products ORDER BY id')).rows;
+    (await pool.query<Record<string, unknown>>('SELECT id, sku, name, price_cents, stock_available, status, version FROM catalog_products ORDER BY id')).rows;
 
   const reset = async (): Promise<void> => {
     await pool.query('TRUNCATE catalog_products');
