@@ -3,7 +3,16 @@ import { z } from 'zod';
 import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
 import { loadConfig } from '@shop/service-kit';
 import { PROJECTIONS } from './projections/index.js';
+import { rebuildProjection } from './runner/rebuild.js';
 import { redriveDeadLetters } from './runner/redrive.js';
+
+async function dropCache(redis: Redis, prefix: string): Promise<number> {
+  let dropped = 0;
+  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+    if (keys.length) dropped += await redis.del(...keys);
+  }
+  return dropped;
+}
 
 // `npm run projections -- redrive <projection>`: operations on projections, from a shell.
 const Config = z.object({
@@ -11,14 +20,16 @@ const Config = z.object({
   REDIS_URL: z.string().optional(),
 });
 
-const usage = `Usage: npm run projections -- redrive <projection>
+const usage = `Usage: npm run projections -- <command> <projection>
+  rebuild   rebuild the read model from position 0 into a shadow table, compare it with the live one at the same
+            position (digest of every row), and swap it in; prints progress
   redrive   apply the projection's dead letters again, oldest first (after fixing what made them fail)
 Projections: ${Object.keys(PROJECTIONS).join(', ')}
 Settings: DATABASE_URL, REDIS_URL (stale cache entries are deleted when set)`;
 
 const [command, name] = process.argv.slice(2);
-const projection = name ? PROJECTIONS[name] : undefined;
-if (command !== 'redrive' || !projection) {
+const target = name ? PROJECTIONS[name] : undefined;
+if ((command !== 'redrive' && command !== 'rebuild') || !target) {
   console.error(usage);
   process.exit(2);
 }
@@ -29,14 +40,16 @@ const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequ
 try {
   // Idempotent, and it makes sure the dead-letter table exists even if no service has started since an upgrade.
   await applySchema(pool);
-  const result = await redriveDeadLetters(
-    pool,
-    new PostgresEventStore(pool),
-    projection,
-    async (keys) => void (await redis?.del(...keys)),
-    (line) => console.log(`[projections] ${line}`),
-  );
-  process.exitCode = result.failedAt ? 1 : 0;
+  const store = new PostgresEventStore(pool);
+  const progress = (line: string): void => console.log(`[projections] ${line}`);
+  if (command === 'rebuild') {
+    await rebuildProjection(pool, store, target, progress);
+    // Every cached entry may differ from the rebuilt table: the cache holds nothing that cannot be rebuilt.
+    if (redis) progress(`cache: ${await dropCache(redis, target.cachePrefix)} entries dropped`);
+  } else {
+    const result = await redriveDeadLetters(pool, store, target.projection, async (keys) => void (await redis?.del(...keys)), progress);
+    process.exitCode = result.failedAt ? 1 : 0;
+  }
 } finally {
   redis?.disconnect();
   await pool.end();

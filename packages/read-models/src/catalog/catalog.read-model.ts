@@ -48,7 +48,8 @@ export const toProductView = (row: CatalogProductRow): ProductView => ({
 });
 
 /** Redis keys the projector invalidates and the query service reads: one definition for both sides. */
-export const productCacheKey = (productId: string): string => `shop:catalog:product:${productId}`;
+export const CATALOG_CACHE_PREFIX = 'shop:catalog:';
+export const productCacheKey = (productId: string): string => `${CATALOG_CACHE_PREFIX}product:${productId}`;
 
 /**
  * Postgres NOTIFY channel on which a projection announces `<projection>:<position>` when it commits,

@@ -62,15 +62,15 @@ export function catalogUpdateFor(event: RecordedEvent): CatalogUpdate | undefine
 }
 
 /** Each statement is guarded by stream version, so re-applying an old event can never move a row backwards. */
-async function write(tx: pg.ClientBase, update: CatalogUpdate): Promise<void> {
+async function write(tx: pg.ClientBase, update: CatalogUpdate, table: string): Promise<void> {
   const { productId, version, recordedAt, position, change } = update;
   const meta = [productId, version.toString(), recordedAt, position.toString()];
   switch (change.kind) {
     case 'create': {
       const { row } = change;
       await tx.query({
-        name: 'catalog_create',
-        text: `INSERT INTO ${CATALOG_TABLE}
+        name: `${table}_create`,
+        text: `INSERT INTO ${table}
                  (id, version, created_at, updated_at, last_position, sku, name, description, price_cents, currency, stock_available)
                VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10)
                ON CONFLICT (id) DO NOTHING`,
@@ -80,8 +80,8 @@ async function write(tx: pg.ClientBase, update: CatalogUpdate): Promise<void> {
     }
     case 'stock':
       await tx.query({
-        name: 'catalog_stock',
-        text: `UPDATE ${CATALOG_TABLE} SET stock_available = stock_available + $5, version = $2, updated_at = $3, last_position = $4
+        name: `${table}_stock`,
+        text: `UPDATE ${table} SET stock_available = stock_available + $5, version = $2, updated_at = $3, last_position = $4
                WHERE id = $1 AND version < $2`,
         values: [...meta, change.delta],
       });
@@ -90,7 +90,7 @@ async function write(tx: pg.ClientBase, update: CatalogUpdate): Promise<void> {
       const columns = Object.keys(change.fields);
       const assignments = columns.map((column, i) => `${column} = $${i + 5}`).join(', ');
       await tx.query(
-        `UPDATE ${CATALOG_TABLE} SET ${assignments}, version = $2, updated_at = $3, last_position = $4 WHERE id = $1 AND version < $2`,
+        `UPDATE ${table} SET ${assignments}, version = $2, updated_at = $3, last_position = $4 WHERE id = $1 AND version < $2`,
         [...meta, ...Object.values(change.fields)],
       );
       return;
@@ -100,12 +100,17 @@ async function write(tx: pg.ClientBase, update: CatalogUpdate): Promise<void> {
   }
 }
 
-export const catalogProjection: Projection = {
-  name: CATALOG_PROJECTION,
-  async apply(tx, event) {
-    const update = catalogUpdateFor(event);
-    if (!update) return [];
-    await write(tx, update);
-    return [productCacheKey(update.productId)];
-  },
-};
+/** The catalog projection writing into `table`: the live read model, or a shadow table being rebuilt. */
+export function catalogProjectionInto(table: string): Projection {
+  return {
+    name: CATALOG_PROJECTION,
+    async apply(tx, event) {
+      const update = catalogUpdateFor(event);
+      if (!update) return [];
+      await write(tx, update, table);
+      return [productCacheKey(update.productId)];
+    },
+  };
+}
+
+export const catalogProjection: Projection = catalogProjectionInto(CATALOG_TABLE);

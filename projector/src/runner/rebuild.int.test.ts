@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
+import { Registry } from 'prom-client';
+import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
+import { createLogger } from '@shop/service-kit';
+import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { ProductWriter } from '../faults/fault-harness.js';
+import { createProjectorMetrics } from '../metrics.js';
+import { PROJECTIONS } from '../projections/index.js';
+import { ProjectionRunner } from './projection-runner.js';
+import { rebuildProjection } from './rebuild.js';
+
+describe('rebuilding the catalog into a shadow table and swapping it in (real Postgres)', () => {
+  let database: TestPostgres;
+  let pool: pg.Pool;
+  let store: PostgresEventStore;
+  const catalog = PROJECTIONS.catalog!;
+  const lines: string[] = [];
+
+  const rows = async (): Promise<unknown[]> =>
+    (await pool.query<Record<string, unknown>>('SELECT * FROM catalog_products ORDER BY id')).rows;
+  const indexes = async (): Promise<string[]> =>
+    (await pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'catalog_products' ORDER BY indexname")).rows.map((r) => r.indexname);
+
+  beforeAll(async () => {
+    database = await startTestPostgres();
+    pool = createPool(database.url);
+    await applySchema(pool);
+    store = new PostgresEventStore(pool);
+    const writer = new ProductWriter(store);
+    const ids = await writer.createProducts(20);
+    for (let n = 0; n < 300; n++) await writer.append(...writer.workloadEvent(ids, n));
+    const live = new ProjectionRunner({
+      pool,
+      store,
+      projection: catalog.projection,
+      invalidate: async () => undefined,
+      metrics: createProjectorMetrics(new Registry(), async () => ({})),
+      logger: createLogger('test', 'silent'),
+    });
+    await live.loadCheckpoint();
+    await live.catchUpFromStore();
+  }, 60_000);
+
+  afterAll(async () => {
+    await pool.end();
+    await database.stop();
+  });
+
+  it('finds the live table identical when it is, swaps, and keeps the table and index names', async () => {
+    const before = await rows();
+    const indexNames = await indexes();
+    const result = await rebuildProjection(pool, store, catalog, (line) => lines.push(line));
+    expect(result).toMatchObject({ identical: true, events: 320, position: 320n });
+    expect(await rows()).toEqual(before);
+    expect(await indexes()).toEqual(indexNames);
+    expect(lines.at(-1)).toContain('identical to the live one');
+  });
+
+  it('replaces a live table a faulty projection corrupted, and says it differed', async () => {
+    const truth = await rows();
+    await pool.query("UPDATE catalog_products SET stock_available = stock_available + 1000 WHERE sku LIKE 'K-1-%'");
+    const result = await rebuildProjection(pool, store, catalog, () => undefined);
+    expect(result.identical).toBe(false);
+    expect(await rows()).toEqual(truth);
+    const again = await rebuildProjection(pool, store, catalog, () => undefined);
+    expect(again.identical).toBe(true);
+  });
+});
