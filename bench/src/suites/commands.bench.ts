@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { applySchema, createPool } from '@shop/kernel';
+import { freePort } from '@shop/service-kit';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
@@ -17,16 +17,6 @@ const MEASURE_SECONDS = 15;
 const PASSWORD = 'bench-dev-password';
 const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/main.js', import.meta.url));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The real command service, as `npm start` runs it, in its own process: the figure includes HTTP and JSON. */
 async function startCommandService(databaseUrl: string): Promise<{ base: string; process: ChildProcess }> {

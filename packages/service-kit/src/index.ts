@@ -5,3 +5,4 @@ export * from './auth/tokens.js';
 export * from './config.js';
 export * from './logger.js';
 export * from './lifecycle.js';
+export * from './free-port.js';

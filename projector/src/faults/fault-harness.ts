@@ -1,24 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { evolveProduct, initialProductState, ProductEvent, type ProductState } from '@shop/domain';
 import type { NewEvent, PostgresEventStore } from '@shop/kernel';
 
+export { freePort } from '@shop/service-kit';
+
 /** Helpers of the fault tests: real processes started, killed with SIGKILL, and an oracle folded from the store. */
 export const PROJECTOR = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function killHard(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
