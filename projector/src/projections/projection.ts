@@ -8,4 +8,10 @@ import type { RecordedEvent } from '@shop/kernel';
 export interface Projection {
   readonly name: string;
   apply(tx: pg.ClientBase, event: RecordedEvent): Promise<string[]>;
+  /**
+   * Optional bulk form for rebuilds: applies events that are all newer than anything in the read model (a fresh
+   * shadow table being filled in order) with a few set-based statements instead of one per event. Must leave the
+   * read model exactly as applying them one by one would.
+   */
+  applyNewer?(tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@shop/kernel';
-import { catalogUpdateFor } from './catalog.projection.js';
+import { catalogUpdateFor, foldCatalogUpdates, type CatalogUpdate } from './catalog.projection.js';
 
 const productId = '0d7c2f8e-1f6b-4b8e-9a52-55d8f7c2b111';
 const orderId = '7b1f0c9a-3c2d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -55,5 +55,36 @@ describe('catalog projection', () => {
 
   it('rejects a product event whose data no longer matches its schema', () => {
     expect(() => catalogUpdateFor(recorded('ProductCreated', { sku: 'MUG-1' }))).toThrow();
+  });
+});
+
+describe('folding a batch of catalog updates (the bulk rebuild path)', () => {
+  const at = (version: bigint, change: CatalogUpdate['change']): CatalogUpdate => ({
+    productId,
+    version,
+    recordedAt: new Date(`2026-11-24T10:00:0${version}Z`),
+    position: version * 10n,
+    change,
+  });
+
+  it('folds one product\'s updates into one change: sums stock, keeps the last value of each field and the last version', () => {
+    const row = { sku: 'S', name: 'First', description: '', priceCents: 100, currency: 'EUR', stockAvailable: 4 };
+    const [folded] = foldCatalogUpdates([
+      at(1n, { kind: 'create', row }),
+      at(2n, { kind: 'stock', delta: 5 }),
+      at(3n, { kind: 'set', fields: { name: 'Second' } }),
+      at(4n, { kind: 'stock', delta: -2 }),
+      at(5n, { kind: 'set', fields: { name: 'Third', price_cents: 90 } }),
+    ]);
+    expect(folded).toEqual({
+      productId,
+      created: { ...row, createdAt: new Date('2026-11-24T10:00:01Z') },
+      stockDelta: 3,
+      fields: { name: 'Third', price_cents: 90 },
+      firstVersion: 1n,
+      version: 5n,
+      updatedAt: new Date('2026-11-24T10:00:05Z'),
+      position: 50n,
+    });
   });
 });

@@ -100,6 +100,101 @@ async function write(tx: pg.ClientBase, update: CatalogUpdate, table: string): P
   }
 }
 
+/** One product's updates of a batch folded into one row change: pure, so it is tested without a database. */
+export interface FoldedCatalogChange {
+  productId: string;
+  created?: Extract<CatalogChange, { kind: 'create' }>['row'] & { createdAt: Date };
+  stockDelta: number;
+  fields: Extract<CatalogChange, { kind: 'set' }>['fields'];
+  firstVersion: bigint;
+  version: bigint;
+  updatedAt: Date;
+  position: bigint;
+}
+
+export function foldCatalogUpdates(updates: readonly CatalogUpdate[]): FoldedCatalogChange[] {
+  const folded = new Map<string, FoldedCatalogChange>();
+  for (const update of updates) {
+    const current = folded.get(update.productId) ?? {
+      productId: update.productId,
+      stockDelta: 0,
+      fields: {},
+      firstVersion: update.version,
+      version: update.version,
+      updatedAt: update.recordedAt,
+      position: update.position,
+    };
+    const { change } = update;
+    switch (change.kind) {
+      case 'create':
+        current.created = { ...change.row, createdAt: update.recordedAt };
+        break;
+      case 'stock':
+        current.stockDelta += change.delta;
+        break;
+      case 'set':
+        current.fields = { ...current.fields, ...change.fields };
+        break;
+      default:
+        assertNever(change);
+    }
+    folded.set(update.productId, { ...current, version: update.version, updatedAt: update.recordedAt, position: update.position });
+  }
+  return [...folded.values()];
+}
+
+/** Rows created in the batch are inserted whole; rows that existed get one UPDATE each, all in one statement. */
+async function writeFolded(tx: pg.ClientBase, changes: readonly FoldedCatalogChange[], table: string): Promise<void> {
+  const created = changes.filter((c) => c.created);
+  const updated = changes.filter((c) => !c.created);
+  if (created.length) {
+    const column = <T>(pick: (c: FoldedCatalogChange & { created: NonNullable<FoldedCatalogChange['created']> }) => T): T[] =>
+      created.map((c) => pick(c as FoldedCatalogChange & { created: NonNullable<FoldedCatalogChange['created']> }));
+    await tx.query(
+      `INSERT INTO ${table} (id, version, created_at, updated_at, last_position, sku, name, description, price_cents, currency, stock_available, status)
+       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::timestamptz[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+                            $9::bigint[], $10::text[], $11::int[], $12::text[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        column((c) => c.productId),
+        column((c) => c.version.toString()),
+        column((c) => c.created.createdAt),
+        column((c) => c.updatedAt),
+        column((c) => c.position.toString()),
+        column((c) => c.created.sku),
+        column((c) => c.fields.name ?? c.created.name),
+        column((c) => c.fields.description ?? c.created.description),
+        column((c) => c.fields.price_cents ?? c.created.priceCents),
+        column((c) => c.created.currency),
+        column((c) => c.created.stockAvailable + c.stockDelta),
+        column((c) => c.fields.status ?? 'active'),
+      ],
+    );
+  }
+  if (updated.length) {
+    await tx.query(
+      `UPDATE ${table} t SET stock_available = t.stock_available + u.delta, name = coalesce(u.name, t.name),
+              description = coalesce(u.description, t.description), price_cents = coalesce(u.price_cents, t.price_cents),
+              status = coalesce(u.status, t.status), version = u.version, updated_at = u.updated_at, last_position = u.position
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::timestamptz[], $10::bigint[])
+              AS u(id, delta, name, description, price_cents, status, first_version, version, updated_at, position)
+        WHERE t.id = u.id AND t.version < u.first_version`,
+      [
+        updated.map((c) => c.productId),
+        updated.map((c) => c.stockDelta),
+        updated.map((c) => c.fields.name ?? null),
+        updated.map((c) => c.fields.description ?? null),
+        updated.map((c) => c.fields.price_cents ?? null),
+        updated.map((c) => c.fields.status ?? null),
+        updated.map((c) => c.firstVersion.toString()),
+        updated.map((c) => c.version.toString()),
+        updated.map((c) => c.updatedAt),
+        updated.map((c) => c.position.toString()),
+      ],
+    );
+  }
+}
+
 /** The catalog projection writing into `table`: the live read model, or a shadow table being rebuilt. */
 export function catalogProjectionInto(table: string): Projection {
   return {
@@ -109,6 +204,10 @@ export function catalogProjectionInto(table: string): Projection {
       if (!update) return [];
       await write(tx, update, table);
       return [productCacheKey(update.productId)];
+    },
+    async applyNewer(tx, events) {
+      const updates = events.map(catalogUpdateFor).filter((u): u is CatalogUpdate => u !== undefined);
+      await writeFolded(tx, foldCatalogUpdates(updates), table);
     },
   };
 }
