@@ -9,9 +9,9 @@ export interface Projection {
   readonly name: string;
   apply(tx: pg.ClientBase, event: RecordedEvent): Promise<string[]>;
   /**
-   * Optional bulk form for rebuilds: applies events that are all newer than anything in the read model (a fresh
-   * shadow table being filled in order) with a few set-based statements instead of one per event. Must leave the
-   * read model exactly as applying them one by one would.
+   * Optional bulk form: applies events that are all newer than anything in the read model (events past the
+   * checkpoint; a shadow table being rebuilt in order) with a few set-based statements instead of one per event,
+   * and names the stale cache keys. Must leave the read model exactly as applying them one by one would.
    */
-  applyNewer?(tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<void>;
+  applyNewer?(tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<string[]>;
 }

@@ -206,8 +206,9 @@ export function catalogProjectionInto(table: string): Projection {
       return [productCacheKey(update.productId)];
     },
     async applyNewer(tx, events) {
-      const updates = events.map(catalogUpdateFor).filter((u): u is CatalogUpdate => u !== undefined);
-      await writeFolded(tx, foldCatalogUpdates(updates), table);
+      const changes = foldCatalogUpdates(events.map(catalogUpdateFor).filter((u): u is CatalogUpdate => u !== undefined));
+      await writeFolded(tx, changes, table);
+      return changes.map((change) => productCacheKey(change.productId));
     },
   };
 }

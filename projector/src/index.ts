@@ -1,0 +1,5 @@
+// The projector's parts, for tools that drive them directly (the benchmarks); the process itself is main.ts.
+export { createProjectorMetrics } from './metrics.js';
+export { PROJECTIONS, type RebuildableProjection } from './projections/index.js';
+export { ProjectionRunner } from './runner/projection-runner.js';
+export { rebuildProjection } from './runner/rebuild.js';
