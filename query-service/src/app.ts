@@ -1,23 +1,30 @@
+import type { RequestHandler } from 'express';
 import type pg from 'pg';
+import { CATALOG_PROJECTION } from '@shop/read-models';
 import { createServiceApp, type Logger, type ServiceApp } from '@shop/service-kit';
 import type { ReadCache } from './cache/read-cache.js';
 import { productRoutes } from './catalog/products.http.js';
 import { consistency } from './read-your-writes/consistency.http.js';
-import type { PositionTracker } from './read-your-writes/position-tracker.js';
+import type { ProjectionPositions } from './read-your-writes/position-tracker.js';
 
 export interface QueryServiceDeps {
   pool: pg.Pool;
   cache: ReadCache;
-  catalogPosition: PositionTracker;
+  /** How far each read model has got; a route waits on the one it reads from. */
+  positions: ProjectionPositions;
   logger: Logger;
   maxConsistencyWaitMs: number;
   readiness: () => Promise<string | undefined>;
 }
 
+/** The read models the query service serves from: main.ts tracks exactly these. */
+export const SERVED_PROJECTIONS = [CATALOG_PROJECTION] as const;
+
 export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   const service = createServiceApp({ service: 'query-service', logger: deps.logger, readiness: deps.readiness });
-  service.app.use('/api', consistency(deps.catalogPosition, deps.maxConsistencyWaitMs));
-  service.app.use(productRoutes(deps));
+  /** Read-your-writes for a route served from `projection` (Consistency-Token in, Read-Model-Position out). */
+  const freshFrom = (projection: string): RequestHandler => consistency(deps.positions.of(projection), deps.maxConsistencyWaitMs);
+  service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION) }));
   service.finish();
   return service;
 }

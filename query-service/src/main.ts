@@ -1,19 +1,18 @@
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { createPool } from '@shop/kernel';
-import { CATALOG_PROJECTION } from '@shop/read-models';
 import { closeServer, createLogger, listen, loadConfig, onShutdown } from '@shop/service-kit';
-import { buildQueryApp } from './app.js';
+import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
 import { InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
 import { QueryServiceConfig } from './config.js';
-import { PositionTracker } from './read-your-writes/position-tracker.js';
+import { ProjectionPositions } from './read-your-writes/position-tracker.js';
 
 const config = loadConfig(QueryServiceConfig);
 const logger = createLogger('query-service');
 const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service' });
 
-const catalogPosition = new PositionTracker(pool, CATALOG_PROJECTION);
-await catalogPosition.start(config.DATABASE_URL);
+const positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
+await positions.start(config.DATABASE_URL);
 
 let redis: Redis | undefined;
 let cache: ReadCache;
@@ -25,14 +24,14 @@ if (config.REDIS_URL) {
 } else {
   logger.warn('REDIS_URL not set: using an in-process cache');
   const local = new InProcessReadCache();
-  catalogPosition.onAdvance(() => local.clear());
+  for (const projection of SERVED_PROJECTIONS) positions.of(projection).onAdvance(() => local.clear());
   cache = local;
 }
 
 const { app } = buildQueryApp({
   pool,
   cache,
-  catalogPosition,
+  positions,
   logger,
   maxConsistencyWaitMs: config.CONSISTENCY_MAX_WAIT_MS,
   readiness: async () => {
@@ -45,4 +44,4 @@ server.keepAliveTimeout = 65_000;
 await listen(server, config.PORT);
 logger.info({ port: config.PORT, cache: redis ? 'redis' : 'in-process' }, 'query-service listening');
 
-onShutdown(logger, [() => closeServer(server), () => catalogPosition.stop(), async () => redis?.disconnect(), () => pool.end()]);
+onShutdown(logger, [() => closeServer(server), () => positions.stop(), async () => redis?.disconnect(), () => pool.end()]);

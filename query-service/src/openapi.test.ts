@@ -1,10 +1,9 @@
 import pg from 'pg';
-import { CATALOG_PROJECTION } from '@shop/read-models';
 import { createLogger } from '@shop/service-kit';
 import { describeOpenApiConformance } from '@shop/testing';
-import { buildQueryApp } from './app.js';
+import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
 import { InProcessReadCache } from './cache/read-cache.js';
-import { PositionTracker } from './read-your-writes/position-tracker.js';
+import { ProjectionPositions } from './read-your-writes/position-tracker.js';
 
 describeOpenApiConformance({
   service: 'query-service',
@@ -15,7 +14,7 @@ describeOpenApiConformance({
     const { app } = buildQueryApp({
       pool,
       cache: new InProcessReadCache(),
-      catalogPosition: new PositionTracker(pool, CATALOG_PROJECTION),
+      positions: new ProjectionPositions(pool, SERVED_PROJECTIONS),
       logger: createLogger('test', 'silent'),
       maxConsistencyWaitMs: 10,
       readiness: async () => undefined,

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { productCacheKey } from '@shop/read-models';
@@ -26,10 +26,11 @@ const ListQuery = z.strictObject({
 
 const CACHE_TTL_SECONDS = 300;
 
-export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache }): Router {
+/** `fresh`: read-your-writes against the catalog read model (see read-your-writes/consistency.http.ts). */
+export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache; fresh: RequestHandler }): Router {
   const router = Router();
 
-  router.get('/api/products/:id', async (req, res) => {
+  router.get('/api/products/:id', deps.fresh, async (req, res) => {
     const { id } = parseOrThrow(ProductIdParams, req.params, 'product id');
     const key = productCacheKey(id);
     const cached = await deps.cache.get(key);
@@ -45,7 +46,7 @@ export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache }): Router
     res.type('application/json').send(body);
   });
 
-  router.get('/api/products', async (req, res) => {
+  router.get('/api/products', deps.fresh, async (req, res) => {
     const query = parseOrThrow(ListQuery, req.query, 'query string');
     const page = await listProducts(deps.pool, {
       limit: query.limit,

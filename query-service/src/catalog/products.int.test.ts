@@ -10,7 +10,7 @@ import { createLogger } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
 import { buildQueryApp } from '../app.js';
 import { RedisReadCache } from '../cache/read-cache.js';
-import { PositionTracker } from '../read-your-writes/position-tracker.js';
+import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 
 const logger = createLogger('test', 'silent');
 
@@ -19,7 +19,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
   let cache: TestRedis;
   let pool: pg.Pool;
   let redis: Redis;
-  let tracker: PositionTracker;
+  let positions: ProjectionPositions;
   let server: Server;
   let base: string;
 
@@ -52,12 +52,12 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     pool = createPool(database.url);
     await applySchema(pool);
     redis = new Redis(cache.url);
-    tracker = new PositionTracker(pool, CATALOG_PROJECTION);
-    await tracker.start(database.url);
+    positions = new ProjectionPositions(pool, [CATALOG_PROJECTION]);
+    await positions.start(database.url);
     const { app } = buildQueryApp({
       pool,
       cache: new RedisReadCache(redis, logger),
-      catalogPosition: tracker,
+      positions,
       logger,
       maxConsistencyWaitMs: 500,
       readiness: async () => undefined,
@@ -69,7 +69,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
 
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    await tracker.stop();
+    await positions.stop();
     redis.disconnect();
     await pool.end();
     await Promise.all([database.stop(), cache.stop()]);
@@ -77,7 +77,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
 
   it('answers a product from Postgres, then from the Redis cache, with the read-model position', async () => {
     const id = await projectProduct('Cached mug', 10n);
-    await tracker.waitFor(10n, 2_000);
+    await positions.of(CATALOG_PROJECTION).waitFor(10n, 2_000);
     const first = await fetch(`${base}/api/products/${id}`);
     expect(first.status).toBe(200);
     expect(first.headers.get('read-model-position')).toBe('10');

@@ -1,14 +1,15 @@
 import type { RequestHandler } from 'express';
 import { ProblemError } from '@shop/service-kit';
-import type { PositionTracker } from './position-tracker.js';
+import type { PositionSource } from './position-tracker.js';
 
 const TOKEN = /^\d{1,19}$/;
 
 /**
- * Read-your-writes: a read carrying `Consistency-Token` waits (bounded) until the read model has reached that
- * position, else answers 503 `not_caught_up`. Every read answers the position it reflects.
+ * Read-your-writes: a read carrying `Consistency-Token` waits (bounded) until the read model it is served from
+ * has reached that position, else answers 503 `not_caught_up`. Every read answers the position it reflects.
+ * Mounted per route, with the position source of the read model that route reads.
  */
-export function consistency(tracker: PositionTracker, maxWaitMs: number): RequestHandler {
+export function consistency(tracker: PositionSource, maxWaitMs: number): RequestHandler {
   return async (req, res, next) => {
     const token = req.get('consistency-token');
     if (token !== undefined) {

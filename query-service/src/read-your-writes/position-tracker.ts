@@ -2,6 +2,13 @@ import type pg from 'pg';
 import { listenForNotifications, type NotificationListener } from '@shop/kernel';
 import { parseProjectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
 
+/** What a read can wait on: how far a read model has got, and a bounded wait for it to get further. */
+export interface PositionSource {
+  readonly position: bigint;
+  /** True once the source has reached `position`, false if `timeoutMs` passed first. */
+  waitFor(position: bigint, timeoutMs: number): Promise<boolean>;
+}
+
 interface Waiter {
   position: bigint;
   resolve: (reached: boolean) => void;
@@ -10,42 +17,29 @@ interface Waiter {
 
 /**
  * Knows how far one projection has got, from its checkpoint row and the NOTIFY the projector sends at each
- * commit. Readers holding a Consistency-Token wait here, woken by notifications: no polling.
+ * commit (delivered by ProjectionPositions). Readers holding a Consistency-Token wait here, woken by
+ * notifications: no polling.
  */
-export class PositionTracker {
+export class PositionTracker implements PositionSource {
   private current = 0n;
   private waiters: Waiter[] = [];
-  private listener: NotificationListener | undefined;
   private readonly advanceListeners: Array<(position: bigint) => void> = [];
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly projection: string,
+    readonly projection: string,
   ) {}
 
   get position(): bigint {
     return this.current;
   }
 
-  async start(connectionString: string): Promise<void> {
-    this.listener = await listenForNotifications({
-      connectionString,
-      channel: PROJECTION_POSITION_CHANNEL,
-      onNotification: (payload) => {
-        const parsed = parseProjectionPositionPayload(payload);
-        if (parsed?.projection === this.projection) this.advanceTo(parsed.position);
-      },
-      // Notifications sent while we were disconnected are lost: re-read the checkpoint.
-      onReconnect: () => void this.refresh().catch(() => undefined),
-    });
-    await this.refresh();
-  }
-
   async refresh(): Promise<bigint> {
-    const result = await this.pool.query<{ position: string }>(
-      'SELECT position FROM projection_checkpoints WHERE projection = $1',
-      [this.projection],
-    );
+    const result = await this.pool.query<{ position: string }>({
+      name: 'projection_checkpoint',
+      text: 'SELECT position FROM projection_checkpoints WHERE projection = $1',
+      values: [this.projection],
+    });
     this.advanceTo(BigInt(result.rows[0]?.position ?? 0));
     return this.current;
   }
@@ -54,7 +48,6 @@ export class PositionTracker {
     this.advanceListeners.push(listener);
   }
 
-  /** True once the projection has reached `position`, false if `timeoutMs` passed first. */
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
     if (this.current >= position) return true;
     const reached = await new Promise<boolean>((resolve) => {
@@ -72,7 +65,7 @@ export class PositionTracker {
     return reached || (await this.refresh()) >= position;
   }
 
-  private advanceTo(position: bigint): void {
+  advanceTo(position: bigint): void {
     if (position <= this.current) return;
     this.current = position;
     for (const listener of this.advanceListeners) listener(position);
@@ -84,13 +77,59 @@ export class PositionTracker {
     }
   }
 
-  async stop(): Promise<void> {
-    await this.listener?.close();
+  /** Releases every waiting reader (as not reached). */
+  release(): void {
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
       waiter.resolve(false);
     }
     this.waiters = [];
+  }
+}
+
+/**
+ * Every projection's position, from ONE listening connection: the projector announces `<projection>:<position>`
+ * on PROJECTION_POSITION_CHANNEL at each commit, and each announcement advances that projection's tracker.
+ */
+export class ProjectionPositions {
+  private listener: NotificationListener | undefined;
+  private readonly trackers = new Map<string, PositionTracker>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    projections: readonly string[],
+  ) {
+    for (const projection of projections) this.trackers.set(projection, new PositionTracker(pool, projection));
+  }
+
+  /** The tracker of one of the projections named at construction (a typo fails at wiring time, not at read time). */
+  of(projection: string): PositionTracker {
+    const tracker = this.trackers.get(projection);
+    if (!tracker) throw new Error(`No position tracker for projection ${projection}`);
+    return tracker;
+  }
+
+  async start(connectionString: string): Promise<void> {
+    this.listener = await listenForNotifications({
+      connectionString,
+      channel: PROJECTION_POSITION_CHANNEL,
+      onNotification: (payload) => {
+        const parsed = parseProjectionPositionPayload(payload);
+        if (parsed) this.trackers.get(parsed.projection)?.advanceTo(parsed.position);
+      },
+      // Notifications sent while we were disconnected are lost: re-read the checkpoints.
+      onReconnect: () => void this.refresh().catch(() => undefined),
+    });
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    await Promise.all([...this.trackers.values()].map((tracker) => tracker.refresh()));
+  }
+
+  async stop(): Promise<void> {
+    await this.listener?.close();
+    for (const tracker of this.trackers.values()) tracker.release();
   }
 }
 
