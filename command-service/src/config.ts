@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { JwtSettingsConfig } from '@shop/service-kit';
 
 export const CommandServiceConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
-  JWT_ISSUER: z.string().default('shop'),
-  JWT_AUDIENCE: z.string().default('shop-api'),
-  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(3_600),
+  ...JwtSettingsConfig,
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   /** Writes per client (user, else address): a burst of this many at once, then the sustained rate below. */
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import { CATALOG_PROJECTION } from '@shop/read-models';
-import { createServiceApp, type Logger, type ServiceApp } from '@shop/service-kit';
+import { createServiceApp, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
 import type { ReadCache } from './cache/read-cache.js';
 import { productRoutes } from './catalog/products.http.js';
 import { consistency } from './read-your-writes/consistency.http.js';
@@ -12,6 +12,8 @@ export interface QueryServiceDeps {
   cache: ReadCache;
   /** How far each read model has got; a route waits on the one it reads from. */
   positions: ProjectionPositions;
+  /** Verifies bearer tokens (issued by the command service with the same settings). */
+  tokens: TokenService;
   logger: Logger;
   maxConsistencyWaitMs: number;
   readiness: () => Promise<string | undefined>;

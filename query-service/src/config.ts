@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { JwtSettingsConfig } from '@shop/service-kit';
 
 export const QueryServiceConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3002),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
+  /** The same settings as the command service's: the query service verifies the tokens it issues. */
+  ...JwtSettingsConfig,
   /** Empty or unset: no Redis; an in-process cache stands in (and says so at start). */
   REDIS_URL: z.string().optional(),
   CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),

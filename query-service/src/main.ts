@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { createPool } from '@shop/kernel';
-import { closeServer, createLogger, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
 import { InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
 import { QueryServiceConfig } from './config.js';
@@ -9,6 +9,12 @@ import { ProjectionPositions } from './read-your-writes/position-tracker.js';
 
 const config = loadConfig(QueryServiceConfig);
 const logger = createLogger('query-service');
+const tokens = createTokenService({
+  secret: config.JWT_SECRET,
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+  ttlSeconds: config.JWT_TTL_SECONDS,
+});
 const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service' });
 
 const positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
@@ -32,6 +38,7 @@ const { app } = buildQueryApp({
   pool,
   cache,
   positions,
+  tokens,
   logger,
   maxConsistencyWaitMs: config.CONSISTENCY_MAX_WAIT_MS,
   readiness: async () => {

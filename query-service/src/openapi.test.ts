@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createLogger } from '@shop/service-kit';
+import { createLogger, createTokenService } from '@shop/service-kit';
 import { describeOpenApiConformance } from '@shop/testing';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
 import { InProcessReadCache } from './cache/read-cache.js';
@@ -15,6 +15,7 @@ describeOpenApiConformance({
       pool,
       cache: new InProcessReadCache(),
       positions: new ProjectionPositions(pool, SERVED_PROJECTIONS),
+      tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
       logger: createLogger('test', 'silent'),
       maxConsistencyWaitMs: 10,
       readiness: async () => undefined,

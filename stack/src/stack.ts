@@ -80,7 +80,7 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
         JWT_SECRET: config.JWT_SECRET,
         DEV_USERS_PASSWORD: config.DEV_USERS_PASSWORD,
       }),
-      service('query-service', 'query-service/dist/main.js', config.QUERY_PORT),
+      service('query-service', 'query-service/dist/main.js', config.QUERY_PORT, { JWT_SECRET: config.JWT_SECRET }),
       service('projector', 'projector/dist/main.js', config.PROJECTOR_PORT, {
         NATS_STREAM: config.NATS_STREAM,
         NATS_SUBJECT_PREFIX: config.NATS_SUBJECT_PREFIX,

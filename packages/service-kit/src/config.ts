@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Parses a service's configuration from the environment once, at start. The composition root (main.ts)
@@ -12,3 +12,14 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   }
   return result.data;
 }
+
+/**
+ * JWT settings shared by every service that signs or verifies tokens: the command service issues them, the
+ * query service verifies them, so both must read the same secret, issuer and audience.
+ */
+export const JwtSettingsConfig = {
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
+  JWT_ISSUER: z.string().default('shop'),
+  JWT_AUDIENCE: z.string().default('shop-api'),
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(3_600),
+};

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { applySchema, createPool } from '@shop/kernel';
 import { CATALOG_PROJECTION, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
-import { createLogger } from '@shop/service-kit';
+import { createLogger, createTokenService } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
 import { buildQueryApp } from '../app.js';
 import { RedisReadCache } from '../cache/read-cache.js';
@@ -58,6 +58,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
       pool,
       cache: new RedisReadCache(redis, logger),
       positions,
+      tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
       logger,
       maxConsistencyWaitMs: 500,
       readiness: async () => undefined,
