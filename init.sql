@@ -340,6 +340,12 @@ CREATE TABLE IF NOT EXISTS catalog_products (
 );
 ALTER TABLE catalog_products ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'active';
 CREATE INDEX IF NOT EXISTS catalog_products_name_id ON catalog_products (name, id);
+-- Full-text search: name and SKU weigh more than the description; English stemming ("mugs" finds "mug").
+ALTER TABLE catalog_products ADD COLUMN IF NOT EXISTS search_document tsvector GENERATED ALWAYS AS (
+  setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('simple', sku), 'A') ||
+  setweight(to_tsvector('english', description), 'B')
+) STORED;
+CREATE INDEX IF NOT EXISTS catalog_products_search ON catalog_products USING gin (search_document);
 
 -- ───────────────────────── accounts ─────────────────────────
 -- Credentials live outside the event log on purpose: a password hash must be erasable and never replayed.

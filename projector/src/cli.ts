@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { loadConfig } from '@shop/service-kit';
+import { createLogger, loadConfig } from '@shop/service-kit';
+import { createCacheInvalidator } from './cache/cache-invalidator.js';
 import { PROJECTIONS } from './projections/index.js';
 import { rebuildProjection } from './runner/rebuild.js';
 import { redriveDeadLetters } from './runner/redrive.js';
@@ -47,7 +48,8 @@ try {
     // Every cached entry may differ from the rebuilt table: the cache holds nothing that cannot be rebuilt.
     if (redis) progress(`cache: ${await dropCache(redis, target.cachePrefix)} entries dropped`);
   } else {
-    const result = await redriveDeadLetters(pool, store, target.projection, async (keys) => void (await redis?.del(...keys)), progress);
+    const invalidate = redis ? createCacheInvalidator(redis, createLogger('projections-cli')) : async (): Promise<void> => undefined;
+    const result = await redriveDeadLetters(pool, store, target.projection, invalidate, progress);
     process.exitCode = result.failedAt ? 1 : 0;
   }
 } finally {

@@ -4,6 +4,7 @@ import type { NatsConnection } from 'nats';
 import { connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
 import { closeServer, createLogger, createServiceApp, listen, loadConfig, onShutdown } from '@shop/service-kit';
 import { ProjectorConfig } from './config.js';
+import { createCacheInvalidator } from './cache/cache-invalidator.js';
 import { createProjectorMetrics } from './metrics.js';
 import { catalogProjection } from './projections/catalog/catalog.projection.js';
 import { Relay } from './relay/relay.js';
@@ -32,10 +33,7 @@ if (config.REDIS_URL) {
   redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 }
-const invalidate = async (keys: string[]): Promise<void> => {
-  if (!redis) return;
-  await redis.del(...keys).catch((err: unknown) => logger.warn({ err, keys: keys.length }, 'cache invalidation failed; TTL will expire it'));
-};
+const invalidate = redis ? createCacheInvalidator(redis, logger) : async (): Promise<void> => undefined;
 
 const service = createServiceApp({
   service: 'projector',

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createPool } from '@shop/kernel';
 import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
-import { InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
+import { connectCacheRedis, InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
 import { QueryServiceConfig } from './config.js';
 import { ProjectionPositions } from './read-your-writes/position-tracker.js';
 
@@ -23,9 +23,7 @@ await positions.start(config.DATABASE_URL);
 let redis: Redis | undefined;
 let cache: ReadCache;
 if (config.REDIS_URL) {
-  // Fail fast while disconnected (no offline queue): a read then goes to Postgres instead of waiting.
-  redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  redis = connectCacheRedis(config.REDIS_URL, logger);
   cache = new RedisReadCache(redis, logger);
 } else {
   logger.warn('REDIS_URL not set: using an in-process cache');

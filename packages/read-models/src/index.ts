@@ -1,1 +1,2 @@
 export * from './catalog/catalog.read-model.js';
+export * from './cache/stamped-cache.js';

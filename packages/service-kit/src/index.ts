@@ -1,4 +1,5 @@
 export * from './http/problem.js';
+export * from './http/conditional-get.js';
 export * from './http/service-app.js';
 export * from './http/openapi-routes.js';
 export * from './auth/tokens.js';

@@ -5,9 +5,10 @@ import type { NatsConnection } from 'nats';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
 import { applySchema, connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
-import { productCacheKey } from '@shop/read-models';
+import { cacheEntryValue, cacheMarkerValue, productCacheKey } from '@shop/read-models';
 import { createLogger } from '@shop/service-kit';
 import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type TestPostgres, type TestRedis } from '@shop/testing';
+import { createCacheInvalidator } from '../cache/cache-invalidator.js';
 import { createProjectorMetrics } from '../metrics.js';
 import { catalogProjection } from '../projections/catalog/catalog.projection.js';
 import { Relay } from '../relay/relay.js';
@@ -56,7 +57,7 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
       pool,
       store,
       projection,
-      invalidate: async (keys) => void (await redis.del(...keys)),
+      invalidate: createCacheInvalidator(redis, logger),
       metrics: createProjectorMetrics(new Registry(), async () => ({})),
       logger,
     });
@@ -81,7 +82,7 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
 
   it('carries appended events through the relay and JetStream into the catalog, invalidating the cache', async () => {
     const { productId, event } = productCreated('RELAY-1');
-    await redis.set(productCacheKey(productId), 'stale');
+    await redis.set(productCacheKey(productId), cacheEntryValue({ position: 0n, etag: '0', body: '{"stale":true}' }));
     const metrics = createProjectorMetrics(new Registry(), async () => ({}));
     const relay = new Relay({ pool, connectionString: database.url, store, js: nats.jetstream(), names, metrics, logger });
     const runner = newRunner();
@@ -91,7 +92,8 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
       await eventually(async () => (await checkpoint()) >= lastPosition);
       const { rows } = await pool.query<{ sku: string; stock_available: number }>('SELECT sku, stock_available FROM catalog_products WHERE id = $1', [productId]);
       expect(rows).toEqual([{ sku: 'RELAY-1', stock_available: 3 }]);
-      expect(await redis.get(productCacheKey(productId))).toBeNull();
+      // The stale entry is replaced by a marker stamped with the committed position: a miss for every reader.
+      expect(await redis.get(productCacheKey(productId))).toBe(cacheMarkerValue(lastPosition));
       await eventually(async () => relay.position >= lastPosition);
     } finally {
       relay.stop();

@@ -30,8 +30,11 @@ export interface ProjectionRunnerDeps {
   pool: pg.Pool;
   store: EventStore;
   projection: Projection;
-  /** Deletes cache keys the committed batch made stale; failures are logged, TTLs are the safety net. */
-  invalidate: (keys: string[]) => Promise<void>;
+  /**
+   * Marks cache keys the committed batch made stale, as of the batch's last position (so no reader can put an
+   * older body back: see read-models' stamped-cache.ts); failures are logged, TTLs are the safety net.
+   */
+  invalidate: (keys: string[], position: bigint) => Promise<void>;
   metrics: ProjectorMetrics;
   logger: Logger;
 }
@@ -111,7 +114,7 @@ export class ProjectionRunner {
     }
     this.advance(result.position, result.applied, batch.at(-1)!, source);
     if (result.deadLettered) this.deps.metrics.deadLetters.inc({ projection: projection.name }, result.deadLettered);
-    if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys);
+    if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys, result.position);
     if (result.stoppedAtFailure) throw new Error(`projection ${projection.name} failed at position ${result.position + 1n}; retrying`);
   }
 

@@ -17,7 +17,7 @@ export async function redriveDeadLetters(
   pool: pg.Pool,
   store: EventStore,
   projection: Projection,
-  invalidate: (keys: string[]) => Promise<void>,
+  invalidate: (keys: string[], position: bigint) => Promise<void>,
   progress: (line: string) => void,
 ): Promise<RedriveResult> {
   const { rows } = await pool.query<{ global_position: string }>(
@@ -31,12 +31,15 @@ export async function redriveDeadLetters(
     const [event] = await store.readAll(position - 1n, 1);
     if (!event || event.globalPosition !== position) throw new Error(`event ${position} is not in the store`);
     try {
-      const keys = await inTransaction(pool, async (tx) => {
+      const { keys, checkpoint } = await inTransaction(pool, async (tx) => {
         const stale = await projection.apply(tx, event);
         await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1 AND global_position = $2', [projection.name, row.global_position]);
-        return stale;
+        const current = await tx.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection.name]);
+        return { keys: stale, checkpoint: BigInt(current.rows[0]?.position ?? 0) };
       });
-      if (keys.length) await invalidate(keys);
+      // The row changed below the checkpoint, so entries cached at the checkpoint may predate it: the marker must
+      // outrank them (a few extra misses until the projection moves on).
+      if (keys.length) await invalidate(keys, checkpoint + 1n);
       redriven += 1;
       if (redriven % 100 === 0) progress(`${projection.name}: ${redriven}/${rows.length} redriven`);
     } catch (error) {

@@ -1,43 +1,89 @@
 import type pg from 'pg';
-import { CATALOG_TABLE, CATALOG_VIEW_COLUMNS, toProductView, type CatalogProductRow, type ProductView } from '@shop/read-models';
+import {
+  CATALOG_PROJECTION,
+  CATALOG_TABLE,
+  CATALOG_VIEW_COLUMNS,
+  toProductView,
+  type CacheEntry,
+  type CatalogProductRow,
+  type ProductView,
+} from '@shop/read-models';
 
-export async function findProduct(pool: pg.Pool, id: string): Promise<ProductView | undefined> {
-  const result = await pool.query<CatalogProductRow>({
+/**
+ * One product as a cache entry: the row and the catalog checkpoint come from ONE statement (one snapshot), so
+ * the stamp is exactly the position the row reflects. The body is serialised once, here, and then served as is.
+ */
+export async function findProductEntry(pool: pg.Pool, id: string): Promise<CacheEntry | undefined> {
+  const result = await pool.query<CatalogProductRow & { read_position: string }>({
     name: 'catalog_find_product',
-    text: `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} WHERE id = $1`,
+    text: `SELECT ${CATALOG_VIEW_COLUMNS},
+                  (SELECT position FROM projection_checkpoints WHERE projection = '${CATALOG_PROJECTION}') AS read_position
+             FROM ${CATALOG_TABLE} WHERE id = $1`,
     values: [id],
   });
   const row = result.rows[0];
-  return row && toProductView(row);
+  if (!row) return undefined;
+  const view = toProductView(row);
+  return { position: BigInt(row.read_position ?? 0), etag: String(view.version), body: JSON.stringify(view) };
 }
 
-/** Keyset position in the (name, id) order: stable under inserts, no OFFSET scans. */
-export interface ProductCursor {
-  name: string;
-  id: string;
+/** Keyset position: (name, id) when browsing; (rank, id) when searching, best match first. */
+export type ProductCursor = { name: string; id: string } | { rank: number; id: string };
+
+export interface ProductPage {
+  items: ProductView[];
+  next?: ProductCursor;
 }
 
-export async function listProducts(
-  pool: pg.Pool,
-  options: { after?: ProductCursor; limit: number; search?: string },
-): Promise<{ items: ProductView[]; next?: ProductCursor }> {
-  const conditions: string[] = [];
-  const values: unknown[] = [];
-  if (options.after) {
-    values.push(options.after.name, options.after.id);
-    conditions.push(`(name, id) > ($${values.length - 1}, $${values.length})`);
-  }
-  if (options.search) {
-    values.push(options.search);
-    conditions.push(`to_tsvector('simple', name || ' ' || description) @@ websearch_to_tsquery('simple', $${values.length})`);
-  }
-  values.push(options.limit + 1);
-  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-  const result = await pool.query<CatalogProductRow>(
-    `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} ${where} ORDER BY name, id LIMIT $${values.length}`,
-    values,
-  );
-  const items = result.rows.slice(0, options.limit).map(toProductView);
+/** Browses the catalog in (name, id) order: stable under inserts, no OFFSET scans. */
+async function browse(pool: pg.Pool, limit: number, after?: { name: string; id: string }): Promise<ProductPage> {
+  const result = after
+    ? await pool.query<CatalogProductRow>({
+        name: 'catalog_browse_after',
+        text: `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} WHERE (name, id) > ($1, $2) ORDER BY name, id LIMIT $3`,
+        values: [after.name, after.id, limit + 1],
+      })
+    : await pool.query<CatalogProductRow>({
+        name: 'catalog_browse',
+        text: `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} ORDER BY name, id LIMIT $1`,
+        values: [limit + 1],
+      });
+  const items = result.rows.slice(0, limit).map(toProductView);
   const last = items.at(-1);
-  return result.rows.length > options.limit && last ? { items, next: { name: last.name, id: last.id } } : { items };
+  return result.rows.length > limit && last ? { items, next: { name: last.name, id: last.id } } : { items };
+}
+
+/**
+ * Full-text search over the GIN-indexed `search_document` (name and SKU weigh more than the description),
+ * ranked by ts_rank, keyset-paginated on (rank, id) so pages neither repeat nor skip a match.
+ */
+async function search(pool: pg.Pool, text: string, limit: number, after?: { rank: number; id: string }): Promise<ProductPage> {
+  const query = `websearch_to_tsquery('english', $1)`;
+  const ranked = `SELECT ${CATALOG_VIEW_COLUMNS}, ts_rank(search_document, ${query}) AS rank
+                    FROM ${CATALOG_TABLE} WHERE search_document @@ ${query}`;
+  const result = after
+    ? await pool.query<CatalogProductRow & { rank: number }>({
+        name: 'catalog_search_after',
+        text: `SELECT * FROM (${ranked}) r WHERE (r.rank, r.id) < ($2::real, $3::uuid) ORDER BY r.rank DESC, r.id DESC LIMIT $4`,
+        values: [text, after.rank, after.id, limit + 1],
+      })
+    : await pool.query<CatalogProductRow & { rank: number }>({
+        name: 'catalog_search',
+        text: `${ranked} ORDER BY rank DESC, id DESC LIMIT $2`,
+        values: [text, limit + 1],
+      });
+  const rows = result.rows.slice(0, limit);
+  const last = rows.at(-1);
+  const items = rows.map(toProductView);
+  return result.rows.length > limit && last ? { items, next: { rank: last.rank, id: last.id } } : { items };
+}
+
+export function listProducts(pool: pg.Pool, options: { after?: ProductCursor; limit: number; search?: string }): Promise<ProductPage> {
+  const { after, limit } = options;
+  if (options.search !== undefined) {
+    if (after && !('rank' in after)) throw new TypeError('a browsing cursor cannot continue a search');
+    return search(pool, options.search, limit, after);
+  }
+  if (after && !('name' in after)) throw new TypeError('a search cursor cannot continue browsing');
+  return browse(pool, limit, after);
 }

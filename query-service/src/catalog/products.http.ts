@@ -1,22 +1,28 @@
 import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { productCacheKey } from '@shop/read-models';
-import { parseOrThrow, ProblemError } from '@shop/service-kit';
+import { productCacheKey, type CacheEntry } from '@shop/read-models';
+import { noneMatchHits, parseOrThrow, ProblemError } from '@shop/service-kit';
 import type { ReadCache } from '../cache/read-cache.js';
-import { findProduct, listProducts, type ProductCursor } from './catalog.queries.js';
+import { readThrough } from '../cache/read-through.js';
+import { SingleFlight } from '../cache/single-flight.js';
+import { minPositionOf } from '../read-your-writes/consistency.http.js';
+import { findProductEntry, listProducts, type ProductCursor } from './catalog.queries.js';
 
-const ProductIdParams = z.strictObject({ id: z.uuid() });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const Cursor = z.object({ name: z.string(), id: z.uuid() });
+const BrowseCursor = z.strictObject({ name: z.string(), id: z.uuid() });
+const SearchCursor = z.strictObject({ rank: z.number().finite(), id: z.uuid() });
 const encodeCursor = (cursor: ProductCursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-const decodeCursor = (text: string): ProductCursor => {
+/** A cursor continues the kind of listing that made it: a search cursor only a search (of any text), and so on. */
+function decodeCursor(text: string, searching: boolean): ProductCursor {
   try {
-    return Cursor.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    return searching ? SearchCursor.parse(value) : BrowseCursor.parse(value);
   } catch {
-    throw new ProblemError(400, 'invalid_cursor', 'Invalid cursor', 'Pass back the nextCursor of a previous page unchanged');
+    throw new ProblemError(400, 'invalid_cursor', 'Invalid cursor', 'Pass back the nextCursor of a previous page of the same listing unchanged');
   }
-};
+}
 
 const ListQuery = z.strictObject({
   search: z.string().trim().min(1).max(200).optional(),
@@ -24,33 +30,34 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-const CACHE_TTL_SECONDS = 300;
+const notFound = (id: string): ProblemError => new ProblemError(404, 'product_not_found', 'Product not found', `No product ${id}`);
 
 /** `fresh`: read-your-writes against the catalog read model (see read-your-writes/consistency.http.ts). */
 export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache; fresh: RequestHandler }): Router {
   const router = Router();
+  const flights = new SingleFlight<CacheEntry | undefined>();
 
+  // The hot path: one Redis GET and a pre-serialised body; no JSON parse, no zod, no re-stringify.
   router.get('/api/products/:id', deps.fresh, async (req, res) => {
-    const { id } = parseOrThrow(ProductIdParams, req.params, 'product id');
-    const key = productCacheKey(id);
-    const cached = await deps.cache.get(key);
-    if (cached !== undefined) {
-      // Pre-serialised body straight from the cache: no parse, no re-stringify on the hot path.
-      res.type('application/json').send(cached);
+    const id = req.params.id as string;
+    if (!UUID.test(id)) parseOrThrow(z.strictObject({ id: z.uuid() }), { id }, 'product id');
+    const entry = await readThrough(deps.cache, flights, productCacheKey(id), minPositionOf(res), () => findProductEntry(deps.pool, id));
+    if (!entry) throw notFound(id);
+    res.setHeader('ETag', `"${entry.etag}"`);
+    res.setHeader('Read-Model-Position', entry.position.toString());
+    if (noneMatchHits(req.headers['if-none-match'], entry.etag)) {
+      res.status(304).end();
       return;
     }
-    const product = await findProduct(deps.pool, id);
-    if (!product) throw new ProblemError(404, 'product_not_found', 'Product not found', `No product ${id}`);
-    const body = JSON.stringify(product);
-    await deps.cache.set(key, body, CACHE_TTL_SECONDS);
-    res.type('application/json').send(body);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(entry.body);
   });
 
   router.get('/api/products', deps.fresh, async (req, res) => {
     const query = parseOrThrow(ListQuery, req.query, 'query string');
     const page = await listProducts(deps.pool, {
       limit: query.limit,
-      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+      ...(query.cursor ? { after: decodeCursor(query.cursor, query.search !== undefined) } : {}),
       ...(query.search ? { search: query.search } : {}),
     });
     res.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { applySchema, createPool } from '@shop/kernel';
-import { CATALOG_PROJECTION, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
+import { CATALOG_PROJECTION, parseCacheEntry, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
 import { createLogger, createTokenService } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
 import { buildQueryApp } from '../app.js';
@@ -84,7 +84,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     expect(first.headers.get('read-model-position')).toBe('10');
     const body = await first.json();
     expect(body).toMatchObject({ id, name: 'Cached mug', priceCents: 250, currency: 'EUR', stockAvailable: 7, version: 1 });
-    expect(JSON.parse((await redis.get(productCacheKey(id)))!)).toEqual(body);
+    expect(JSON.parse(parseCacheEntry((await redis.get(productCacheKey(id)))!)!.body)).toEqual(body);
     // Served from the cache now: a row change that the projector has not announced is not visible yet.
     await pool.query("UPDATE catalog_products SET name = 'changed behind the cache' WHERE id = $1", [id]);
     expect(await (await fetch(`${base}/api/products/${id}`)).json()).toEqual(body);
@@ -140,5 +140,49 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     const response = await fetch(`${base}/api/products`, { headers: { 'consistency-token': 'soon' } });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'invalid_consistency_token' });
+  });
+
+  describe('full-text search', () => {
+    const insert = async (name: string, description: string): Promise<string> => {
+      const id = randomUUID();
+      await pool.query(
+        `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position)
+         VALUES ($1, $2, $3, $4, 100, 'EUR', 1, 1, now(), now(), 1)`,
+        [id, `S-${id.slice(0, 8)}`, name, description],
+      );
+      return id;
+    };
+    type Page = { items: Array<{ id: string; name: string }>; nextCursor: string | null };
+    const search = async (query: string): Promise<Page> => (await (await fetch(`${base}/api/products?${query}`)).json()) as Page;
+
+    it('ranks a match in the name above a match only in the description, and stems words', async () => {
+      const inDescription = await insert('Saucer', 'Goes with every teacup');
+      const inName = await insert('Teacup', 'Porcelain');
+      await insert('Spoon', 'Silver');
+      const page = await search('search=teacups');
+      expect(page.items.map((p) => p.id)).toEqual([inName, inDescription]);
+    });
+
+    it('pages search results by rank with a cursor, without repeats or gaps', async () => {
+      const ids = new Set<string>();
+      for (let i = 0; i < 7; i++) ids.add(await insert(`Lamp ${i}`, i % 2 ? 'A lamp for the desk' : 'Bright'));
+      const seen: string[] = [];
+      let page = await search('search=lamp&limit=3');
+      seen.push(...page.items.map((p) => p.id));
+      while (page.nextCursor) {
+        page = await search(`search=lamp&limit=3&cursor=${page.nextCursor}`);
+        seen.push(...page.items.map((p) => p.id));
+      }
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen)).toEqual(ids);
+    });
+
+    it('refuses a browsing cursor for a search (and the other way round)', async () => {
+      for (let i = 0; i < 3; i++) await insert(`Vase ${i}`, 'Glass');
+      const browsing = await search('limit=1');
+      const searching = await search('search=vase&limit=1');
+      expect((await fetch(`${base}/api/products?search=vase&cursor=${browsing.nextCursor!}`)).status).toBe(400);
+      expect((await fetch(`${base}/api/products?cursor=${searching.nextCursor!}`)).status).toBe(400);
+    });
   });
 });

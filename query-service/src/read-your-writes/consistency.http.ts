@@ -1,8 +1,11 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { ProblemError } from '@shop/service-kit';
 import type { PositionSource } from './position-tracker.js';
 
 const TOKEN = /^\d{1,19}$/;
+
+/** The position a read must reflect at least: its Consistency-Token's, else 0 (anything committed will do). */
+export const minPositionOf = (res: Response): bigint => (res.locals.minPosition as bigint | undefined) ?? 0n;
 
 /**
  * Read-your-writes: a read carrying `Consistency-Token` waits (bounded) until the read model it is served from
@@ -26,6 +29,7 @@ export function consistency(tracker: PositionSource, maxWaitMs: number): Request
           { 'Retry-After': '1' },
         );
       }
+      res.locals.minPosition = BigInt(token);
     }
     res.set('Read-Model-Position', tracker.position.toString());
     next();

@@ -1,0 +1,357 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { applySchema, createPool } from '@shop/kernel';
+import {
+  CACHE_TTL_SECONDS,
+  CATALOG_PROJECTION,
+  cacheEntryValue,
+  cacheMarkerValue,
+  ENTRY_RANK,
+  MARKER_RANK,
+  parseCacheEntry,
+  productCacheKey,
+  projectionPositionPayload,
+  PROJECTION_POSITION_CHANNEL,
+  withStampedSet,
+  type StampedRedis,
+} from '@shop/read-models';
+import { createLogger, createTokenService, freePort } from '@shop/service-kit';
+import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
+import { buildQueryApp } from '../app.js';
+import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { connectCacheRedis, RedisReadCache, type ReadCache } from './read-cache.js';
+
+const logger = createLogger('test', 'silent');
+const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
+
+/** Counts the statements the query service sends, by name, to prove single-flight. */
+function countingPool(pool: pg.Pool): { pool: pg.Pool; reads: Map<string, number> } {
+  const reads = new Map<string, number>();
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const counted = new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+      return (...args: unknown[]) => {
+        const name = (args[0] as { name?: string }).name ?? 'unnamed';
+        reads.set(name, (reads.get(name) ?? 0) + 1);
+        return query(...args);
+      };
+    },
+  });
+  return { pool: counted, reads };
+}
+
+async function startQueryApp(pool: pg.Pool, cache: ReadCache, positions: ProjectionPositions): Promise<{ server: Server; base: string }> {
+  const { app } = buildQueryApp({
+    pool,
+    cache,
+    positions,
+    tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
+    logger,
+    maxConsistencyWaitMs: 2_000,
+    readiness: async () => undefined,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
+  let database: TestPostgres;
+  let cacheServer: TestRedis;
+  let pool: pg.Pool;
+  let counted: ReturnType<typeof countingPool>;
+  let redis: StampedRedis;
+  let positions: ProjectionPositions;
+  let server: Server;
+  let base: string;
+  let position = 0n;
+
+  /**
+   * What the catalog projection does: the row change and the checkpoint in one transaction with its NOTIFY, then
+   * (after commit, like the projector) the marker. `markAfterCommit: false` leaves the marker out, as if the
+   * projector were slow to send it.
+   */
+  async function commitProduct(id: string, name: string, version: number, markAfterCommit = true): Promise<bigint> {
+    position += 1n;
+    const at = position;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position)
+         VALUES ($1, $2, $3, '', 250, 'EUR', 7, $4, now(), now(), $5)
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version, last_position = EXCLUDED.last_position`,
+        [id, `SKU-${id.slice(0, 8)}`, name, version, at.toString()],
+      );
+      await client.query(
+        `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
+         ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
+        [CATALOG_PROJECTION, at.toString()],
+      );
+      await client.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(CATALOG_PROJECTION, at)]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    if (markAfterCommit) await redis.stampedSet(productCacheKey(id), at.toString(), MARKER_RANK, cacheMarkerValue(at), CACHE_TTL_SECONDS);
+    return at;
+  }
+
+  beforeAll(async () => {
+    [database, cacheServer] = await Promise.all([startTestPostgres(), startTestRedis()]);
+    pool = createPool(database.url, { max: 20 });
+    await applySchema(pool);
+    counted = countingPool(pool);
+    redis = withStampedSet(new Redis(cacheServer.url));
+    positions = new ProjectionPositions(pool, [CATALOG_PROJECTION]);
+    await positions.start(database.url);
+    ({ server, base } = await startQueryApp(counted.pool, new RedisReadCache(redis, logger), positions));
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await positions.stop();
+    redis.disconnect();
+    await pool.end();
+    await Promise.all([database.stop(), cacheServer.stop()]);
+  });
+
+  describe('stampedSet', () => {
+    const key = (): string => `test:${randomUUID()}`;
+    const entry = (at: bigint, body = `{"at":${at}}`): string => cacheEntryValue({ position: at, etag: String(at), body });
+    const set = (k: string, at: bigint, rank: number, value: string): Promise<number> =>
+      redis.stampedSet(k, at.toString(), rank, value, CACHE_TTL_SECONDS);
+
+    it('refuses a body read before a commit once that commit has marked the key (the slow reader race)', async () => {
+      const k = key();
+      await set(k, 10n, MARKER_RANK, cacheMarkerValue(10n));
+      expect(await set(k, 9n, ENTRY_RANK, entry(9n))).toBe(0);
+      expect(await redis.get(k)).toBe(cacheMarkerValue(10n));
+    });
+
+    it('lets a body read at the marked position or later replace the marker', async () => {
+      const k = key();
+      await set(k, 10n, MARKER_RANK, cacheMarkerValue(10n));
+      expect(await set(k, 10n, ENTRY_RANK, entry(10n))).toBe(1);
+      expect(parseCacheEntry((await redis.get(k))!)?.position).toBe(10n);
+    });
+
+    it('keeps an entry when a marker of the same position arrives late', async () => {
+      const k = key();
+      await set(k, 10n, ENTRY_RANK, entry(10n));
+      expect(await set(k, 10n, MARKER_RANK, cacheMarkerValue(10n))).toBe(0);
+    });
+
+    it('never lets an older entry replace a newer one', async () => {
+      const k = key();
+      await set(k, 12n, ENTRY_RANK, entry(12n));
+      expect(await set(k, 11n, ENTRY_RANK, entry(11n))).toBe(0);
+      expect(await set(k, 13n, ENTRY_RANK, entry(13n))).toBe(1);
+    });
+
+    it('compares positions beyond 2^53 exactly', async () => {
+      const k = key();
+      const big = 9_007_199_254_740_993n;
+      await set(k, big, MARKER_RANK, cacheMarkerValue(big));
+      expect(await set(k, big - 1n, ENTRY_RANK, entry(big - 1n))).toBe(0);
+      expect(await set(k, big, ENTRY_RANK, entry(big))).toBe(1);
+    });
+
+    it('gives every value the TTL as a safety net', async () => {
+      const k = key();
+      await set(k, 1n, ENTRY_RANK, entry(1n));
+      const ttl = await redis.ttl(k);
+      expect(ttl).toBeGreaterThan(CACHE_TTL_SECONDS - 5);
+      expect(ttl).toBeLessThanOrEqual(CACHE_TTL_SECONDS);
+    });
+  });
+
+  it('answers a product with ETag and Read-Model-Position, and 304 to If-None-Match', async () => {
+    const id = randomUUID();
+    const at = await commitProduct(id, 'Teapot', 1);
+    await positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
+    const first = await fetch(`${base}/api/products/${id}`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).toBe('"1"');
+    expect(first.headers.get('read-model-position')).toBe(at.toString());
+    expect(await first.json()).toMatchObject({ id, name: 'Teapot', version: 1 });
+    const again = await fetch(`${base}/api/products/${id}`, { headers: { 'if-none-match': '"1"' } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe('"1"');
+    expect(await again.text()).toBe('');
+    const changed = await fetch(`${base}/api/products/${id}`, { headers: { 'if-none-match': '"0"' } });
+    expect(changed.status).toBe(200);
+  });
+
+  it('reads Postgres, not the older cached body, for a Consistency-Token past the entry (even before the marker lands)', async () => {
+    const id = randomUUID();
+    await commitProduct(id, 'Kettle', 1);
+    await fetch(`${base}/api/products/${id}`, { headers: { 'consistency-token': position.toString() } });
+    expect(parseCacheEntry((await redis.get(productCacheKey(id)))!)?.etag).toBe('1');
+    const at = await commitProduct(id, 'Kettle, renamed', 2, false);
+    const withoutToken = (await (await fetch(`${base}/api/products/${id}`)).json()) as { name: string };
+    expect(withoutToken.name).toBe('Kettle');
+    const withToken = await fetch(`${base}/api/products/${id}`, { headers: { 'consistency-token': at.toString() } });
+    expect(((await withToken.json()) as { name: string }).name).toBe('Kettle, renamed');
+    expect(BigInt(withToken.headers.get('read-model-position')!)).toBeGreaterThanOrEqual(at);
+  });
+
+  it('turns a stampede of 500 concurrent misses for one product into one database read', async () => {
+    const id = randomUUID();
+    const at = await commitProduct(id, 'Hot item', 1);
+    await positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
+    await redis.del(productCacheKey(id));
+    const before = counted.reads.get('catalog_find_product') ?? 0;
+    const responses = await Promise.all(Array.from({ length: 500 }, () => fetch(`${base}/api/products/${id}`)));
+    const bodies = await Promise.all(responses.map((r) => r.json() as Promise<{ name: string }>));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(bodies.map((b) => b.name))).toEqual(new Set(['Hot item']));
+    expect((counted.reads.get('catalog_find_product') ?? 0) - before).toBe(1);
+  });
+
+  it('stays coherent under concurrent updates: stamps never go back, sessions never read older versions, the cache settles on the read model', async () => {
+    const id = randomUUID();
+    await commitProduct(id, 'v1', 1);
+    const UPDATES = 150;
+    let writing = true;
+    const stampsSeen: bigint[] = [];
+    const watcher = (async () => {
+      while (writing) {
+        const value = await redis.get(productCacheKey(id));
+        const stamp = value === null ? undefined : (parseCacheEntry(value)?.position ?? BigInt(value.slice(2)));
+        if (stamp !== undefined) stampsSeen.push(stamp);
+      }
+    })();
+    // Each reader is a session: it sends back the position it last read, so it must never see an older version.
+    const reader = async (): Promise<number> => {
+      let token = 0n;
+      let lastVersion = 0;
+      let regressions = 0;
+      while (writing) {
+        const response = await fetch(`${base}/api/products/${id}`, { headers: { 'consistency-token': token.toString() } });
+        const body = (await response.json()) as { version: number };
+        if (body.version < lastVersion) regressions += 1;
+        lastVersion = body.version;
+        token = BigInt(response.headers.get('read-model-position')!);
+      }
+      return regressions;
+    };
+    const readers = Array.from({ length: 16 }, reader);
+    for (let version = 2; version <= UPDATES; version++) await commitProduct(id, `v${version}`, version);
+    writing = false;
+    const regressions = await Promise.all(readers);
+    await watcher;
+
+    expect(regressions.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(stampsSeen.length).toBeGreaterThan(0);
+    expect(stampsSeen.every((stamp, i) => i === 0 || stamp >= stampsSeen[i - 1]!)).toBe(true);
+    // Settled: a plain read fills the cache with exactly the read model's row.
+    const settled = (await (await fetch(`${base}/api/products/${id}`)).json()) as { name: string; version: number };
+    expect(settled).toMatchObject({ name: `v${UPDATES}`, version: UPDATES });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const cached = parseCacheEntry((await redis.get(productCacheKey(id)))!);
+    expect(JSON.parse(cached!.body)).toEqual(settled);
+  }, 60_000);
+});
+
+describe('Redis killed mid-traffic (a redis-server of the test\'s own)', () => {
+  let database: TestPostgres;
+  let pool: pg.Pool;
+  let positions: ProjectionPositions;
+  let redisProcess: ChildProcess | undefined;
+  let redisPort: number;
+  let cacheRedis: Redis;
+  let server: Server;
+  let base: string;
+
+  const startRedis = async (): Promise<ChildProcess> => {
+    const child = spawn(REDIS_SERVER, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+      stdio: 'ignore',
+    });
+    const probe = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        probe.disconnect();
+        return child;
+      } catch (error) {
+        probe.disconnect();
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
+
+  beforeAll(async () => {
+    database = await startTestPostgres();
+    pool = createPool(database.url, { max: 20 });
+    await applySchema(pool);
+    positions = new ProjectionPositions(pool, [CATALOG_PROJECTION]);
+    await positions.start(database.url);
+    redisPort = await freePort();
+    redisProcess = await startRedis();
+    cacheRedis = connectCacheRedis(`redis://127.0.0.1:${redisPort}`, logger);
+    ({ server, base } = await startQueryApp(pool, new RedisReadCache(cacheRedis, logger), positions));
+  }, 30_000);
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    cacheRedis.disconnect();
+    redisProcess?.kill('SIGKILL');
+    await positions.stop();
+    await pool.end();
+    await database.stop();
+  });
+
+  it('answers every read correctly from Postgres while Redis is dead, and uses the cache again once it is back', async () => {
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    for (const [i, id] of ids.entries()) {
+      await pool.query(
+        `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position)
+         VALUES ($1, $2, $3, '', 100, 'EUR', 1, 1, now(), now(), 1)`,
+        [id, `K-${i}`, `Product ${i}`],
+      );
+    }
+    let running = true;
+    const failures: string[] = [];
+    let answered = 0;
+    const traffic = Array.from({ length: 8 }, async (_, worker) => {
+      for (let n = worker; running; n++) {
+        const i = n % ids.length;
+        const response = await fetch(`${base}/api/products/${ids[i]!}`);
+        const body = (await response.json()) as { name?: string };
+        if (response.status !== 200 || body.name !== `Product ${i}`) failures.push(`${response.status} ${JSON.stringify(body)}`);
+        answered += 1;
+      }
+    });
+    const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    await settle(500);
+    const beforeKill = answered;
+    redisProcess!.kill('SIGKILL');
+    await settle(1_500);
+    const whileDead = answered;
+    redisProcess = await startRedis();
+    await settle(1_500);
+    running = false;
+    await Promise.all(traffic);
+
+    expect(failures).toEqual([]);
+    expect(beforeKill).toBeGreaterThan(0);
+    expect(whileDead - beforeKill).toBeGreaterThan(50);
+    // Back in use: the reads after the restart filled the new server.
+    const probe = new Redis({ port: redisPort, host: '127.0.0.1' });
+    try {
+      expect(await probe.exists(...ids.map(productCacheKey))).toBeGreaterThan(0);
+    } finally {
+      probe.disconnect();
+    }
+  }, 30_000);
+});
