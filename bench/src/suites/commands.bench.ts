@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { applySchema, createPool } from '@shop/kernel';
-import { freePort } from '@shop/service-kit';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
+import { startNodeService, type RunningService } from '../processes.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
 
 const ROUNDS = 3;
@@ -19,31 +18,15 @@ const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/mai
 
 
 /** The real command service, as `npm start` runs it, in its own process: the figure includes HTTP and JSON. */
-async function startCommandService(databaseUrl: string): Promise<{ base: string; process: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [COMMAND_SERVICE], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
-      DEV_USERS_PASSWORD: PASSWORD,
-      // One benchmark client sends every order: the per-client limits must not be what is measured.
-      RATE_LIMIT_BURST: '1000000',
-      RATE_LIMIT_PER_SECOND: '1000000',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+const startCommandService = (databaseUrl: string): Promise<RunningService> =>
+  startNodeService(COMMAND_SERVICE, {
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+    DEV_USERS_PASSWORD: PASSWORD,
+    // One benchmark client sends every order: the per-client limits must not be what is measured.
+    RATE_LIMIT_BURST: '1000000',
+    RATE_LIMIT_PER_SECOND: '1000000',
   });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return { base, process: child };
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the command service did not become ready');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function login(base: string, email: string): Promise<string> {
   const response = await fetch(`${base}/api/auth/login`, {
@@ -98,12 +81,12 @@ async function oneRound(context: SuiteContext, round: number): Promise<{ ordersP
   const database = `shop_bench_${process.pid}_${100 + round}`;
   await createDatabase(context.databaseUrl, database);
   const url = databaseUrlFor(context.databaseUrl, database);
-  let service: ChildProcess | undefined;
+  let service: RunningService | undefined;
   try {
     const pool = createPool(url, { max: 1 });
     await applySchema(pool).finally(() => pool.end());
     const started = await startCommandService(url);
-    service = started.process;
+    service = started;
     const admin = await login(started.base, 'admin@shop.local');
     const products = await createProducts(started.base, admin);
     context.progress(`round ${round}/${ROUNDS}: ${products.length} products created; warming up ${WARMUP_SECONDS} s`);
@@ -117,8 +100,7 @@ async function oneRound(context: SuiteContext, round: number): Promise<{ ordersP
     );
     return { ordersPerSecond, p99: result.latency.p99, p50: result.latency.p50, failed };
   } finally {
-    service?.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await service?.stop();
     await dropDatabase(context.databaseUrl, database);
   }
 }

@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
 import type pg from 'pg';
 import {
   allEventsSubject,
@@ -11,20 +11,15 @@ import {
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 import type { Projection } from '../projections/projection.js';
+import { MessageInbox } from './message-inbox.js';
 import { applyCheckpointedBatch, ensureCheckpoint, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
 
 const BATCH_SIZE = 500;
-const FETCH_TIMEOUT_MS = 3_000;
-
-/** Rejects when `promise` has not settled within `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 const IDLE_CHECK_MS = 1_000;
+/** Unacked messages are redelivered after this; duplicates are ignored by the checkpoint. */
+const ACK_WAIT_MS = 30_000;
+/** Back-pressure: the server stops delivering to this consumer while this many messages await their ack. */
+const MAX_ACK_PENDING = 10_000;
 
 export interface ProjectionRunnerDeps {
   pool: pg.Pool;
@@ -61,6 +56,8 @@ export class ProjectionRunner {
   private stopped = false;
   private readonly wakeup = new Wakeup();
   private markStopped: () => void = () => undefined;
+  /** Wakes the JetStream loop waiting on its inbox (set while a feed runs). */
+  private interruptFeed: () => void = () => undefined;
   /** An event failing this often (across rounds) is dead-lettered, and its stream parked behind it. */
   private readonly poison: PoisonPolicy = {
     maxAttempts: 3,
@@ -80,6 +77,7 @@ export class ProjectionRunner {
     this.stopped = true;
     this.markStopped();
     this.wakeup.wake();
+    this.interruptFeed();
   }
 
   /** Reads the committed checkpoint; every feed starts here. */
@@ -139,51 +137,59 @@ export class ProjectionRunner {
     await subscription.stop();
   }
 
-  /** Main feed: a durable JetStream pull consumer, batches acked only after their transaction committed. */
+  /**
+   * Main feed: a durable JetStream pull consumer delivering continuously into an inbox; the loop applies whatever
+   * has queued (up to BATCH_SIZE) as one batch and acks it only after its transaction committed. Idle, it also
+   * reads the store from its checkpoint, so whatever the bus lost or never had is applied all the same.
+   */
   async runFromJetStream(js: JetStreamClient, jsm: JetStreamManager, names: EventBusNames): Promise<void> {
     const { projection, logger } = this.deps;
     await this.loadCheckpoint();
     const durable = `${names.subjectPrefix}-${projection.name}`;
-    let consumer: Consumer | undefined;
     while (!this.stopped) {
       // Everything, setup included, runs inside the guarded round: the bus may be down at any moment, also at
       // start; meanwhile the store catch-up keeps the projection moving.
       await this.guarded(async () => {
-        if (!consumer) {
-          await this.catchUpFromStore();
-          await jsm.consumers.add(names.streamName, {
-            durable_name: durable,
-            ack_policy: AckPolicy.Explicit,
-            ack_wait: nanos(30_000),
-            max_deliver: -1,
-            max_ack_pending: 10_000,
-            deliver_policy: DeliverPolicy.All,
-            filter_subject: allEventsSubject(names),
-          });
-          consumer = await js.consumers.get(names.streamName, durable);
-        }
-        const messages: JsMsg[] = [];
-        // A fetch whose server died may never end on its own (its expiry is the server's to send): bound it, and
-        // the store catch-up below keeps the projection moving while the bus is away.
-        const batch = await withTimeout(consumer.fetch({ max_messages: BATCH_SIZE, expires: IDLE_CHECK_MS }), FETCH_TIMEOUT_MS, 'fetch');
-        const deadline = setTimeout(() => batch.stop(), FETCH_TIMEOUT_MS);
-        try {
-          for await (const message of batch) messages.push(message);
-        } finally {
-          clearTimeout(deadline);
-        }
-        if (messages.length === 0) {
-          // Idle: anything the bus dropped at the very end would otherwise wait for the next event.
-          await this.catchUpFromStore();
-          return;
-        }
-        const events = messages.flatMap((message) => {
-          const parsed = IntegrationEventV1.safeParse(message.json());
-          if (!parsed.success) logger.error({ subject: message.subject }, 'unparseable bus message; the store will fill the gap');
-          return parsed.success ? [fromIntegrationEvent(parsed.data)] : [];
+        await this.catchUpFromStore();
+        await jsm.consumers.add(names.streamName, {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          ack_wait: nanos(ACK_WAIT_MS),
+          max_deliver: -1,
+          max_ack_pending: MAX_ACK_PENDING,
+          deliver_policy: DeliverPolicy.All,
+          filter_subject: allEventsSubject(names),
         });
-        await this.applyEvents(events, 'bus');
-        for (const message of messages) message.ack();
+        const consumer = await js.consumers.get(names.streamName, durable);
+        const inbox = new MessageInbox<JsMsg>();
+        const feed = await consumer.consume({ max_messages: BATCH_SIZE * 2, callback: (message) => inbox.push(message) });
+        let ended: { reason: unknown } | undefined;
+        void feed.closed().then((reason) => {
+          ended = { reason };
+          inbox.interrupt();
+        });
+        this.interruptFeed = () => inbox.interrupt();
+        try {
+          while (!this.stopped && !ended) {
+            const messages = await inbox.take(BATCH_SIZE, IDLE_CHECK_MS);
+            if (messages.length === 0) {
+              // Idle: anything the bus dropped at the very end would otherwise wait for the next event.
+              if (!this.stopped) await this.catchUpFromStore();
+              continue;
+            }
+            const events = messages.flatMap((message) => {
+              const parsed = IntegrationEventV1.safeParse(message.json());
+              if (!parsed.success) logger.error({ subject: message.subject }, 'unparseable bus message; the store will fill the gap');
+              return parsed.success ? [fromIntegrationEvent(parsed.data)] : [];
+            });
+            await this.applyEvents(events, 'bus');
+            for (const message of messages) message.ack();
+          }
+          if (ended && !this.stopped) throw new Error(`the JetStream feed ended (${ended.reason instanceof Error ? ended.reason.message : 'closed'}); starting a new one`);
+        } finally {
+          this.interruptFeed = () => undefined;
+          await feed.close().catch(() => undefined);
+        }
       });
     }
   }

@@ -1,0 +1,38 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '@shop/service-kit';
+
+export interface RunningService {
+  base: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a Node entry point in its own process on a free port (`PORT`), as `npm start` runs the services, and
+ * resolves once `readyPath` answers 2xx: what a suite measures then includes the real HTTP stack.
+ */
+export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, readyPath = '/readyz', args: string[] = []): Promise<RunningService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await fetch(`${base}${readyPath}`).then((r) => r.ok, () => false);
+    if (ready) return { base, process: child, stop };
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop();
+      throw new Error(`${entry} did not become ready at ${base}${readyPath}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
