@@ -3,3 +3,4 @@ export { createProjectorMetrics } from './metrics.js';
 export { PROJECTIONS, type RebuildableProjection } from './projections/index.js';
 export { ProjectionRunner } from './runner/projection-runner.js';
 export { rebuildProjection } from './runner/rebuild.js';
+export { Relay } from './relay/relay.js';

@@ -5,6 +5,7 @@ import { applySchema, createPool } from '@shop/kernel';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
+import { BENCH_JWT_SECRET, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
 
 const ROUNDS = 3;
@@ -13,7 +14,6 @@ const LINES_PER_ORDER = 3;
 const CONNECTIONS = 16;
 const WARMUP_SECONDS = 3;
 const MEASURE_SECONDS = 15;
-const PASSWORD = 'bench-dev-password';
 const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/main.js', import.meta.url));
 
 
@@ -21,37 +21,12 @@ const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/mai
 const startCommandService = (databaseUrl: string): Promise<RunningService> =>
   startNodeService(COMMAND_SERVICE, {
     DATABASE_URL: databaseUrl,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
-    DEV_USERS_PASSWORD: PASSWORD,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    DEV_USERS_PASSWORD: DEV_PASSWORD,
     // One benchmark client sends every order: the per-client limits must not be what is measured.
     RATE_LIMIT_BURST: '1000000',
     RATE_LIMIT_PER_SECOND: '1000000',
   });
-
-async function login(base: string, email: string): Promise<string> {
-  const response = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  if (!response.ok) throw new Error(`login ${email}: ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
-async function createProducts(base: string, adminToken: string): Promise<string[]> {
-  const ids: string[] = [];
-  const create = async (n: number): Promise<void> => {
-    const response = await fetch(`${base}/api/products`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ sku: `BENCH-${n}`, name: `Bench product ${n}`, description: '', priceCents: 100 + n, currency: 'EUR', initialStock: 1_000_000_000 }),
-    });
-    if (response.status !== 201) throw new Error(`create product: ${response.status} ${await response.text()}`);
-    ids.push(((await response.json()) as { id: string }).id);
-  };
-  for (let n = 0; n < PRODUCTS; n += CONNECTIONS) await Promise.all(Array.from({ length: Math.min(CONNECTIONS, PRODUCTS - n) }, (_, i) => create(n + i)));
-  return ids;
-}
 
 const address = { name: 'Bench', line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
 
@@ -88,7 +63,7 @@ async function oneRound(context: SuiteContext, round: number): Promise<{ ordersP
     const started = await startCommandService(url);
     service = started;
     const admin = await login(started.base, 'admin@shop.local');
-    const products = await createProducts(started.base, admin);
+    const products = await createProducts(started.base, admin, PRODUCTS, CONNECTIONS);
     context.progress(`round ${round}/${ROUNDS}: ${products.length} products created; warming up ${WARMUP_SECONDS} s`);
     const shopper = await login(started.base, 'shopper@shop.local');
     await placeOrders(started.base, shopper, products, WARMUP_SECONDS);

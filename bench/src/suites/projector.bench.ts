@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { Registry } from 'prom-client';
-import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
-import { createProjectorMetrics, PROJECTIONS, ProjectionRunner, rebuildProjection } from '@shop/projector';
+import { applySchema, connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames, type EventStore, type NewEvent } from '@shop/kernel';
+import { createProjectorMetrics, PROJECTIONS, ProjectionRunner, rebuildProjection, Relay } from '@shop/projector';
 import { createLogger } from '@shop/service-kit';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
@@ -36,7 +37,54 @@ async function fillStore(store: PostgresEventStore): Promise<number> {
   return PRODUCTS * EVENTS_PER_PRODUCT;
 }
 
-async function oneRound(context: SuiteContext, round: number): Promise<{ catchUp: number; rebuild: number }> {
+const NATS_URL = process.env.NATS_URL || 'nats://127.0.0.1:4222';
+
+/**
+ * The store as the bus-fed runner sees it in this measurement: the log hidden, so every event it applies came in
+ * a JetStream batch (its store catch-up, which would otherwise win the race from position 0, finds nothing).
+ */
+const logHidden = (store: EventStore): EventStore =>
+  new Proxy(store, { get: (target, property, receiver) => (property === 'readAll' ? async () => [] : Reflect.get(target, property, receiver) as unknown) });
+
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+/**
+ * Store → JetStream (the relay, timed on its own), then JetStream → catalog read model: the runner's durable pull
+ * consumer from an empty checkpoint, batches applied as they queue, until it holds every event.
+ */
+async function throughJetStream(pool: pg.Pool, store: PostgresEventStore, databaseUrl: string, events: number, round: number): Promise<{ relay: number; projector: number }> {
+  const nats = await connectNats(NATS_URL, 'bench');
+  const names: EventBusNames = { streamName: `BENCH_${process.pid}_${round}`, subjectPrefix: `bench${process.pid}r${round}` };
+  const jsm = await nats.jetstreamManager();
+  const metrics = createProjectorMetrics(new Registry(), async () => ({}));
+  const logger = createLogger('bench', 'silent');
+  try {
+    await ensureEventStream(jsm, names);
+    const relay = new Relay({ pool, connectionString: databaseUrl, store, js: nats.jetstream(), names, metrics, logger, relayName: names.subjectPrefix });
+    let started = performance.now();
+    const relaying = relay.run();
+    await until(() => relay.position >= BigInt(events));
+    const relayRate = events / ((performance.now() - started) / 1_000);
+    relay.stop();
+    await relaying;
+
+    const runner = new ProjectionRunner({ pool, store: logHidden(store), projection: PROJECTIONS.catalog!.projection, invalidate: async () => undefined, metrics, logger });
+    started = performance.now();
+    const running = runner.runFromJetStream(nats.jetstream(), jsm, names);
+    await until(() => runner.position >= BigInt(events));
+    const projectorRate = events / ((performance.now() - started) / 1_000);
+    runner.stop();
+    await running;
+    return { relay: relayRate, projector: projectorRate };
+  } finally {
+    await jsm.streams.delete(names.streamName).catch(() => undefined);
+    await nats.drain();
+  }
+}
+
+async function oneRound(context: SuiteContext, round: number): Promise<{ catchUp: number; rebuild: number; relay: number; throughput: number }> {
   const database = `shop_bench_${process.pid}_${200 + round}`;
   await createDatabase(context.databaseUrl, database);
   const pool = createPool(databaseUrlFor(context.databaseUrl, database), { max: 20 });
@@ -61,8 +109,16 @@ async function oneRound(context: SuiteContext, round: number): Promise<{ catchUp
     const rebuilt = await rebuildProjection(pool, store, catalog, () => undefined);
     const rebuild = rebuilt.events / ((performance.now() - started) / 1_000);
     if (!rebuilt.identical) throw new Error('the rebuilt catalog differs from the live one: the bench refuses to report a wrong rebuild');
-    context.progress(`round ${round}/${ROUNDS}: catch-up ${Math.round(catchUp)} events/s, rebuild ${Math.round(rebuild)} events/s (identical)`);
-    return { catchUp, rebuild };
+    const liveDigest = rebuilt.liveDigest;
+    // The bus-fed pass starts over on an empty read model and checkpoint, on the same events.
+    await pool.query(`TRUNCATE ${catalog.table}; DELETE FROM projection_checkpoints`);
+    const bus = await throughJetStream(pool, store, databaseUrlFor(context.databaseUrl, database), events, round);
+    const busDigest = (await pool.query<{ digest: string }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) AS digest FROM ${catalog.table} t`)).rows[0]!.digest;
+    if (busDigest !== liveDigest) throw new Error('the catalog fed through JetStream differs from the one fed from the store: the bench refuses to report it');
+    context.progress(
+      `round ${round}/${ROUNDS}: catch-up ${Math.round(catchUp)} events/s, rebuild ${Math.round(rebuild)} events/s (identical), relay ${Math.round(bus.relay)} events/s, JetStream-fed ${Math.round(bus.projector)} events/s (identical)`,
+    );
+    return { catchUp, rebuild, relay: bus.relay, throughput: bus.projector };
   } finally {
     await pool.end();
     await dropDatabase(context.databaseUrl, database);
@@ -78,12 +134,16 @@ export const projectorSuite: Suite = {
     const measurements: Measurement[] = [
       { name: 'projector.catch-up', unit: 'events/s', better: 'higher', ours: rounds.map((r) => r.catchUp) },
       { name: 'projector.rebuild', unit: 'events/s', better: 'higher', ours: rounds.map((r) => r.rebuild) },
+      { name: 'projector.relay', unit: 'events/s', better: 'higher', ours: rounds.map((r) => r.relay) },
+      { name: 'projector.throughput', unit: 'events/s', better: 'higher', ours: rounds.map((r) => r.throughput) },
     ];
     return {
       measurements,
       notes: [
         `${ROUNDS} rounds, each on a fresh database: ${PRODUCTS.toLocaleString('en-US')} products × ${EVENTS_PER_PRODUCT} events appended by ${WRITERS} writers (not measured), then:`,
-        'projector.catch-up: the catalog projection following the store from position 0 (batches of 500, read model and checkpoint in one transaction per batch: the path a projection takes after downtime). Not yet the JetStream-fed throughput issue 5 asks for.',
+        'projector.catch-up: the catalog projection following the store from position 0 (batches of 500, read model and checkpoint in one transaction per batch: the path a projection takes after downtime).',
+        `projector.relay: the relay publishing the whole log to a fresh JetStream stream (${NATS_URL}), Nats-Msg-Id = event id, acks awaited per batch of 500, checkpoint after each batch.`,
+        'projector.throughput: then the catalog runner on an empty read model, fed only by its durable JetStream pull consumer (the store catch-up is hidden from it for this measurement), from its first message to the last event applied; its catalog must equal the store-fed one (digest).',
         'projector.rebuild: `rebuildProjection` into a shadow table (set-based per batch), digest compared with the live table (must be identical), swapped in.',
       ],
     };
