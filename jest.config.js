@@ -3,7 +3,7 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' }, module: { type: 'es6' } }];
 
 const sharedPackages = {
-  '^@shop/(domain|kernel|read-models|service-kit|testing)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@shop/(domain|kernel|read-models|service-kit|testing|client)$': '<rootDir>/packages/$1/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
@@ -20,6 +20,7 @@ export default {
     'packages/read-models',
     'packages/service-kit',
     'packages/testing',
+    'packages/client',
     'command-service',
     'query-service',
     'projector',
