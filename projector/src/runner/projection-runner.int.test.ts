@@ -82,7 +82,7 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
 
   it('carries appended events through the relay and JetStream into the catalog, invalidating the cache', async () => {
     const { productId, event } = productCreated('RELAY-1');
-    await redis.set(productCacheKey(productId), cacheEntryValue({ position: 0n, etag: '0', body: '{"stale":true}' }));
+    await redis.set(productCacheKey(productId), cacheEntryValue({ position: 0n, etag: '0', scope: '', body: '{"stale":true}' }));
     const metrics = createProjectorMetrics(new Registry(), async () => ({}));
     const relay = new Relay({ pool, connectionString: database.url, store, js: nats.jetstream(), names, metrics, logger });
     const runner = newRunner();

@@ -124,7 +124,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
 
   describe('stampedSet', () => {
     const key = (): string => `test:${randomUUID()}`;
-    const entry = (at: bigint, body = `{"at":${at}}`): string => cacheEntryValue({ position: at, etag: String(at), body });
+    const entry = (at: bigint, body = `{"at":${at}}`): string => cacheEntryValue({ position: at, etag: String(at), scope: '', body });
     const set = (k: string, at: bigint, rank: number, value: string): Promise<number> =>
       redis.stampedSet(k, at.toString(), rank, value, CACHE_TTL_SECONDS);
 

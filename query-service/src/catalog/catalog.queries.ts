@@ -24,7 +24,7 @@ export async function findProductEntry(pool: pg.Pool, id: string): Promise<Cache
   const row = result.rows[0];
   if (!row) return undefined;
   const view = toProductView(row);
-  return { position: BigInt(row.read_position ?? 0), etag: String(view.version), body: JSON.stringify(view) };
+  return { position: BigInt(row.read_position ?? 0), etag: String(view.version), scope: '', body: JSON.stringify(view) };
 }
 
 /** Keyset position: (name, id) when browsing; (rank, id) when searching, best match first. */

@@ -6,7 +6,10 @@ import type { Redis } from 'ioredis';
  * the key holds, so a projection commit makes stale entries unreachable even when a slow reader tries to put an
  * old row back after the projector invalidated it (the race plain cache-aside with DEL has).
  *
- *   entry  `e:<position>:<etag>:<body>`  the body as read from the read model when its checkpoint was <position>
+ *   entry  `e:<position>:<etag>:<scope>:<body>`  the body as read from the read model when its checkpoint was
+ *                                        <position>; <scope> names who may see it (an order's customer id; empty
+ *                                        for public data), so access is checked on a cache hit without parsing
+ *                                        the body
  *   marker `x:<position>`                "whatever was cached here is older than <position>" (the projector's
  *                                        invalidation after committing a batch that ended at <position>)
  *
@@ -18,22 +21,25 @@ export interface CacheEntry {
   position: bigint;
   /** The representation's ETag value (without quotes), e.g. the stream version. */
   etag: string;
+  /** Who may see this body ('' = anyone allowed to call the route): checked on every hit, like on a miss. */
+  scope: string;
   /** The pre-serialised response body. */
   body: string;
 }
 
-export const cacheEntryValue = (entry: CacheEntry): string => `e:${entry.position}:${entry.etag}:${entry.body}`;
+export const cacheEntryValue = (entry: CacheEntry): string => `e:${entry.position}:${entry.etag}:${entry.scope}:${entry.body}`;
 export const cacheMarkerValue = (position: bigint): string => `x:${position}`;
 
-/** Parses a cached value; a marker or anything unrecognised is a miss. Cheap: two indexOf and three slices. */
+/** Parses a cached value; a marker or anything unrecognised is a miss. Cheap: three indexOf and four slices. */
 export function parseCacheEntry(value: string): CacheEntry | undefined {
   if (!value.startsWith('e:')) return undefined;
   const positionEnd = value.indexOf(':', 2);
   const etagEnd = positionEnd < 0 ? -1 : value.indexOf(':', positionEnd + 1);
-  if (etagEnd < 0) return undefined;
+  const scopeEnd = etagEnd < 0 ? -1 : value.indexOf(':', etagEnd + 1);
+  if (scopeEnd < 0) return undefined;
   const position = value.slice(2, positionEnd);
   if (!/^\d{1,19}$/.test(position)) return undefined;
-  return { position: BigInt(position), etag: value.slice(positionEnd + 1, etagEnd), body: value.slice(etagEnd + 1) };
+  return { position: BigInt(position), etag: value.slice(positionEnd + 1, etagEnd), scope: value.slice(etagEnd + 1, scopeEnd), body: value.slice(scopeEnd + 1) };
 }
 
 /** Rank of a value at equal position: entries (1) beat markers (0). */
