@@ -1,0 +1,361 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { z } from 'zod';
+
+/**
+ * Hash-chain verification of the Postgres event store: a set-based job, not an event-store port operation (only
+ * this adapter chains hashes in SQL). Every event is checked against its stream's previous stored event with the
+ * very SQL function the append used (`event_hash`, init.sql), in batches of global positions, so memory stays
+ * bounded and the work is all inside PostgreSQL (only one row per batch comes back).
+ *
+ * What one event's link must satisfy, in the order the reasons are tried:
+ * - `position_gap`: global positions are dense (appends are serialised, init.sql), so a hole before an event means
+ *   an event was deleted from the log.
+ * - `duplicate_version`: no other stored event has the same stream and version (a copied row).
+ * - `version_gap`: the stream's previous stored event is version v − 1 (none for v = 1): nothing deleted or renumbered.
+ * - `out_of_order`: the previous version sits earlier in the global log.
+ * - `hash_mismatch`: the stored hash is sha256(previous stored hash, or 32 zero bytes ‖ this event as stored):
+ *   any edit of id, stream, version, type, schema version, data, metadata, recorded time or the stored hash shows.
+ * - `head_mismatch`: the `streams` row agrees: the event is not past the stream's recorded head, and the head
+ *   version's event carries the recorded last hash.
+ * And once per stream, after the events: `head_missing`: the recorded head version has a stored event (a deleted
+ * tail shows here, even when it was the very end of the log).
+ *
+ * The global position is not part of the hash: swapping the positions of two events of different streams keeps
+ * every link valid (only density and each stream's own order are checked). See docs/architecture.md "Audit".
+ */
+
+export type BrokenLinkReason =
+  | 'position_gap'
+  | 'duplicate_version'
+  | 'version_gap'
+  | 'out_of_order'
+  | 'hash_mismatch'
+  | 'head_mismatch'
+  | 'head_missing';
+
+export interface BrokenLink {
+  reason: BrokenLinkReason;
+  streamId: string;
+  streamVersion: bigint;
+  /** The event's global position and id; null for `head_missing` (the link names the event that is not there). */
+  globalPosition: bigint | null;
+  eventId: string | null;
+  /** Recomputed from the previous stored hash and the event as stored (for `head_*`: the head's recorded hash). */
+  expectedHash: string;
+  /** The hash stored with the event; null for `head_missing`. */
+  actualHash: string | null;
+  /** The neighbours the verdict rests on (for `head_missing`: the stream's last stored event), for the message. */
+  previousVersion: bigint | null;
+  previousPosition: bigint | null;
+  headVersion: bigint | null;
+}
+
+/**
+ * A digest of the log through `position`: sha256 over the stored hashes of events 1..position, concatenated in
+ * global order. Each stored hash is bound to its event (and its stream's past) by the chain check, so a matching
+ * anchor proves the log up to `position` is exactly what it was when the anchor was taken, global order included.
+ * It only helps when kept outside the database (an attacker who can rewrite the log can rewrite its anchors too).
+ */
+export interface LogAnchor {
+  position: bigint;
+  /** Hex sha256. */
+  digest: string;
+}
+
+export interface AnchorCheck {
+  position: bigint;
+  expected: string;
+  /** The digest the log has now at that position; null when the log no longer reaches it. */
+  actual: string | null;
+  matches: boolean;
+}
+
+export interface HashChainVerdict {
+  /** No broken link, and the anchor (when one was given) matches. */
+  ok: boolean;
+  eventsChecked: number;
+  /** Every event at or below this position was checked (the store head when the verification started). */
+  throughPosition: bigint;
+  /** Events (and stream heads) that failed a check; 0 when ok. */
+  brokenLinks: number;
+  /** The first broken link in global order (stream heads after every event). */
+  firstBroken?: BrokenLink;
+  /** The anchor of the log as verified: write it down elsewhere, check it at a later verification. */
+  anchor: LogAnchor;
+  anchorCheck?: AnchorCheck;
+}
+
+export interface VerifyProgress {
+  eventsChecked: number;
+  /** Checked through this position so far. */
+  position: bigint;
+  throughPosition: bigint;
+  brokenLinks: number;
+}
+
+export interface VerifyHashChainsOptions {
+  /** Global positions per batch (one statement each). */
+  batchSize?: number;
+  /** Batches in flight at once, each on its own pooled connection; results are still taken in global order. */
+  concurrency?: number;
+  /** Verify up to this position instead of the head at the start. */
+  throughPosition?: bigint;
+  /** An anchor taken earlier: the log's digest at its position must still be the same. */
+  expectAnchor?: LogAnchor;
+  onProgress?: (progress: VerifyProgress) => void;
+}
+
+/** A pool, or one client (a transaction): what the verification queries run on. */
+export type Queryable = pg.Pool | pg.ClientBase;
+
+const DEFAULT_BATCH_SIZE = 10_000;
+const DEFAULT_CONCURRENCY = 2;
+const ZERO_HASH = "decode(repeat('00', 32), 'hex')";
+
+/**
+ * The half-open position ranges (after, upTo] a verification through `through` checks, in global order, each at
+ * most `batchSize` long; `cut` (an anchor's position) always ends a range, so the digest at it can be taken.
+ */
+export function* positionRanges(through: bigint, batchSize: number, cut?: bigint): Generator<{ after: bigint; upTo: bigint }> {
+  if (batchSize < 1) throw new RangeError('batchSize must be at least 1');
+  const step = BigInt(batchSize);
+  for (let after = 0n; after < through; ) {
+    const gridLine = (after / step + 1n) * step;
+    let upTo = gridLine < through ? gridLine : through;
+    if (cut !== undefined && after < cut && cut < upTo) upTo = cut;
+    yield { after, upTo };
+    after = upTo;
+  }
+}
+
+/**
+ * Runs tasks with at most `concurrency` in flight and hands their results to `onResult` strictly in task order,
+ * so a caller sees batch k only after every batch before it.
+ */
+export async function runInOrder<T>(tasks: Iterable<() => Promise<T>>, concurrency: number, onResult: (result: T) => void): Promise<void> {
+  if (concurrency < 1) throw new RangeError('concurrency must be at least 1');
+  const iterator = tasks[Symbol.iterator]();
+  const inFlight: Array<Promise<T>> = [];
+  const launch = (): void => {
+    const next = iterator.next();
+    if (next.done) return;
+    const promise = next.value();
+    // Awaited when its turn comes; until then a rejection must not count as unhandled.
+    promise.catch(() => undefined);
+    inFlight.push(promise);
+  };
+  for (let i = 0; i < concurrency; i++) launch();
+  while (inFlight.length > 0) {
+    const result = await inFlight.shift()!;
+    launch();
+    onResult(result);
+  }
+}
+
+// One statement per batch. Each event of (after, upTo] is joined to its stream's previous stored event (the two
+// highest versions at or below its own: itself and the one before, or a duplicate) and to its stream's head row;
+// only the counts and the first broken event come back.
+const VERIFY_BATCH_SQL = `
+WITH before AS (
+  SELECT COALESCE(max(global_position), 0) AS position FROM events WHERE global_position <= $1
+), batch AS (
+  SELECT e.*, COALESCE(lag(e.global_position) OVER (ORDER BY e.global_position), (SELECT position FROM before)) AS prior_position
+    FROM events e
+   WHERE e.global_position > $1 AND e.global_position <= $2
+), checked AS (
+  SELECT b.global_position, b.event_id, b.stream_id, b.stream_version, b.hash AS actual_hash, b.prior_position,
+         event_hash(COALESCE(p.hash, ${ZERO_HASH}), b.event_id, b.stream_id, b.stream_version, b.event_type,
+                    b.schema_version, b.data, b.metadata, b.recorded_at) AS expected_hash,
+         p.stream_version AS previous_version, p.global_position AS previous_position,
+         s.version AS head_version, s.last_hash AS head_hash
+    FROM batch b
+    LEFT JOIN LATERAL (
+      SELECT x.stream_version, x.global_position, x.hash
+        FROM (SELECT y.stream_version, y.global_position, y.hash FROM events y
+               WHERE y.stream_id = b.stream_id AND y.stream_version <= b.stream_version
+               ORDER BY y.stream_version DESC LIMIT 2) x
+       WHERE x.global_position <> b.global_position
+       ORDER BY x.stream_version DESC LIMIT 1
+    ) p ON true
+    LEFT JOIN streams s ON s.stream_id = b.stream_id
+), judged AS (
+  SELECT c.*,
+         CASE
+           WHEN c.global_position <> c.prior_position + 1 THEN 'position_gap'
+           WHEN c.previous_version = c.stream_version THEN 'duplicate_version'
+           WHEN COALESCE(c.previous_version, 0) <> c.stream_version - 1 THEN 'version_gap'
+           WHEN c.previous_position > c.global_position THEN 'out_of_order'
+           WHEN c.expected_hash <> c.actual_hash THEN 'hash_mismatch'
+           WHEN c.head_version IS NULL OR c.stream_version > c.head_version
+                OR (c.stream_version = c.head_version AND c.actual_hash <> c.head_hash) THEN 'head_mismatch'
+         END AS reason
+    FROM checked c
+), counts AS (
+  SELECT count(*) AS checked, count(*) FILTER (WHERE reason IS NOT NULL) AS broken,
+         (SELECT string_agg(b.hash, ''::bytea ORDER BY b.global_position) FROM batch b) AS hashes
+    FROM judged
+)
+SELECT counts.checked, counts.broken, counts.hashes, f.reason, f.stream_id, f.stream_version, f.global_position, f.event_id,
+       encode(f.expected_hash, 'hex') AS expected_hash, encode(f.actual_hash, 'hex') AS actual_hash,
+       f.previous_version, f.previous_position, f.head_version, encode(f.head_hash, 'hex') AS head_hash
+  FROM counts
+  LEFT JOIN LATERAL (SELECT * FROM judged WHERE reason IS NOT NULL ORDER BY global_position LIMIT 1) f ON true`;
+
+// Once per stream: the recorded head version must have a stored event. (A head whose event exists but carries
+// another hash, or events past the head, are caught per event above.)
+const VERIFY_HEADS_SQL = `
+WITH missing AS (
+  SELECT s.stream_id, s.version, s.last_hash, l.stream_version AS last_version, l.global_position
+    FROM streams s
+    LEFT JOIN LATERAL (
+      SELECT e.stream_version, e.global_position FROM events e
+       WHERE e.stream_id = s.stream_id ORDER BY e.stream_version DESC LIMIT 1
+    ) l ON true
+   WHERE l.stream_version IS NULL OR l.stream_version < s.version
+)
+SELECT (SELECT count(*) FROM missing) AS broken, f.stream_id, f.version, encode(f.last_hash, 'hex') AS head_hash,
+       f.last_version, f.global_position
+  FROM (SELECT 1) one
+  LEFT JOIN LATERAL (SELECT * FROM missing ORDER BY global_position NULLS FIRST, stream_id LIMIT 1) f ON true`;
+
+const Int8 = z.union([z.string(), z.number()]).transform((value) => BigInt(value));
+const NullableInt8 = Int8.nullable();
+const Reason = z.enum(['position_gap', 'duplicate_version', 'version_gap', 'out_of_order', 'hash_mismatch', 'head_mismatch']);
+
+const BatchRow = z.object({
+  checked: Int8,
+  broken: Int8,
+  hashes: z.instanceof(Buffer).nullable(),
+  reason: Reason.nullable(),
+  stream_id: z.string().nullable(),
+  stream_version: NullableInt8,
+  global_position: NullableInt8,
+  event_id: z.string().nullable(),
+  expected_hash: z.string().nullable(),
+  actual_hash: z.string().nullable(),
+  previous_version: NullableInt8,
+  previous_position: NullableInt8,
+  head_version: NullableInt8,
+  head_hash: z.string().nullable(),
+});
+
+const HeadsRow = z.object({
+  broken: Int8,
+  stream_id: z.string().nullable(),
+  version: NullableInt8,
+  head_hash: z.string().nullable(),
+  last_version: NullableInt8,
+  global_position: NullableInt8,
+});
+
+interface BatchVerdict {
+  checked: number;
+  broken: number;
+  upTo: bigint;
+  /** The batch's stored hashes, concatenated in global order (for the log digest). */
+  hashes: Buffer;
+  firstBroken?: BrokenLink;
+}
+
+async function verifyBatch(db: Queryable, after: bigint, upTo: bigint): Promise<BatchVerdict> {
+  const { rows } = await db.query({ name: 'verify_hash_chain_batch', text: VERIFY_BATCH_SQL, values: [after.toString(), upTo.toString()] });
+  const row = BatchRow.parse(rows[0]);
+  const verdict: BatchVerdict = { checked: Number(row.checked), broken: Number(row.broken), upTo, hashes: row.hashes ?? Buffer.alloc(0) };
+  if (row.reason === null) return verdict;
+  const link: BrokenLink = {
+    reason: row.reason,
+    streamId: row.stream_id!,
+    streamVersion: row.stream_version!,
+    globalPosition: row.global_position,
+    eventId: row.event_id,
+    // A head mismatch is about the recorded head: what it says the chain ends with, against what is stored.
+    expectedHash: row.reason === 'head_mismatch' && row.head_hash !== null ? row.head_hash : row.expected_hash!,
+    actualHash: row.actual_hash,
+    previousVersion: row.previous_version,
+    previousPosition: row.previous_position,
+    headVersion: row.head_version,
+  };
+  return { ...verdict, firstBroken: link };
+}
+
+async function verifyHeads(db: Queryable): Promise<{ broken: number; firstBroken?: BrokenLink }> {
+  const { rows } = await db.query({ name: 'verify_hash_chain_heads', text: VERIFY_HEADS_SQL });
+  const row = HeadsRow.parse(rows[0]);
+  if (row.stream_id === null) return { broken: 0 };
+  return {
+    broken: Number(row.broken),
+    // The missing link itself: the head version has no event; its predecessor is the stream's last stored event.
+    firstBroken: {
+      reason: 'head_missing',
+      streamId: row.stream_id,
+      streamVersion: row.version!,
+      globalPosition: null,
+      eventId: null,
+      expectedHash: row.head_hash!,
+      actualHash: null,
+      previousVersion: row.last_version,
+      previousPosition: row.global_position,
+      headVersion: row.version,
+    },
+  };
+}
+
+/** The store head: the highest global position (positions are dense, so also the number of events). */
+export async function readStoreHead(db: Queryable): Promise<bigint> {
+  const { rows } = await db.query<{ position: string }>({
+    name: 'store_head_position',
+    text: 'SELECT COALESCE(max(global_position), 0)::text AS position FROM events',
+  });
+  return BigInt(rows[0]?.position ?? '0');
+}
+
+/**
+ * Recomputes every hash chain of the store through its current head (or `throughPosition`). A broken chain is a
+ * verdict, not an error: the result names the first broken link in global order and counts every broken one.
+ * Events appended while it runs are beyond its head and not checked; the stream heads are read at the end.
+ * `db` is a pool (batches run on `concurrency` connections) or one client (batches run one after another on it).
+ */
+export async function verifyHashChains(db: Queryable, options: VerifyHashChainsOptions = {}): Promise<HashChainVerdict> {
+  const throughPosition = options.throughPosition ?? (await readStoreHead(db));
+  const expected = options.expectAnchor;
+  const digest = createHash('sha256');
+  let anchorDigest: string | undefined;
+  let eventsChecked = 0;
+  let brokenLinks = 0;
+  let firstBroken: BrokenLink | undefined;
+  const ranges = positionRanges(throughPosition, options.batchSize ?? DEFAULT_BATCH_SIZE, expected?.position);
+  const tasks = (function* () {
+    for (const { after, upTo } of ranges) yield () => verifyBatch(db, after, upTo);
+  })();
+  await runInOrder(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (batch) => {
+    eventsChecked += batch.checked;
+    brokenLinks += batch.broken;
+    firstBroken ??= batch.firstBroken;
+    digest.update(batch.hashes);
+    // Ranges always end at the anchor's position: the running digest there is the anchor's.
+    if (expected && batch.upTo === expected.position) anchorDigest = digest.copy().digest('hex');
+    options.onProgress?.({ eventsChecked, position: batch.upTo, throughPosition, brokenLinks });
+  });
+  const heads = await verifyHeads(db);
+  brokenLinks += heads.broken;
+  firstBroken ??= heads.firstBroken;
+  const anchor = { position: throughPosition, digest: digest.digest('hex') };
+  const anchorCheck = expected && checkAnchor(expected, expected.position === 0n ? EMPTY_LOG_DIGEST : anchorDigest);
+  return {
+    ok: brokenLinks === 0 && (anchorCheck?.matches ?? true),
+    eventsChecked,
+    throughPosition,
+    brokenLinks,
+    ...(firstBroken ? { firstBroken } : {}),
+    anchor,
+    ...(anchorCheck ? { anchorCheck } : {}),
+  };
+}
+
+/** The digest of a log with no events. */
+export const EMPTY_LOG_DIGEST = createHash('sha256').digest('hex');
+
+export function checkAnchor(expected: LogAnchor, actual: string | undefined): AnchorCheck {
+  return { position: expected.position, expected: expected.digest, actual: actual ?? null, matches: actual === expected.digest.toLowerCase() };
+}
