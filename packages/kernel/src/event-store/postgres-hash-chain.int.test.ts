@@ -148,7 +148,7 @@ describe('verifyHashChains (real Postgres): what tampering it catches and how it
     const verdict = await verifyTampered(['DELETE FROM events WHERE global_position = 5']);
     // The hole (at 6) and A3, whose previous stored event is now A1.
     expect(verdict).toMatchObject({ ok: false, eventsChecked: 11, brokenLinks: 2 });
-    expect(verdict.firstBroken).toMatchObject({ reason: 'position_gap', streamId: ids.C, globalPosition: 6n, eventId: eventIds[5] });
+    expect(verdict.firstBroken).toMatchObject({ reason: 'position_gap', streamId: ids.C, globalPosition: 6n, eventId: eventIds[5], priorPosition: 4n });
   });
 
   it('names a deleted event even when the positions after it were closed up, at its stream’s next event', async () => {
@@ -187,6 +187,7 @@ describe('verifyHashChains (real Postgres): what tampering it catches and how it
       actualHash: null,
       previousVersion: 1n,
       previousPosition: 7n,
+      priorPosition: null,
       headVersion: 2n,
     });
   });

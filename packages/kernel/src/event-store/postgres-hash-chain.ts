@@ -48,6 +48,8 @@ export interface BrokenLink {
   /** The neighbours the verdict rests on (for `head_missing`: the stream's last stored event), for the message. */
   previousVersion: bigint | null;
   previousPosition: bigint | null;
+  /** The stored global position right before this event's (for `position_gap`: where the hole starts after). */
+  priorPosition: bigint | null;
   headVersion: bigint | null;
 }
 
@@ -198,7 +200,7 @@ WITH before AS (
 )
 SELECT counts.checked, counts.broken, counts.hashes, f.reason, f.stream_id, f.stream_version, f.global_position, f.event_id,
        encode(f.expected_hash, 'hex') AS expected_hash, encode(f.actual_hash, 'hex') AS actual_hash,
-       f.previous_version, f.previous_position, f.head_version, encode(f.head_hash, 'hex') AS head_hash
+       f.previous_version, f.previous_position, f.prior_position, f.head_version, encode(f.head_hash, 'hex') AS head_hash
   FROM counts
   LEFT JOIN LATERAL (SELECT * FROM judged WHERE reason IS NOT NULL ORDER BY global_position LIMIT 1) f ON true`;
 
@@ -236,6 +238,7 @@ const BatchRow = z.object({
   actual_hash: z.string().nullable(),
   previous_version: NullableInt8,
   previous_position: NullableInt8,
+  prior_position: NullableInt8,
   head_version: NullableInt8,
   head_hash: z.string().nullable(),
 });
@@ -274,6 +277,7 @@ async function verifyBatch(db: Queryable, after: bigint, upTo: bigint): Promise<
     actualHash: row.actual_hash,
     previousVersion: row.previous_version,
     previousPosition: row.previous_position,
+    priorPosition: row.prior_position,
     headVersion: row.head_version,
   };
   return { ...verdict, firstBroken: link };
@@ -296,6 +300,7 @@ async function verifyHeads(db: Queryable): Promise<{ broken: number; firstBroken
       actualHash: null,
       previousVersion: row.last_version,
       previousPosition: row.global_position,
+      priorPosition: null,
       headVersion: row.version,
     },
   };
