@@ -6,7 +6,7 @@ import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenServic
 import { readLogPage, readOrderAsOf, readStreamPage } from './audit.queries.js';
 import { toVerifyResultView } from './audit.views.js';
 import { AnchorText, PositionText, StreamIdText } from './audit.params.js';
-import { AsOfText } from './order-as-of.js';
+import { AsOfText, describeAsOf } from './order-as-of.js';
 
 const StreamParams = z.strictObject({ stream: StreamIdText });
 const StreamQuery = z.strictObject({
@@ -53,7 +53,7 @@ export function auditRoutes(deps: AuditRoutesDeps): Router {
     const { asOf } = parseOrThrow(OrderQuery, req.query, 'query string');
     const order = await readOrderAsOf(deps.store, id, asOf ?? { kind: 'now' }, now());
     if (!order) {
-      const when = req.query.asOf === undefined ? '' : ` as of ${String(req.query.asOf)}`;
+      const when = asOf ? ` as of ${describeAsOf(asOf, now())}` : '';
       throw new ProblemError(404, 'order_not_found', 'Order not found', `No order ${id}${when}`);
     }
     res.json(order);

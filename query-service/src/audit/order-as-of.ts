@@ -120,7 +120,8 @@ export function eventsAsOf(events: readonly RecordedEvent[], asOf: AsOf): Record
   return end === -1 ? [...events] : events.slice(0, end);
 }
 
-const describeAsOf = (asOf: AsOf, now: Date): string => {
+/** How an answer names its `asOf`: the instant (normalised to UTC), the version, or the time of the read. */
+export const describeAsOf = (asOf: AsOf, now: Date): string => {
   switch (asOf.kind) {
     case 'time':
       return asOf.at.toISOString();
