@@ -6,10 +6,24 @@ import { createPool } from '../postgres/pool.js';
 import { applySchema } from '../postgres/schema.js';
 import type { NewEvent } from './event-store.port.js';
 import { PostgresEventStore } from './postgres-event-store.js';
-import { verifyHashChains, type HashChainVerdict, type VerifyHashChainsOptions } from './postgres-hash-chain.js';
+import { canonicalEventHashSql, verifyHashChains, type HashChainVerdict, type VerifyHashChainsOptions } from './postgres-hash-chain.js';
 
 const metadata = { correlationId: 'c', causationId: 'c', actor: { system: 'test' } };
-const event = (type: string, n: number): NewEvent => ({ eventId: randomUUID(), type, schemaVersion: 1, data: { n, note: `event ${n}` }, metadata });
+/** Data that jsonb renders in every way it can: escapes, non-ASCII, nesting, numbers of every shape, empty containers. */
+const awkward = {
+  quote: 'say "cheese" \\ back\\slash',
+  control: 'tab\tnew\nline\u0001',
+  unicode: 'Grüße, 東京, 🚚',
+  numbers: [0, -1, 1.5, 1e21, 2 ** 60, -0.000001, Number.MAX_SAFE_INTEGER],
+  nested: { empty: {}, list: [], deep: [{ a: [null, true, false] }] },
+};
+const event = (type: string, n: number): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  schemaVersion: 1,
+  data: n % 3 === 0 ? { n, ...awkward } : { n, note: `event ${n}` },
+  metadata: n % 4 === 0 ? { ...metadata, actor: { userId: 'ü"ser', role: 'admin' } } : metadata,
+});
 
 /**
  * The fixture log, in global order (every append path of append_batch is in it: single events, several events of
@@ -35,10 +49,13 @@ async function fillFixture(store: PostgresEventStore, ids: Record<'A' | 'B' | 'C
   await store.appendToStream(D, 'any', [event('Revived', 12)]);
 }
 
-describe('verifyHashChains (real Postgres): what tampering it catches and how it names it', () => {
+describe.each([
+  ['trusting each batch for the previous event', false],
+  ['probing every link', true],
+])('verifyHashChains (real Postgres, %s): what tampering it catches and how it names it', (_mode, exhaustive) => {
   let database: TestPostgres;
   let pool: pg.Pool;
-  const ids = { A: `a-${randomUUID()}`, B: `b-${randomUUID()}`, C: `c-${randomUUID()}`, D: `d-${randomUUID()}` };
+  const ids = { A: `a-${randomUUID()}`, B: `b-${randomUUID()}`, C: `c-${randomUUID()}`, D: `d-"odd\\id"-${randomUUID()}` };
   let hashes: string[];
   let eventIds: string[];
 
@@ -65,7 +82,7 @@ describe('verifyHashChains (real Postgres): what tampering it catches and how it
     try {
       await client.query('BEGIN');
       for (const statement of statements) await client.query(statement);
-      return await verifyHashChains(client, { batchSize: 4, ...options });
+      return await verifyHashChains(client, { batchSize: 4, exhaustive, ...options });
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -91,14 +108,24 @@ describe('verifyHashChains (real Postgres): what tampering it catches and how it
 
   it('finds every chain intact on a clean store, whatever the batch size, and anchors the whole log', async () => {
     for (const batchSize of [1, 2, 3, 5, 11, 12, 100]) {
-      const verdict = await verifyHashChains(pool, { batchSize, concurrency: 3 });
+      const verdict = await verifyHashChains(pool, { batchSize, concurrency: 3, exhaustive });
       expect(verdict).toEqual({ ok: true, eventsChecked: 12, throughPosition: 12n, brokenLinks: 0, anchor: { position: 12n, digest: logDigest(12) } });
     }
   });
 
+  it('reproduces event_hash with its fast canonical text for every stored event, awkward data included', async () => {
+    const { rows } = await pool.query<{ differ: string }>(
+      `SELECT count(*) AS differ FROM events e LEFT JOIN events p ON p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1
+        WHERE ${canonicalEventHashSql("COALESCE(p.hash, decode(repeat('00', 32), 'hex'))", 'e')}
+              <> event_hash(COALESCE(p.hash, decode(repeat('00', 32), 'hex')), e.event_id, e.stream_id, e.stream_version, e.event_type,
+                            e.schema_version, e.data, e.metadata, e.recorded_at)`,
+    );
+    expect(rows[0]!.differ).toBe('0');
+  });
+
   it('reports progress after each batch, in global order', async () => {
     const seen: Array<[number, bigint]> = [];
-    await verifyHashChains(pool, { batchSize: 5, onProgress: (p) => seen.push([p.eventsChecked, p.position]) });
+    await verifyHashChains(pool, { batchSize: 5, exhaustive, onProgress: (p) => seen.push([p.eventsChecked, p.position]) });
     expect(seen).toEqual([
       [5, 5n],
       [10, 10n],
@@ -118,7 +145,7 @@ describe('verifyHashChains (real Postgres): what tampering it catches and how it
     try {
       await client.query('BEGIN');
       await client.query(statement);
-      const verdict = await verifyHashChains(client, { batchSize: 4 });
+      const verdict = await verifyHashChains(client, { batchSize: 4, exhaustive });
       expect(verdict).toMatchObject({ ok: false, eventsChecked: 12, brokenLinks: 1 });
       expect(verdict.firstBroken).toMatchObject({
         reason: 'hash_mismatch',
@@ -291,6 +318,7 @@ describe('verifyHashChains over a pool with batches in flight (real Postgres)', 
 
   it('verifies every event and names the first broken link in global order, not the first batch to finish', async () => {
     expect(await verifyHashChains(pool, { batchSize: 7, concurrency: 4 })).toMatchObject({ ok: true, eventsChecked: EVENTS, brokenLinks: 0 });
+    expect(await verifyHashChains(pool, { batchSize: 7, concurrency: 4, exhaustive: true })).toMatchObject({ ok: true, eventsChecked: EVENTS });
     // Later batches are cheaper to finish first: the tampered 290 and 250 must not win over 123.
     await pool.query("UPDATE events SET data = '{}' WHERE global_position IN (123, 250, 290)");
     const verdict = await verifyHashChains(pool, { batchSize: 7, concurrency: 4 });
