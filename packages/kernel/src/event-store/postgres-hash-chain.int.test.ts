@@ -6,7 +6,7 @@ import { createPool } from '../postgres/pool.js';
 import { applySchema } from '../postgres/schema.js';
 import type { NewEvent } from './event-store.port.js';
 import { PostgresEventStore } from './postgres-event-store.js';
-import { canonicalEventHashSql, verifyHashChains, type HashChainVerdict, type VerifyHashChainsOptions } from './postgres-hash-chain.js';
+import { canonicalEventHashSql, referenceEventHashSql, verifyHashChains, type HashChainVerdict, type VerifyHashChainsOptions } from './postgres-hash-chain.js';
 
 const metadata = { correlationId: 'c', causationId: 'c', actor: { system: 'test' } };
 /** Data that jsonb renders in every way it can: escapes, non-ASCII, nesting, numbers of every shape, empty containers. */
@@ -113,14 +113,14 @@ describe.each([
     }
   });
 
-  it('reproduces event_hash with its fast canonical text for every stored event, awkward data included', async () => {
-    const { rows } = await pool.query<{ differ: string }>(
-      `SELECT count(*) AS differ FROM events e LEFT JOIN events p ON p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1
-        WHERE ${canonicalEventHashSql("COALESCE(p.hash, decode(repeat('00', 32), 'hex'))", 'e')}
-              <> event_hash(COALESCE(p.hash, decode(repeat('00', 32), 'hex')), e.event_id, e.stream_id, e.stream_version, e.event_type,
-                            e.schema_version, e.data, e.metadata, e.recorded_at)`,
+  it('renders event_hash exactly, both inline forms, for every stored event, awkward data included', async () => {
+    const previous = "COALESCE(p.hash, decode(repeat('00', 32), 'hex'))";
+    const { rows } = await pool.query<{ fast: string; reference: string; events: string }>(
+      `SELECT count(*) FILTER (WHERE ${canonicalEventHashSql(previous, 'e')} <> e.hash) AS fast,
+              count(*) FILTER (WHERE ${referenceEventHashSql(previous, 'e')} <> e.hash) AS reference, count(*) AS events
+         FROM events e LEFT JOIN events p ON p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1`,
     );
-    expect(rows[0]!.differ).toBe('0');
+    expect(rows[0]).toEqual({ fast: '0', reference: '0', events: '12' });
   });
 
   it('reports progress after each batch, in global order', async () => {
@@ -162,6 +162,15 @@ describe.each([
       await client.query('ROLLBACK');
       client.release();
     }
+  });
+
+  it('is not fooled by an event_hash function redefined to answer the stored hashes', async () => {
+    const verdict = await verifyTampered([
+      `CREATE OR REPLACE FUNCTION event_hash(bytea, uuid, text, bigint, text, integer, jsonb, jsonb, timestamptz)
+         RETURNS bytea LANGUAGE sql STABLE AS $$ SELECT hash FROM events WHERE event_id = $2 $$`,
+      "UPDATE events SET data = '{}' WHERE global_position = 5",
+    ]);
+    expect(verdict.firstBroken).toMatchObject({ reason: 'hash_mismatch', globalPosition: 5n });
   });
 
   it('names an edited stored hash at the edited event (and counts the next link of its stream, which chains to it)', async () => {

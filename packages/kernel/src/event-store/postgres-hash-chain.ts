@@ -162,12 +162,23 @@ export async function runInOrder<T>(tasks: Iterable<() => Promise<T>>, concurren
 }
 
 /**
- * event_hash (init.sql) as text concatenation: sha256(previous ‖ the canonical jsonb text of the event), written out
- * in jsonb's own key order (by length, then bytes) with each value rendered by the same jsonb/json output functions.
- * Building a jsonb only to print it costs about three times as much, and verification is that cost times every
- * event of the store. The verifier never depends on the two agreeing: a link whose stored hash this does not
- * reproduce is recomputed with event_hash itself before it is called broken (a match is a proof on its own: the
- * text is an injective rendering of the event's fields).
+ * event_hash (init.sql) written out inline: the verifier relies on PostgreSQL's built-in functions only, never on a
+ * function in the schema that whoever can change the schema could redefine to answer the stored hashes.
+ * A test keeps it equal to event_hash (postgres-hash-chain.int.test.ts); change both together.
+ */
+export const referenceEventHashSql = (previousHash: string, e: string): string =>
+  `sha256(${previousHash} || convert_to(jsonb_build_object(
+     'eventId', ${e}.event_id, 'streamId', ${e}.stream_id, 'streamVersion', ${e}.stream_version, 'type', ${e}.event_type,
+     'schemaVersion', ${e}.schema_version, 'data', ${e}.data, 'metadata', ${e}.metadata,
+     'recordedAt', (extract(epoch FROM ${e}.recorded_at) * 1000000)::bigint)::text, 'UTF8'))`;
+
+/**
+ * The same hash as text concatenation: sha256(previous ‖ the canonical jsonb text of the event), written out in
+ * jsonb's own key order (by length, then bytes) with each value rendered by the same jsonb/json output functions.
+ * Building a jsonb only to print it costs about three times as much, and verification pays that for every event of
+ * the store. A link whose stored hash this does not reproduce is recomputed with the reference form before it is
+ * called broken, so a rendering difference could only cost time (a match is a proof on its own: the text is an
+ * injective rendering of the event's fields).
  */
 export const canonicalEventHashSql = (previousHash: string, e: string): string =>
   `sha256(${previousHash} || convert_to('{"data": ' || ${e}.data::text || ', "type": ' || to_json(${e}.event_type)::text
@@ -210,10 +221,7 @@ WITH neighbours AS MATERIALIZED (
          END AS reason
     FROM (
       SELECT e.global_position, e.event_id, e.stream_id, e.stream_version, e.hash AS actual_hash, nb.prior_position,
-             CASE WHEN fast.hash = e.hash THEN fast.hash
-                  ELSE event_hash(COALESCE(p.hash, ${ZERO_HASH}), e.event_id, e.stream_id, e.stream_version, e.event_type,
-                                  e.schema_version, e.data, e.metadata, e.recorded_at)
-             END AS expected_hash,
+             CASE WHEN fast.hash = e.hash THEN fast.hash ELSE ${referenceEventHashSql(`COALESCE(p.hash, ${ZERO_HASH})`, 'e')} END AS expected_hash,
              p.stream_version AS previous_version, p.global_position AS previous_position,
              s.version AS head_version, s.last_hash AS head_hash
         FROM events e
