@@ -165,12 +165,22 @@ describe.each([
   });
 
   it('is not fooled by an event_hash function redefined to answer the stored hashes', async () => {
-    const verdict = await verifyTampered([
-      `CREATE OR REPLACE FUNCTION event_hash(bytea, uuid, text, bigint, text, integer, jsonb, jsonb, timestamptz)
-         RETURNS bytea LANGUAGE sql STABLE AS $$ SELECT hash FROM events WHERE event_id = $2 $$`,
-      "UPDATE events SET data = '{}' WHERE global_position = 5",
-    ]);
-    expect(verdict.firstBroken).toMatchObject({ reason: 'hash_mismatch', globalPosition: 5n });
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`CREATE OR REPLACE FUNCTION event_hash(
+          previous_hash bytea, event_id uuid, stream_id text, stream_version bigint, event_type text,
+          schema_version integer, data jsonb, metadata jsonb, recorded_at timestamptz
+        ) RETURNS bytea LANGUAGE sql STABLE AS $$ SELECT e.hash FROM events e WHERE e.event_id = $2 $$`);
+      await client.query("UPDATE events SET data = '{}' WHERE global_position = 5");
+      // The rigged function does vouch for the edited event: only a verifier that does not call it can see the edit.
+      expect(await recomputed(client, 5, 1)).toBe(hashes[4]);
+      const verdict = await verifyHashChains(client, { batchSize: 4, exhaustive });
+      expect(verdict.firstBroken).toMatchObject({ reason: 'hash_mismatch', globalPosition: 5n, actualHash: hashes[4] });
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 
   it('names an edited stored hash at the edited event (and counts the next link of its stream, which chains to it)', async () => {
