@@ -5,8 +5,8 @@ import { z } from 'zod';
 /**
  * Hash-chain verification of the Postgres event store: a set-based job, not an event-store port operation (only
  * this adapter chains hashes in SQL). Every event is checked against its stream's previous stored event with the
- * very SQL function the append used (`event_hash`, init.sql), in batches of global positions, so memory stays
- * bounded and the work is all inside PostgreSQL (only one row per batch comes back).
+ * expression the append used (`event_hash`, init.sql), in batches of global positions, so memory stays bounded and
+ * the work is all inside PostgreSQL (one row per batch comes back).
  *
  * What one event's link must satisfy, in the order the reasons are tried:
  * - `position_gap`: global positions are dense (appends are serialised, init.sql), so a hole before an event means
@@ -16,8 +16,8 @@ import { z } from 'zod';
  * - `out_of_order`: the previous version sits earlier in the global log.
  * - `hash_mismatch`: the stored hash is sha256(previous stored hash, or 32 zero bytes ‖ this event as stored):
  *   any edit of id, stream, version, type, schema version, data, metadata, recorded time or the stored hash shows.
- * - `head_mismatch`: the `streams` row agrees: the event is not past the stream's recorded head, and the head
- *   version's event carries the recorded last hash.
+ * - `head_mismatch`: the `streams` row agrees: the event is not past the stream's recorded head (a forged event
+ *   appended to a chain shows here), and the head version's event carries the recorded last hash.
  * And once per stream, after the events: `head_missing`: the recorded head version has a stored event (a deleted
  * tail shows here, even when it was the very end of the log).
  *
@@ -28,7 +28,8 @@ import { z } from 'zod';
  * Speed: the previous event of most links is found inside the batch (a window over its narrow columns), which is
  * exact as long as the unique index on (stream_id, stream_version) stands, so the verifier checks that it does, and
  * probes every link when it does not. The hash is recomputed by a cheaper, equivalent rendering of event_hash,
- * falling back to event_hash itself on any mismatch (canonicalEventHashSql).
+ * falling back to event_hash's own expression on any mismatch (canonicalEventHashSql); never by calling the schema's
+ * event_hash function, which whoever can change the schema could redefine.
  */
 
 export type BrokenLinkReason =
