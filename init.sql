@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
 
 -- The hash chaining an event to its stream's previous one (the first event chains to 32 zero bytes).
 -- jsonb renders canonically (sorted keys, fixed spacing), so the same event always hashes the same;
--- the audit verifier recomputes it with this very function. STABLE, not IMMUTABLE, because jsonb_build_object is:
+-- the audit verifier recomputes it with this expression written out (kernel postgres-hash-chain.ts; a test keeps
+-- them equal), so that redefining this function cannot fool it. STABLE, not IMMUTABLE, because jsonb_build_object is:
 -- that is what lets the planner inline it into the append statement (a function call per event costs ~4x more).
 CREATE OR REPLACE FUNCTION event_hash(
   previous_hash bytea, event_id uuid, stream_id text, stream_version bigint, event_type text,

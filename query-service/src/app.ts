@@ -1,11 +1,13 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
+import type { EventStore } from '@shop/kernel';
 import { CATALOG_PROJECTION } from '@shop/read-models';
 import { createServiceApp, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
+import { auditRoutes } from './audit/audit.http.js';
 import type { ReadCache } from './cache/read-cache.js';
 import { productRoutes } from './catalog/products.http.js';
 import { consistency } from './read-your-writes/consistency.http.js';
-import type { ProjectionPositions } from './read-your-writes/position-tracker.js';
+import type { PositionSource, ProjectionPositions } from './read-your-writes/position-tracker.js';
 
 export interface QueryServiceDeps {
   pool: pg.Pool;
@@ -17,6 +19,8 @@ export interface QueryServiceDeps {
   logger: Logger;
   maxConsistencyWaitMs: number;
   readiness: () => Promise<string | undefined>;
+  /** The audit routes read the event store itself; `head` is its position (their read-your-writes source). */
+  audit: { store: EventStore; head: PositionSource };
 }
 
 /** The read models the query service serves from: main.ts tracks exactly these. */
@@ -27,6 +31,9 @@ export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   /** Read-your-writes for a route served from `projection` (Consistency-Token in, Read-Model-Position out). */
   const freshFrom = (projection: string): RequestHandler => consistency(deps.positions.of(projection), deps.maxConsistencyWaitMs);
   service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION) }));
+  service.app.use(
+    auditRoutes({ store: deps.audit.store, pool: deps.pool, tokens: deps.tokens, fresh: consistency(deps.audit.head, deps.maxConsistencyWaitMs) }),
+  );
   service.finish();
   return service;
 }

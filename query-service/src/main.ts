@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
 import type { Redis } from 'ioredis';
-import { createPool } from '@shop/kernel';
+import { createPool, PostgresEventStore } from '@shop/kernel';
 import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
+import { StoreHead } from './audit/store-head.js';
 import { connectCacheRedis, InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
 import { QueryServiceConfig } from './config.js';
 import { ProjectionPositions } from './read-your-writes/position-tracker.js';
@@ -19,6 +20,9 @@ const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-
 
 const positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
 await positions.start(config.DATABASE_URL);
+// The audit routes read the store itself (no upcasters: events as stored); they wait on its head.
+const storeHead = new StoreHead(pool);
+await storeHead.start(config.DATABASE_URL);
 
 let redis: Redis | undefined;
 let cache: ReadCache;
@@ -39,6 +43,7 @@ const { app } = buildQueryApp({
   tokens,
   logger,
   maxConsistencyWaitMs: config.CONSISTENCY_MAX_WAIT_MS,
+  audit: { store: new PostgresEventStore(pool), head: storeHead.tracker },
   readiness: async () => {
     await pool.query('SELECT 1');
     return undefined;
@@ -49,4 +54,4 @@ server.keepAliveTimeout = 65_000;
 await listen(server, config.PORT);
 logger.info({ port: config.PORT, cache: redis ? 'redis' : 'in-process' }, 'query-service listening');
 
-onShutdown(logger, [() => closeServer(server), () => positions.stop(), async () => redis?.disconnect(), () => pool.end()]);
+onShutdown(logger, [() => closeServer(server), () => positions.stop(), () => storeHead.stop(), async () => redis?.disconnect(), () => pool.end()]);

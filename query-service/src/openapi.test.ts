@@ -1,9 +1,10 @@
 import pg from 'pg';
+import { InMemoryEventStore } from '@shop/kernel';
 import { createLogger, createTokenService } from '@shop/service-kit';
 import { describeOpenApiConformance } from '@shop/testing';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
 import { InProcessReadCache } from './cache/read-cache.js';
-import { ProjectionPositions } from './read-your-writes/position-tracker.js';
+import { PositionTracker, ProjectionPositions } from './read-your-writes/position-tracker.js';
 
 describeOpenApiConformance({
   service: 'query-service',
@@ -19,6 +20,7 @@ describeOpenApiConformance({
       logger: createLogger('test', 'silent'),
       maxConsistencyWaitMs: 10,
       readiness: async () => undefined,
+      audit: { store: new InMemoryEventStore(), head: new PositionTracker(async () => 0n) },
     });
     return { app, close: () => pool.end() };
   },

@@ -1,4 +1,5 @@
 import type { Suite } from '../suite.js';
+import { auditSuite } from './audit.bench.js';
 import { commandsSuite } from './commands.bench.js';
 import { eventStoreSuite } from './event-store.bench.js';
 import { projectorSuite } from './projector.bench.js';
@@ -6,4 +7,4 @@ import { querySuite } from './query.bench.js';
 import { visibilitySuite } from './visibility.bench.js';
 
 /** Every suite `npm run bench` knows, in the order a full run takes them. */
-export const SUITES: readonly Suite[] = [eventStoreSuite, commandsSuite, projectorSuite, visibilitySuite, querySuite];
+export const SUITES: readonly Suite[] = [eventStoreSuite, commandsSuite, projectorSuite, visibilitySuite, querySuite, auditSuite];

@@ -11,3 +11,4 @@ export * from './messaging/jetstream.js';
 export * from './postgres/pool.js';
 export * from './postgres/schema.js';
 export * from './postgres/notifications.js';
+export * from './event-store/postgres-hash-chain.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { applySchema, createPool } from '@shop/kernel';
+import { applySchema, createPool, InMemoryEventStore } from '@shop/kernel';
 import {
   CACHE_TTL_SECONDS,
   CATALOG_PROJECTION,
@@ -23,7 +23,7 @@ import {
 import { createLogger, createTokenService, freePort } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
 import { buildQueryApp } from '../app.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
 import { connectCacheRedis, RedisReadCache, type ReadCache } from './read-cache.js';
 
 const logger = createLogger('test', 'silent');
@@ -54,6 +54,7 @@ async function startQueryApp(pool: pg.Pool, cache: ReadCache, positions: Project
     tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
     logger,
     maxConsistencyWaitMs: 2_000,
+    audit: { store: new InMemoryEventStore(), head: new PositionTracker(async () => 0n) },
     readiness: async () => undefined,
   });
   const server = createServer(app);

@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { applySchema, createPool } from '@shop/kernel';
+import { applySchema, createPool, InMemoryEventStore } from '@shop/kernel';
 import { CATALOG_PROJECTION, parseCacheEntry, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
 import { createLogger, createTokenService } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
 import { buildQueryApp } from '../app.js';
 import { RedisReadCache } from '../cache/read-cache.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
 
 const logger = createLogger('test', 'silent');
 
@@ -62,6 +62,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
       logger,
       maxConsistencyWaitMs: 500,
       readiness: async () => undefined,
+      audit: { store: new InMemoryEventStore(), head: new PositionTracker(async () => 0n) },
     });
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -15,32 +15,33 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+async function readCheckpoint(pool: pg.Pool, projection: string): Promise<bigint> {
+  const result = await pool.query<{ position: string }>({
+    name: 'projection_checkpoint',
+    text: 'SELECT position FROM projection_checkpoints WHERE projection = $1',
+    values: [projection],
+  });
+  return BigInt(result.rows[0]?.position ?? 0);
+}
+
 /**
- * Knows how far one projection has got, from its checkpoint row and the NOTIFY the projector sends at each
- * commit (delivered by ProjectionPositions). Readers holding a Consistency-Token wait here, woken by
- * notifications: no polling.
+ * Knows how far one source has got (a projection: from its checkpoint row and the NOTIFY the projector sends at
+ * each commit, delivered by ProjectionPositions). `readPosition` reads the source of truth. Readers holding a
+ * Consistency-Token wait here, woken by notifications: no polling.
  */
 export class PositionTracker implements PositionSource {
   private current = 0n;
   private waiters: Waiter[] = [];
   private readonly advanceListeners: Array<(position: bigint) => void> = [];
 
-  constructor(
-    private readonly pool: pg.Pool,
-    readonly projection: string,
-  ) {}
+  constructor(private readonly readPosition: () => Promise<bigint>) {}
 
   get position(): bigint {
     return this.current;
   }
 
   async refresh(): Promise<bigint> {
-    const result = await this.pool.query<{ position: string }>({
-      name: 'projection_checkpoint',
-      text: 'SELECT position FROM projection_checkpoints WHERE projection = $1',
-      values: [this.projection],
-    });
-    this.advanceTo(BigInt(result.rows[0]?.position ?? 0));
+    this.advanceTo(await this.readPosition());
     return this.current;
   }
 
@@ -99,7 +100,7 @@ export class ProjectionPositions {
     private readonly pool: pg.Pool,
     projections: readonly string[],
   ) {
-    for (const projection of projections) this.trackers.set(projection, new PositionTracker(pool, projection));
+    for (const projection of projections) this.trackers.set(projection, new PositionTracker(() => readCheckpoint(pool, projection)));
   }
 
   /** The tracker of one of the projections named at construction (a typo fails at wiring time, not at read time). */

@@ -1,0 +1,154 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { LogAnchor, VerifyProgress } from '@shop/kernel';
+import { AnchorText, formatAnchor, StreamIdText } from './audit.params.js';
+import type { AuditEventView, VerifyResultView } from './audit.views.js';
+import { AsOfText, type AsOf } from './order-as-of.js';
+
+/** `npm run audit -- <command>`: the pure part (arguments in, lines out); audit.cli.ts does the I/O. */
+
+export type AuditCommand =
+  | { kind: 'verify'; anchor?: LogAnchor; batchSize?: number; concurrency?: number }
+  | { kind: 'stream'; streamId: string; json: boolean }
+  | { kind: 'order'; orderId: string; asOf: AsOf }
+  | { kind: 'help' }
+  | { kind: 'usage'; error: string };
+
+export const USAGE = `Usage: npm run audit -- <command>
+  verify [--anchor <position>:<digest>] [--batch-size <n>] [--concurrency <n>]
+          recompute every hash chain of the event store (progress lines); prints the first broken link and exits 1
+          if any link is broken. Prints the log's anchor: keep it outside the database, pass it to a later verify.
+  stream <streamId> [--json]
+          print a stream's events in version order with their envelopes and hashes (--json: one JSON object a line)
+  order <orderId> [--as-of <ISO 8601 time with zone | stream version>]
+          print the order as it was then (replayed from its stream), or as it is now
+Settings: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/shop)`;
+
+const Count = (max: number) => z.coerce.number().int().min(1).max(max);
+
+const failure = (error: z.ZodError, what: string): AuditCommand => ({
+  kind: 'usage',
+  error: `${what}: ${error.issues.map((issue) => issue.message).join('; ')}`,
+});
+
+export function parseAuditCommand(argv: readonly string[]): AuditCommand {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    return { kind: 'usage', error: error instanceof Error ? error.message : String(error) };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  const [command, target, ...extra] = positionals;
+  if (extra.length > 0) return { kind: 'usage', error: `Unexpected arguments: ${extra.join(' ')}` };
+  const misplaced = (allowed: readonly string[]): string | undefined =>
+    Object.keys(values).find((option) => option !== 'help' && !allowed.includes(option));
+
+  switch (command) {
+    case 'verify': {
+      if (target !== undefined) return { kind: 'usage', error: `verify takes no arguments (got ${target})` };
+      const wrong = misplaced(['anchor', 'batch-size', 'concurrency']);
+      if (wrong !== undefined) return { kind: 'usage', error: `verify takes no --${wrong}` };
+      const anchor = values.anchor === undefined ? undefined : AnchorText.safeParse(values.anchor);
+      if (anchor && !anchor.success) return failure(anchor.error, '--anchor');
+      const batchSize = values['batch-size'] === undefined ? undefined : Count(1_000_000).safeParse(values['batch-size']);
+      if (batchSize && !batchSize.success) return failure(batchSize.error, '--batch-size');
+      const concurrency = values.concurrency === undefined ? undefined : Count(64).safeParse(values.concurrency);
+      if (concurrency && !concurrency.success) return failure(concurrency.error, '--concurrency');
+      return {
+        kind: 'verify',
+        ...(anchor ? { anchor: anchor.data } : {}),
+        ...(batchSize ? { batchSize: batchSize.data } : {}),
+        ...(concurrency ? { concurrency: concurrency.data } : {}),
+      };
+    }
+    case 'stream': {
+      const wrong = misplaced(['json']);
+      if (wrong !== undefined) return { kind: 'usage', error: `stream takes no --${wrong}` };
+      const streamId = StreamIdText.safeParse(target);
+      if (!streamId.success) return failure(streamId.error, 'stream id');
+      return { kind: 'stream', streamId: streamId.data, json: values.json === true };
+    }
+    case 'order': {
+      const wrong = misplaced(['as-of']);
+      if (wrong !== undefined) return { kind: 'usage', error: `order takes no --${wrong}` };
+      const orderId = z.uuid().safeParse(target);
+      if (!orderId.success) return failure(orderId.error, 'order id');
+      const asOf = values['as-of'] === undefined ? undefined : AsOfText.safeParse(values['as-of']);
+      if (asOf && !asOf.success) return failure(asOf.error, '--as-of');
+      return { kind: 'order', orderId: orderId.data.toLowerCase(), asOf: asOf ? asOf.data : { kind: 'now' } };
+    }
+    case undefined:
+      return { kind: 'usage', error: 'No command given' };
+    default:
+      return { kind: 'usage', error: `Unknown command ${command}` };
+  }
+}
+
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      anchor: { type: 'string' },
+      'batch-size': { type: 'string' },
+      concurrency: { type: 'string' },
+      json: { type: 'boolean' },
+      'as-of': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+export function formatEventLine(event: AuditEventView): string {
+  return [
+    `v${event.streamVersion}`,
+    `@${event.globalPosition}`,
+    event.recordedAt,
+    `${event.type}/${event.schemaVersion}`,
+    `hash ${event.hash}`,
+    `actor ${JSON.stringify(event.metadata.actor)}`,
+    `correlation ${event.metadata.correlationId}`,
+    JSON.stringify(event.data),
+  ].join('  ');
+}
+
+export function formatProgress(progress: VerifyProgress, elapsedMs: number): string {
+  const rate = elapsedMs > 0 ? Math.round((progress.eventsChecked / elapsedMs) * 1_000) : 0;
+  const broken = progress.brokenLinks === 0 ? 'none broken' : `${count(progress.brokenLinks)} broken`;
+  return `checked ${count(progress.eventsChecked)} events through position ${progress.position} of ${progress.throughPosition} (${broken}, ${count(rate)} events/s)`;
+}
+
+/** The verdict as lines for a terminal: what was proven, or the first broken link with both hashes. */
+export function formatVerdict(verdict: VerifyResultView): string[] {
+  const lines: string[] = [];
+  const broken = verdict.firstBroken;
+  if (broken) {
+    lines.push(
+      `BROKEN: ${count(verdict.brokenLinks)} broken link${verdict.brokenLinks === 1 ? '' : 's'} in ${count(verdict.eventsChecked)} events through position ${verdict.throughPosition}`,
+      `first broken link: ${broken.reason} at ${broken.streamId} version ${broken.streamVersion}` +
+        (broken.globalPosition === null ? '' : `, global position ${broken.globalPosition}, event ${broken.eventId ?? '?'}`),
+      `  expected hash ${broken.expectedHash}`,
+      `  actual hash   ${broken.actualHash ?? '(no event)'}`,
+      `  ${broken.detail}`,
+    );
+  } else {
+    lines.push(`OK: every hash chain holds: ${count(verdict.eventsChecked)} events through position ${verdict.throughPosition}`);
+  }
+  const check = verdict.anchorCheck;
+  if (check) {
+    lines.push(
+      check.matches
+        ? `anchor ${check.position}:${check.expected} matches: the stored hashes through position ${check.position} are the anchored ones` +
+            (broken ? '' : ', so the log up to there is unchanged')
+        : `ANCHOR MISMATCH at position ${check.position}: expected ${check.expected}, the log has ${check.actual ?? 'no such position any more'}`,
+    );
+  }
+  const anchor = formatAnchor({ position: BigInt(verdict.anchor.position), digest: verdict.anchor.digest });
+  lines.push(`anchor: ${anchor}  (keep it outside the database; check it later with verify --anchor ${anchor})`);
+  return lines;
+}
