@@ -1,1 +1,3 @@
 export * from './catalog/catalog.read-model.js';
+export * from './orders/orders.read-model.js';
+export * from './customers/customers.read-model.js';
