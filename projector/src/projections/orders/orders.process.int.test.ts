@@ -86,7 +86,7 @@ describe('the projector process runs the orders and customers projections (real 
       await direct.loadCheckpoint();
       await direct.catchUpFromStore();
     }
-    const table = async (name: string): Promise<unknown[]> => inTransaction(pool, async (tx) => (await tx.query(`SELECT * FROM ${name} ORDER BY 1`)).rows);
+    const table = async (name: string): Promise<unknown[]> => inTransaction(pool, async (tx) => (await tx.query<Record<string, unknown>>(`SELECT * FROM ${name} ORDER BY 1`)).rows);
     for (const name of ['orders', 'orders_forgotten_customers', 'customers']) expect(await table(name)).toEqual(await table(`${name}_direct`));
     expect((await table('orders')).length).toBe(60);
   }, 120_000);
