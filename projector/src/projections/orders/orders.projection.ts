@@ -152,37 +152,43 @@ async function writeFolded(tx: pg.ClientBase, changes: FoldedOrdersChanges, tabl
   }
   const placed = changes.orders.flatMap((c) => (c.placed ? [{ ...c, placed: c.placed }] : []));
   if (placed.length) {
+    // One jsonb document for the whole batch: the lines and addresses are JSON already, and a text[] of JSON
+    // documents costs an escaping pass on both sides (measured: twice as slow).
     const { rows } = await tx.query<{ id: string; customer_id: string }>(
       `INSERT INTO ${table} (id, customer_id, status, lines, currency, total_cents, shipping_address, placed_at, payment_method, paid_at,
                              shipped_at, cancelled_at, cancellation_reason, refunded_at, customer_forgotten_at, version, last_position)
-       SELECT u.id, u.customer_id, u.status, u.lines::jsonb, u.currency, u.total_cents,
-              CASE WHEN f.customer_id IS NULL THEN u.address::jsonb ELSE ${redactedAddressSql('u.address::jsonb', '$17')} END,
+       SELECT u.id, u.customer_id, u.status, u.lines, u.currency, u.total_cents,
+              CASE WHEN f.customer_id IS NULL THEN u.address ELSE ${redactedAddressSql('u.address', '$2')} END,
               u.placed_at, u.payment_method, u.paid_at, u.shipped_at, u.cancelled_at, u.cancellation_reason, u.refunded_at,
               f.forgotten_at, u.version, GREATEST(u.position, f.last_position)
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[], $9::text[],
-                     $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::timestamptz[], $15::bigint[], $16::bigint[])
-              AS u(id, customer_id, status, lines, currency, total_cents, address, placed_at, payment_method, paid_at, shipped_at,
-                   cancelled_at, cancellation_reason, refunded_at, version, position)
+         FROM jsonb_to_recordset($1::jsonb)
+              AS u(id uuid, customer_id uuid, status text, lines jsonb, currency text, total_cents bigint, address jsonb, placed_at timestamptz,
+                   payment_method text, paid_at timestamptz, shipped_at timestamptz, cancelled_at timestamptz, cancellation_reason text,
+                   refunded_at timestamptz, version bigint, position bigint)
          LEFT JOIN ${forgottenCustomers} f ON f.customer_id = u.customer_id
        ON CONFLICT (id) DO NOTHING
        RETURNING id, customer_id`,
       [
-        placed.map((c) => c.orderId),
-        placed.map((c) => c.placed.customerId),
-        placed.map((c) => c.fields.status ?? 'placed'),
-        placed.map((c) => JSON.stringify(c.placed.lines)),
-        placed.map((c) => c.placed.currency),
-        placed.map((c) => c.placed.totalCents),
-        placed.map((c) => JSON.stringify(c.placed.shippingAddress)),
-        placed.map((c) => c.placed.placedAt),
-        placed.map((c) => text(c.fields.payment_method)),
-        placed.map((c) => text(c.fields.paid_at)),
-        placed.map((c) => text(c.fields.shipped_at)),
-        placed.map((c) => text(c.fields.cancelled_at)),
-        placed.map((c) => text(c.fields.cancellation_reason)),
-        placed.map((c) => text(c.fields.refunded_at)),
-        placed.map((c) => c.version.toString()),
-        placed.map((c) => c.position.toString()),
+        JSON.stringify(
+          placed.map((c) => ({
+            id: c.orderId,
+            customer_id: c.placed.customerId,
+            status: c.fields.status ?? 'placed',
+            lines: c.placed.lines,
+            currency: c.placed.currency,
+            total_cents: c.placed.totalCents,
+            address: c.placed.shippingAddress,
+            placed_at: c.placed.placedAt,
+            payment_method: text(c.fields.payment_method),
+            paid_at: text(c.fields.paid_at),
+            shipped_at: text(c.fields.shipped_at),
+            cancelled_at: text(c.fields.cancelled_at),
+            cancellation_reason: text(c.fields.cancellation_reason),
+            refunded_at: text(c.fields.refunded_at),
+            version: c.version.toString(),
+            position: c.position.toString(),
+          })),
+        ),
         REDACTED_FIELDS_JSON,
       ],
     );

@@ -1,0 +1,23 @@
+import { it } from '@jest/globals';
+import { applySchema, createPool, inTransaction, PostgresEventStore } from '@shop/kernel';
+import { startTestPostgres } from '@shop/testing';
+import { driveOrderLifecycles } from './order-lifecycle.workload.js';
+import { foldOrdersUpdates, ordersProjectionInto, ordersUpdateFor } from './orders.projection.js';
+it('measure', async () => {
+  const database = await startTestPostgres();
+  const pool = createPool(database.url);
+  await applySchema(pool);
+  const store = new PostgresEventStore(pool);
+  await driveOrderLifecycles(store, { orders: 2000, customers: 200, products: 50, seed: 1 });
+  const events = await store.readAll(0n, 100000);
+  let t = Date.now();
+  for (let i = 0; i < 3; i++) foldOrdersUpdates(events.map(ordersUpdateFor).filter((u) => u !== undefined));
+  console.log('events', events.length, 'pure ms per pass', (Date.now() - t) / 3);
+  await pool.query('CREATE TABLE o2 (LIKE orders INCLUDING ALL); CREATE TABLE f2 (LIKE orders_forgotten_customers INCLUDING ALL)');
+  const p = ordersProjectionInto({ orders: 'o2', forgottenCustomers: 'f2' });
+  t = Date.now();
+  for (let i = 0; i < events.length; i += 5000) await inTransaction(pool, (tx) => p.applyNewer!(tx, events.slice(i, i + 5000)));
+  console.log('applyNewer ms', Date.now() - t);
+  await pool.end();
+  await database.stop();
+}, 600_000);
