@@ -14,7 +14,17 @@ import {
   type OrderState,
 } from '@shop/domain';
 import { applySchema, createPool, inTransaction, PostgresEventStore, type RecordedEvent } from '@shop/kernel';
-import { ORDER_VIEW_COLUMNS, redactShippingAddress, toCustomerView, toOrderView, CUSTOMER_VIEW_COLUMNS, type CustomerRow, type OrderRow } from '@shop/read-models';
+import {
+  CUSTOMER_VIEW_COLUMNS,
+  customerOrdersCacheKey,
+  ORDER_VIEW_COLUMNS,
+  orderCacheKey,
+  redactShippingAddress,
+  toCustomerView,
+  toOrderView,
+  type CustomerRow,
+  type OrderRow,
+} from '@shop/read-models';
 import { createLogger } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { createProjectorMetrics } from '../../metrics.js';
@@ -171,18 +181,41 @@ describe('orders and customers projections against the domain\'s own fold (real 
     }
   });
 
-  it('leaves exactly the same tables when every event is applied one by one (apply) as the set-based batches (applyNewer) did', async () => {
+  it('leaves exactly the same tables when every event is applied one by one (apply) as the set-based batches (applyNewer) did, naming the stale cache keys', async () => {
     const shadows = ['orders', 'orders_forgotten_customers', 'customers'];
     for (const name of shadows) await pool.query(`DROP TABLE IF EXISTS ${name}_one_by_one; CREATE TABLE ${name}_one_by_one (LIKE ${name} INCLUDING ALL)`);
     const orders = ordersProjectionInto({ orders: 'orders_one_by_one', forgottenCustomers: 'orders_forgotten_customers_one_by_one' });
     const customers = customersProjectionInto('customers_one_by_one');
+    const stale: string[][] = [];
     await inTransaction(pool, async (tx) => {
       for (const event of history) {
-        await orders.apply(tx, event);
+        stale.push(await orders.apply(tx, event));
         await customers.apply(tx, event);
       }
     });
     for (const name of shadows) expect(await table(`${name}_one_by_one`)).toEqual(await table(name));
+
+    // Every order event names its order's cache key and its customer's list; an erasure names every order it redacted.
+    const customerOf = new Map<string, string>();
+    const ordersOf = new Map<string, string[]>();
+    const forgotten = new Set<string>();
+    history.forEach((event, i) => {
+      const data = event.data as { orderId?: string; customerId?: string };
+      if (event.type === 'OrderPlaced') {
+        customerOf.set(data.orderId!, data.customerId!);
+        ordersOf.set(data.customerId!, [...(ordersOf.get(data.customerId!) ?? []), data.orderId!]);
+      }
+      if (event.streamId.startsWith(ORDER_STREAM_PREFIX)) {
+        expect(stale[i]!.sort()).toEqual([orderCacheKey(data.orderId!), customerOrdersCacheKey(customerOf.get(data.orderId!)!)].sort());
+      } else if (event.type === 'CustomerForgotten') {
+        const redacted = forgotten.has(data.customerId!) ? [] : (ordersOf.get(data.customerId!) ?? []);
+        forgotten.add(data.customerId!);
+        const expected = redacted.length ? [...redacted.map(orderCacheKey), customerOrdersCacheKey(data.customerId!)] : [];
+        expect(stale[i]!.sort()).toEqual(expected.sort());
+      } else {
+        expect(stale[i]).toEqual([]);
+      }
+    });
   });
 
   it('never moves a row backwards when old events are applied again, in any order', async () => {
