@@ -14,7 +14,7 @@ import {
 } from '@shop/read-models';
 import { createLogger, createTokenService, type Principal } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { buildQueryApp } from '../app.js';
+import { buildQueryApp, SERVED_PROJECTIONS } from '../app.js';
 import { InProcessReadCache } from '../cache/read-cache.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 
@@ -115,7 +115,7 @@ describe('order reads over HTTP (real Postgres)', () => {
     database = await startTestPostgres();
     pool = createPool(database.url);
     await applySchema(pool);
-    positions = new ProjectionPositions(pool, [CATALOG_PROJECTION, ORDERS_PROJECTION]);
+    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
     const { app } = buildQueryApp({ pool, cache: new InProcessReadCache(), positions, tokens, logger, maxConsistencyWaitMs: 500, readiness: async () => undefined });
     server = createServer(app);
