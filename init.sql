@@ -348,6 +348,53 @@ ALTER TABLE catalog_products ADD COLUMN IF NOT EXISTS search_document tsvector G
 ) STORED;
 CREATE INDEX IF NOT EXISTS catalog_products_search ON catalog_products USING gin (search_document);
 
+-- Orders, one row per order as the shopper sees it (the lines as sold). `version` is the order stream version
+-- (the order's ETag); every write is guarded by it, so an old event re-applied never moves a row backwards.
+-- `customer_forgotten_at`: the customer was forgotten (GDPR) and this row's personal data erased.
+CREATE TABLE IF NOT EXISTS orders (
+  id                    uuid        PRIMARY KEY,
+  customer_id           uuid        NOT NULL,
+  status                text        NOT NULL CHECK (status IN ('placed', 'paid', 'shipped', 'cancelled', 'refunded')),
+  lines                 jsonb       NOT NULL,
+  currency              text        NOT NULL,
+  total_cents           bigint      NOT NULL,
+  shipping_address      jsonb       NOT NULL,
+  placed_at             timestamptz NOT NULL,
+  payment_method        text,
+  paid_at               timestamptz,
+  shipped_at            timestamptz,
+  cancelled_at          timestamptz,
+  cancellation_reason   text,
+  refunded_at           timestamptz,
+  customer_forgotten_at timestamptz,
+  version               bigint      NOT NULL,
+  last_position         bigint      NOT NULL
+);
+-- Keyset pagination newest first: a customer's orders, and every order (admin, auditor).
+CREATE INDEX IF NOT EXISTS orders_customer_newest ON orders (customer_id, placed_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS orders_newest ON orders (placed_at DESC, id DESC);
+-- Part of the orders read model: the customers it has seen forgotten, so an order such a customer places later
+-- is stored redacted too (without asking another projection, which may be behind).
+CREATE TABLE IF NOT EXISTS orders_forgotten_customers (
+  customer_id   uuid        PRIMARY KEY,
+  forgotten_at  timestamptz NOT NULL,
+  last_position bigint      NOT NULL
+);
+
+-- Customers, without secrets (credentials stay in user_accounts). A forgotten customer keeps only its id and
+-- when it was forgotten: email, name and registration time are erased (NULL).
+CREATE TABLE IF NOT EXISTS customers (
+  id            uuid        PRIMARY KEY,
+  email         text,
+  name          text,
+  registered_at timestamptz,
+  forgotten     boolean     NOT NULL DEFAULT false,
+  forgotten_at  timestamptz,
+  version       bigint      NOT NULL,
+  last_position bigint      NOT NULL,
+  CHECK (NOT forgotten OR (email IS NULL AND name IS NULL AND registered_at IS NULL))
+);
+
 -- ───────────────────────── accounts ─────────────────────────
 -- Credentials live outside the event log on purpose: a password hash must be erasable and never replayed.
 CREATE TABLE IF NOT EXISTS user_accounts (

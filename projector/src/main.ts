@@ -7,6 +7,8 @@ import { ProjectorConfig } from './config.js';
 import { createCacheInvalidator } from './cache/cache-invalidator.js';
 import { createProjectorMetrics } from './metrics.js';
 import { catalogProjection } from './projections/catalog/catalog.projection.js';
+import { customersProjection } from './projections/customers/customers.projection.js';
+import { ordersProjection } from './projections/orders/orders.projection.js';
 import { Relay } from './relay/relay.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 
@@ -46,15 +48,22 @@ const service = createServiceApp({
 service.finish();
 const metrics = createProjectorMetrics(service.registry, async () => {
   const { rows } = await pool.query<{ position: string }>('SELECT COALESCE(max(global_position), 0) AS position FROM events');
-  return { [catalogProjection.name]: Number(BigInt(rows[0]?.position ?? 0) - catalog.position) };
+  const head = BigInt(rows[0]?.position ?? 0);
+  return Object.fromEntries(runners.map(({ projection, runner }) => [projection.name, Number(head - runner.position)]));
 });
 
-const catalog = new ProjectionRunner({ pool, store, projection: catalogProjection, invalidate, metrics, logger });
+// One runner per projection: each is its own durable JetStream consumer with its own checkpoint, so a slow or
+// parked projection never holds the others back.
+const runners = [catalogProjection, ordersProjection, customersProjection].map((projection) => ({
+  projection,
+  runner: new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger }),
+}));
 const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger }) : undefined;
 
+const jsm = nats ? await nats.jetstreamManager() : undefined;
 const running = [
   relay?.run(),
-  nats ? catalog.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names) : catalog.runFromStore(),
+  ...runners.map(({ runner }) => (nats && jsm ? runner.runFromJetStream(nats.jetstream(), jsm, names) : runner.runFromStore())),
 ].filter((p): p is Promise<void> => p !== undefined);
 for (const task of running) task.catch((err: unknown) => logger.fatal({ err }, 'projector task crashed'));
 
@@ -66,7 +75,7 @@ onShutdown(logger, [
   () => closeServer(server),
   async () => {
     relay?.stop();
-    catalog.stop();
+    for (const { runner } of runners) runner.stop();
     await Promise.allSettled(running);
   },
   async () => nats?.drain(),

@@ -1,11 +1,12 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import type { EventStore } from '@shop/kernel';
-import { CATALOG_PROJECTION } from '@shop/read-models';
+import { CATALOG_PROJECTION, ORDERS_PROJECTION } from '@shop/read-models';
 import { createServiceApp, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
 import { auditRoutes } from './audit/audit.http.js';
 import type { ReadCache } from './cache/read-cache.js';
 import { productRoutes } from './catalog/products.http.js';
+import { orderRoutes } from './orders/orders.http.js';
 import { consistency } from './read-your-writes/consistency.http.js';
 import type { PositionSource, ProjectionPositions } from './read-your-writes/position-tracker.js';
 
@@ -24,13 +25,14 @@ export interface QueryServiceDeps {
 }
 
 /** The read models the query service serves from: main.ts tracks exactly these. */
-export const SERVED_PROJECTIONS = [CATALOG_PROJECTION] as const;
+export const SERVED_PROJECTIONS = [CATALOG_PROJECTION, ORDERS_PROJECTION] as const;
 
 export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   const service = createServiceApp({ service: 'query-service', logger: deps.logger, readiness: deps.readiness });
   /** Read-your-writes for a route served from `projection` (Consistency-Token in, Read-Model-Position out). */
   const freshFrom = (projection: string): RequestHandler => consistency(deps.positions.of(projection), deps.maxConsistencyWaitMs);
   service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION) }));
+  service.app.use(orderRoutes({ ...deps, fresh: freshFrom(ORDERS_PROJECTION) }));
   service.app.use(
     auditRoutes({ store: deps.audit.store, pool: deps.pool, tokens: deps.tokens, fresh: consistency(deps.audit.head, deps.maxConsistencyWaitMs) }),
   );

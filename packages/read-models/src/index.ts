@@ -1,2 +1,4 @@
 export * from './catalog/catalog.read-model.js';
 export * from './cache/stamped-cache.js';
+export * from './orders/orders.read-model.js';
+export * from './customers/customers.read-model.js';

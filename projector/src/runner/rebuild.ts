@@ -15,14 +15,26 @@ export interface RebuildResult {
   rebuiltDigest: string;
 }
 
-/** md5 over every row's text in primary-key order: equal tables, equal digests, whatever their physical order. */
-const digestOf = async (tx: pg.ClientBase, table: string): Promise<string> =>
-  (await tx.query<{ digest: string | null }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) AS digest FROM ${table} t`)).rows[0]!
-    .digest ?? '';
+/**
+ * md5 over every row's text in the order of that text (so any key column will do), table after table: equal
+ * tables, equal digests, whatever their physical order.
+ */
+async function digestOf(tx: pg.ClientBase, tables: readonly string[]): Promise<string> {
+  const digests: string[] = [];
+  for (const table of tables) {
+    const { rows } = await tx.query<{ digest: string | null }>(
+      `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text COLLATE "C"), '')) AS digest FROM ${table} t`,
+    );
+    digests.push(rows[0]!.digest ?? '');
+  }
+  return digests.length === 1 ? digests[0]! : (await tx.query<{ digest: string }>('SELECT md5($1) AS digest', [digests.join('|')])).rows[0]!.digest;
+}
+
+const shadowOf = (table: string): string => `${table}_rebuild`;
 
 /** Into the shadow every event is newer than what it holds: the projection's bulk form applies when it has one. */
-async function applyAll(tx: pg.ClientBase, target: RebuildableProjection, shadow: string, events: readonly RecordedEvent[]): Promise<void> {
-  const projection = target.into(shadow);
+async function applyAll(tx: pg.ClientBase, target: RebuildableProjection, events: readonly RecordedEvent[]): Promise<void> {
+  const projection = target.into(shadowOf(target.table), shadowOf);
   if (projection.applyNewer) {
     await projection.applyNewer(tx, events);
     return;
@@ -37,11 +49,11 @@ async function indexesByShape(tx: pg.ClientBase, table: string): Promise<Map<str
 }
 
 /**
- * Rebuilds a projection's table from position 0 into a shadow table, then — holding the live checkpoint, so the
- * live projection waits — brings the shadow to the live position, compares digests of both tables at that same
- * position, and swaps the shadow in (in the same transaction: readers see the old table or the new one, never a
- * mix). A different digest is reported, and the rebuilt table still wins: a rebuild is how a fixed projection
- * replaces what a faulty one wrote.
+ * Rebuilds a projection's tables from position 0 into shadow tables, then — holding the live checkpoint, so the
+ * live projection waits — brings the shadows to the live position, compares digests of the live and the shadow
+ * tables at that same position, and swaps the shadows in (in the same transaction: readers see the old tables or
+ * the new ones, never a mix). A different digest is reported, and the rebuilt tables still win: a rebuild is how a
+ * fixed projection replaces what a faulty one wrote.
  */
 export async function rebuildProjection(
   pool: pg.Pool,
@@ -49,20 +61,21 @@ export async function rebuildProjection(
   target: RebuildableProjection,
   progress: (line: string) => void,
 ): Promise<RebuildResult> {
-  const { table } = target;
-  const shadow = `${table}_rebuild`;
-  if (!SAFE_NAME.test(table)) throw new TypeError(`Refusing table name ${table}`);
+  const tables = [target.table, ...(target.companionTables ?? [])];
+  for (const table of tables) if (!SAFE_NAME.test(table)) throw new TypeError(`Refusing table name ${table}`);
   const started = Date.now();
   const rate = (events: number): string => `${Math.round(events / Math.max((Date.now() - started) / 1000, 0.001))} events/s`;
 
-  await pool.query(`DROP TABLE IF EXISTS ${shadow}`);
-  await pool.query(`CREATE TABLE ${shadow} (LIKE ${table} INCLUDING ALL)`);
+  for (const table of tables) {
+    await pool.query(`DROP TABLE IF EXISTS ${shadowOf(table)}`);
+    await pool.query(`CREATE TABLE ${shadowOf(table)} (LIKE ${table} INCLUDING ALL)`);
+  }
   let position = 0n;
   let events = 0;
   for (;;) {
     const batch = await store.readAll(position, BATCH_SIZE);
     if (batch.length === 0) break;
-    await inTransaction(pool, (tx) => applyAll(tx, target, shadow, batch));
+    await inTransaction(pool, (tx) => applyAll(tx, target, batch));
     position = batch.at(-1)!.globalPosition;
     events += batch.length;
     progress(`${target.projection.name}: ${events} events rebuilt (position ${position}, ${rate(events)})`);
@@ -77,20 +90,22 @@ export async function rebuildProjection(
     for (let from = position; from < live; ) {
       const batch = (await store.readAll(from, BATCH_SIZE)).filter((event) => event.globalPosition <= live);
       if (batch.length === 0) break;
-      await applyAll(tx, target, shadow, batch);
+      await applyAll(tx, target, batch);
       from = batch.at(-1)!.globalPosition;
       events += batch.length;
     }
     if (live < position) {
       throw new Error(`the live projection (at ${live}) is behind the store (at ${position}); let it catch up and run the rebuild again`);
     }
-    const [liveDigest, rebuiltDigest] = [await digestOf(tx, table), await digestOf(tx, shadow)];
-    const liveIndexes = await indexesByShape(tx, table);
-    await tx.query(`DROP TABLE ${table}`);
-    await tx.query(`ALTER TABLE ${shadow} RENAME TO ${table}`);
-    for (const [shape, name] of await indexesByShape(tx, table)) {
-      const liveName = liveIndexes.get(shape);
-      if (liveName && liveName !== name) await tx.query(`ALTER INDEX ${name} RENAME TO ${liveName}`);
+    const [liveDigest, rebuiltDigest] = [await digestOf(tx, tables), await digestOf(tx, tables.map(shadowOf))];
+    for (const table of tables) {
+      const liveIndexes = await indexesByShape(tx, table);
+      await tx.query(`DROP TABLE ${table}`);
+      await tx.query(`ALTER TABLE ${shadowOf(table)} RENAME TO ${table}`);
+      for (const [shape, name] of await indexesByShape(tx, table)) {
+        const liveName = liveIndexes.get(shape);
+        if (liveName && liveName !== name) await tx.query(`ALTER INDEX ${name} RENAME TO ${liveName}`);
+      }
     }
     return { position: live, liveDigest, rebuiltDigest };
   });

@@ -22,7 +22,7 @@ import {
 } from '@shop/read-models';
 import { createLogger, createTokenService, freePort } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
-import { buildQueryApp } from '../app.js';
+import { buildQueryApp, SERVED_PROJECTIONS } from '../app.js';
 import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
 import { connectCacheRedis, RedisReadCache, type ReadCache } from './read-cache.js';
 
@@ -110,7 +110,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     await applySchema(pool);
     counted = countingPool(pool);
     redis = withStampedSet(new Redis(cacheServer.url));
-    positions = new ProjectionPositions(pool, [CATALOG_PROJECTION]);
+    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
     ({ server, base } = await startQueryApp(counted.pool, new RedisReadCache(redis, logger), positions));
   });
@@ -295,7 +295,7 @@ describe('Redis killed mid-traffic (a redis-server of the test\'s own)', () => {
     database = await startTestPostgres();
     pool = createPool(database.url, { max: 20 });
     await applySchema(pool);
-    positions = new ProjectionPositions(pool, [CATALOG_PROJECTION]);
+    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
     redisPort = await freePort();
     redisProcess = await startRedis();

@@ -1,0 +1,110 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect } from 'nats';
+import type pg from 'pg';
+import { Registry } from 'prom-client';
+import { applySchema, createPool, inTransaction, PostgresEventStore } from '@shop/kernel';
+import { createLogger } from '@shop/service-kit';
+import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
+import { freePort, killHard, startProjector } from '../../faults/fault-harness.js';
+import { createProjectorMetrics } from '../../metrics.js';
+import { ProjectionRunner } from '../../runner/projection-runner.js';
+import { customersProjectionInto } from '../customers/customers.projection.js';
+import { driveOrderLifecycles } from './order-lifecycle.workload.js';
+import { ordersProjectionInto } from './orders.projection.js';
+
+/**
+ * The projector process (dist/main.js, as deployed) runs the orders and customers projections beside the catalog,
+ * each as its own durable JetStream consumer, and reports every projection's lag.
+ */
+describe('the projector process runs the orders and customers projections (real Postgres and NATS)', () => {
+  let database: TestPostgres;
+  let bus: TestNats;
+  let pool: pg.Pool;
+  let store: PostgresEventStore;
+  let projector: ChildProcess | undefined;
+  let metricsUrl: string;
+
+  const checkpoints = async (): Promise<Record<string, bigint>> =>
+    Object.fromEntries(
+      (await pool.query<{ projection: string; position: string }>('SELECT projection, position FROM projection_checkpoints')).rows.map((r) => [r.projection, BigInt(r.position)]),
+    );
+  const waitForProjections = async (names: string[], head: bigint): Promise<void> => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const reached = await checkpoints();
+      if (names.every((name) => (reached[name] ?? 0n) >= head)) return;
+      if (Date.now() > deadline) throw new Error(`projections did not reach ${head}: ${JSON.stringify(reached, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  beforeAll(async () => {
+    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
+    pool = createPool(database.url);
+    // Teardown drops the test database: an idle client told so must not crash the test run.
+    pool.on('error', () => undefined);
+    await applySchema(pool);
+    store = new PostgresEventStore(pool);
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    projector = startProjector({
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      NATS_URL: bus.url,
+      NATS_STREAM: `${bus.namespace}_EVENTS`,
+      NATS_SUBJECT_PREFIX: bus.namespace,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await killHard(projector);
+    await pool.end();
+    await Promise.all([database.stop(), bus.stop()]);
+  });
+
+  it('projects what the store holds into orders and customers exactly as a direct pass over the store does', async () => {
+    await driveOrderLifecycles(store, { orders: 60, customers: 8, products: 4, seed: 99 });
+    const head = (await store.readAll(0n, 100_000)).at(-1)!.globalPosition;
+    await waitForProjections(['catalog', 'orders', 'customers'], head);
+
+    // The oracle of this test: the same projections applied directly, one clean pass, into tables of their own.
+    for (const name of ['orders', 'orders_forgotten_customers', 'customers']) await pool.query(`CREATE TABLE ${name}_direct (LIKE ${name} INCLUDING ALL)`);
+    for (const projection of [
+      ordersProjectionInto({ orders: 'orders_direct', forgottenCustomers: 'orders_forgotten_customers_direct' }),
+      customersProjectionInto('customers_direct'),
+    ]) {
+      const direct = new ProjectionRunner({
+        pool,
+        store,
+        // A checkpoint of its own, beside the live projection's.
+        projection: { ...projection, name: `${projection.name}_direct` },
+        invalidate: async () => undefined,
+        metrics: createProjectorMetrics(new Registry(), async () => ({})),
+        logger: createLogger('test', 'silent'),
+      });
+      await direct.loadCheckpoint();
+      await direct.catchUpFromStore();
+    }
+    const table = async (name: string): Promise<unknown[]> => inTransaction(pool, async (tx) => (await tx.query<Record<string, unknown>>(`SELECT * FROM ${name} ORDER BY 1`)).rows);
+    for (const name of ['orders', 'orders_forgotten_customers', 'customers']) expect(await table(name)).toEqual(await table(`${name}_direct`));
+    expect((await table('orders')).length).toBe(60);
+  }, 120_000);
+
+  it('feeds each projection from a durable JetStream consumer of its own', async () => {
+    const nats = await connect({ servers: bus.url });
+    try {
+      const jsm = await nats.jetstreamManager();
+      const durables: string[] = [];
+      for await (const consumer of jsm.consumers.list(`${bus.namespace}_EVENTS`)) durables.push(consumer.name);
+      expect(durables.sort()).toEqual([`${bus.namespace}-catalog`, `${bus.namespace}-customers`, `${bus.namespace}-orders`]);
+    } finally {
+      await nats.close();
+    }
+  });
+
+  it('reports the lag of every projection it runs', async () => {
+    const metrics = await (await fetch(metricsUrl)).text();
+    for (const name of ['catalog', 'orders', 'customers']) expect(metrics).toMatch(new RegExp(`projection_lag_events\\{[^}]*projection="${name}"[^}]*\\} 0`));
+  });
+});

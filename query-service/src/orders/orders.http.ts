@@ -1,0 +1,81 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import type pg from 'pg';
+import { z } from 'zod';
+import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
+import { ifNoneMatchMatches } from './if-none-match.js';
+import { inScope, orderScopeOf } from './order-scope.js';
+import { findOrder, listOrders, type OrderCursor } from './orders.queries.js';
+
+const OrderIdParams = z.strictObject({ id: z.uuid() });
+const ListQuery = z.strictObject({
+  cursor: z.string().max(1_000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const Cursor = z.strictObject({ placedAt: z.iso.datetime(), id: z.uuid() });
+export const encodeOrderCursor = (cursor: OrderCursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+export function decodeOrderCursor(text: string): OrderCursor {
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+  } catch {
+    throw new ProblemError(400, 'invalid_cursor', 'Invalid cursor', 'Pass back the nextCursor of a previous page unchanged');
+  }
+}
+
+const orderNotFound = (id: string): ProblemError => new ProblemError(404, 'order_not_found', 'Order not found', `No order ${id}`);
+
+const parseId = (req: Request): string => parseOrThrow(OrderIdParams, req.params, 'order id').id;
+function parseListQuery(req: Request): { limit: number; after?: OrderCursor } {
+  const { cursor, limit } = parseOrThrow(ListQuery, req.query, 'query string');
+  return cursor === undefined ? { limit } : { limit, after: decodeOrderCursor(cursor) };
+}
+
+/** Bad input answers 400 before a Consistency-Token makes anyone wait (the handler parses again: it is cheap). */
+const validated =
+  (parse: (req: Request) => unknown): RequestHandler =>
+  (req, _res, next) => {
+    parse(req);
+    next();
+  };
+
+/**
+ * GET /api/orders and /api/orders/:id, straight from the orders read model. `fresh`: read-your-writes against
+ * it (Consistency-Token in, Read-Model-Position out). Order bodies are per caller: `Cache-Control: private` keeps
+ * shared caches (the gateway, proxies) from handing one shopper's order to another.
+ */
+export function orderRoutes(deps: { pool: pg.Pool; tokens: TokenService; fresh: RequestHandler }): Router {
+  const router = Router();
+  const readers = [authenticate(deps.tokens), requireRole('shopper', 'admin', 'auditor')];
+
+  router.get('/api/orders/:id', ...readers, validated(parseId), deps.fresh, async (req, res) => {
+    const id = parseId(req);
+    const found = await findOrder(deps.pool, id);
+    // Another shopper's order answers exactly like a missing one: its existence is not theirs to learn.
+    if (!found || !inScope(orderScopeOf(principalOf(res)), found.order.customerId)) throw orderNotFound(id);
+    res.set('Cache-Control', 'private, no-cache');
+    // A redacted order changed without its version moving, so the version cannot vouch for it: no ETag, never 304.
+    if (!found.redacted) {
+      const etag = `"${found.order.version}"`;
+      res.set('ETag', etag);
+      if (ifNoneMatchMatches(req.get('if-none-match'), etag)) {
+        res.status(304).end();
+        return;
+      }
+    }
+    res.json(found.order);
+  });
+
+  router.get('/api/orders', ...readers, validated(parseListQuery), deps.fresh, async (req, res) => {
+    const { limit, after } = parseListQuery(req);
+    const scope = orderScopeOf(principalOf(res));
+    res.set('Cache-Control', 'private, no-cache');
+    if (scope.kind === 'no-orders') {
+      res.json({ items: [], nextCursor: null });
+      return;
+    }
+    const page = await listOrders(deps.pool, { scope, limit, ...(after ? { after } : {}) });
+    res.json({ items: page.items, nextCursor: page.next ? encodeOrderCursor(page.next) : null });
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+import type pg from 'pg';
+import { ORDER_VIEW_COLUMNS, ORDERS_TABLE, toOrderView, type OrderRow, type OrderView } from '@shop/read-models';
+
+/** Which orders a reader may see: decided once per request (see order-scope.ts), applied in SQL. */
+export type OrderScope = { kind: 'every-order' } | { kind: 'own-orders'; customerId: string } | { kind: 'no-orders' };
+
+export interface FoundOrder {
+  order: OrderView;
+  /** Its customer was forgotten and its personal data erased after the fact: its version no longer identifies its content. */
+  redacted: boolean;
+}
+
+export async function findOrder(pool: pg.Pool, id: string): Promise<FoundOrder | undefined> {
+  const result = await pool.query<OrderRow>({
+    name: 'orders_find_order',
+    text: `SELECT ${ORDER_VIEW_COLUMNS} FROM ${ORDERS_TABLE} WHERE id = $1`,
+    values: [id],
+  });
+  const row = result.rows[0];
+  return row && { order: toOrderView(row), redacted: row.customer_forgotten_at !== null };
+}
+
+/**
+ * Keyset position in the newest-first (placed_at, id) order: stable under inserts, no OFFSET scans. `placedAt` is
+ * Postgres' own microsecond text of the row's time, so a page boundary never falls between two orders placed within
+ * the same millisecond (a JavaScript Date would round them together).
+ */
+export interface OrderCursor {
+  placedAt: string;
+  id: string;
+}
+
+const PLACED_AT_KEY = `to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export async function listOrders(
+  pool: pg.Pool,
+  options: { scope: Exclude<OrderScope, { kind: 'no-orders' }>; after?: OrderCursor; limit: number },
+): Promise<{ items: OrderView[]; next?: OrderCursor }> {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  if (options.scope.kind === 'own-orders') {
+    values.push(options.scope.customerId);
+    conditions.push(`customer_id = $${values.length}`);
+  }
+  if (options.after) {
+    values.push(options.after.placedAt, options.after.id);
+    conditions.push(`(placed_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
+  }
+  values.push(options.limit + 1);
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const result = await pool.query<OrderRow & { placed_at_key: string }>(
+    `SELECT ${ORDER_VIEW_COLUMNS}, ${PLACED_AT_KEY} AS placed_at_key FROM ${ORDERS_TABLE} ${where}
+      ORDER BY placed_at DESC, id DESC LIMIT $${values.length}`,
+    values,
+  );
+  const rows = result.rows.slice(0, options.limit);
+  const last = rows.at(-1);
+  const items = rows.map(toOrderView);
+  return result.rows.length > options.limit && last ? { items, next: { placedAt: last.placed_at_key, id: last.id } } : { items };
+}
