@@ -45,7 +45,7 @@ try {
   if (command === 'rebuild') {
     await rebuildProjection(pool, store, target, progress);
     // Every cached entry may differ from the rebuilt table: the cache holds nothing that cannot be rebuilt.
-    if (redis) progress(`cache: ${await dropCache(redis, target.cachePrefix)} entries dropped`);
+    if (redis && target.cachePrefix) progress(`cache: ${await dropCache(redis, target.cachePrefix)} entries dropped`);
   } else {
     const result = await redriveDeadLetters(pool, store, target.projection, async (keys) => void (await redis?.del(...keys)), progress);
     process.exitCode = result.failedAt ? 1 : 0;

@@ -1,11 +1,15 @@
 import { createServer } from 'node:http';
+import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
 import { closeServer, createLogger, createServiceApp, listen, loadConfig, onShutdown } from '@shop/service-kit';
 import { ProjectorConfig } from './config.js';
 import { createProjectorMetrics } from './metrics.js';
+import { analyticsProjection } from './projections/analytics/analytics.projection.js';
+import { SalesIndexWriter } from './projections/analytics/sales-index-writer.js';
 import { catalogProjection } from './projections/catalog/catalog.projection.js';
+import { salesProjection } from './projections/sales/sales.projection.js';
 import { Relay } from './relay/relay.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 
@@ -48,15 +52,47 @@ const service = createServiceApp({
 service.finish();
 const metrics = createProjectorMetrics(service.registry, async () => {
   const { rows } = await pool.query<{ position: string }>('SELECT COALESCE(max(global_position), 0) AS position FROM events');
-  return { [catalogProjection.name]: Number(BigInt(rows[0]?.position ?? 0) - catalog.position) };
+  const head = BigInt(rows[0]?.position ?? 0);
+  return Object.fromEntries(runners.map((runner) => [runner.name, Number(head - runner.position)]));
 });
 
 const catalog = new ProjectionRunner({ pool, store, projection: catalogProjection, invalidate, metrics, logger });
+const sales = new ProjectionRunner({ pool, store, projection: salesProjection, invalidate, metrics, logger });
 const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger }) : undefined;
+
+// The Elasticsearch analytics projection runs only where a cluster is configured.
+const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL, maxRetries: 0 }) : undefined;
+const salesIndex = elasticsearch ? new SalesIndexWriter(elasticsearch, config.ELASTICSEARCH_SALES_INDEX) : undefined;
+const analytics = salesIndex
+  ? new ProjectionRunner({ pool, store, projection: analyticsProjection(salesIndex), invalidate, metrics, logger, batchSize: config.ELASTICSEARCH_BATCH_SIZE })
+  : undefined;
+if (salesIndex) logger.info({ index: salesIndex.index }, 'Elasticsearch analytics projection enabled (ELASTICSEARCH_URL set)');
+else logger.info('ELASTICSEARCH_URL not set: no Elasticsearch analytics projection; analysts are served from the SQL sales read model');
+
+const runners = [catalog, sales, ...(analytics ? [analytics] : [])];
+const feed = async (runner: ProjectionRunner): Promise<void> =>
+  nats ? runner.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names) : runner.runFromStore();
+
+let stopping = false;
+/** The index template and index first (idempotent), retried until Elasticsearch answers; then the feed. */
+async function runAnalytics(runner: ProjectionRunner, index: SalesIndexWriter): Promise<void> {
+  for (let attempt = 1; !stopping; attempt++) {
+    try {
+      await index.ensureIndex();
+      break;
+    } catch (err) {
+      logger.warn({ err, attempt }, 'Elasticsearch not ready: index template not put yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+    }
+  }
+  if (!stopping) await feed(runner);
+}
 
 const running = [
   relay?.run(),
-  nats ? catalog.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names) : catalog.runFromStore(),
+  feed(catalog),
+  feed(sales),
+  analytics && salesIndex ? runAnalytics(analytics, salesIndex) : undefined,
 ].filter((p): p is Promise<void> => p !== undefined);
 for (const task of running) task.catch((err: unknown) => logger.fatal({ err }, 'projector task crashed'));
 
@@ -67,11 +103,13 @@ logger.info({ port: config.PORT, feed: nats ? 'jetstream' : 'store' }, 'projecto
 onShutdown(logger, [
   () => closeServer(server),
   async () => {
+    stopping = true;
     relay?.stop();
-    catalog.stop();
+    for (const runner of runners) runner.stop();
     await Promise.allSettled(running);
   },
   async () => nats?.drain(),
+  async () => elasticsearch?.close(),
   async () => redis?.quit(),
   () => pool.end(),
 ]);

@@ -10,7 +10,7 @@ import {
 } from '@shop/kernel';
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
-import type { Projection } from '../projections/projection.js';
+import { SinkUnavailable, type Projection } from '../projections/projection.js';
 import { applyCheckpointedBatch, ensureCheckpoint, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
 
 const BATCH_SIZE = 500;
@@ -34,6 +34,8 @@ export interface ProjectionRunnerDeps {
   invalidate: (keys: string[]) => Promise<void>;
   metrics: ProjectorMetrics;
   logger: Logger;
+  /** Events per batch (store reads and bus fetches); default 500. A sink with a fixed cost per batch wants more. */
+  batchSize?: number;
 }
 
 const fromIntegrationEvent = (message: IntegrationEventV1): RecordedEvent => ({
@@ -67,10 +69,18 @@ export class ProjectionRunner {
   };
   private readonly stoppedSignal = new Promise<void>((resolve) => (this.markStopped = resolve));
 
-  constructor(private readonly deps: ProjectionRunnerDeps) {}
+  private readonly batchSize: number;
+
+  constructor(private readonly deps: ProjectionRunnerDeps) {
+    this.batchSize = deps.batchSize ?? BATCH_SIZE;
+  }
 
   get position(): bigint {
     return this.checkpoint;
+  }
+
+  get name(): string {
+    return this.deps.projection.name;
   }
 
   stop(): void {
@@ -104,6 +114,8 @@ export class ProjectionRunner {
         await this.loadCheckpoint();
         return;
       }
+      // The projection's sink is down: the events are fine, so retry the batch in a later round as it is.
+      if (error instanceof SinkUnavailable) throw error;
       // Something in the batch fails: go again event by event, so the rest is applied and the culprit is counted
       // (and dead-lettered once it has failed often enough).
       this.deps.logger.warn({ err: error, projection: projection.name }, 'batch failed; applying it event by event');
@@ -118,7 +130,7 @@ export class ProjectionRunner {
   /** Reads the store from the checkpoint until it is exhausted. */
   async catchUpFromStore(): Promise<void> {
     for (;;) {
-      const events = await this.deps.store.readAll(this.checkpoint, BATCH_SIZE);
+      const events = await this.deps.store.readAll(this.checkpoint, this.batchSize);
       if (events.length === 0 || this.stopped) return;
       await this.applyEvents(events, 'store');
     }
@@ -162,7 +174,7 @@ export class ProjectionRunner {
         const messages: JsMsg[] = [];
         // A fetch whose server died may never end on its own (its expiry is the server's to send): bound it, and
         // the store catch-up below keeps the projection moving while the bus is away.
-        const batch = await withTimeout(consumer.fetch({ max_messages: BATCH_SIZE, expires: IDLE_CHECK_MS }), FETCH_TIMEOUT_MS, 'fetch');
+        const batch = await withTimeout(consumer.fetch({ max_messages: this.batchSize, expires: IDLE_CHECK_MS }), FETCH_TIMEOUT_MS, 'fetch');
         const deadline = setTimeout(() => batch.stop(), FETCH_TIMEOUT_MS);
         try {
           for await (const message of batch) messages.push(message);
