@@ -3,3 +3,4 @@ export { startTestPostgres, type TestPostgres } from './postgres.js';
 export { startTestRedis, type TestRedis } from './redis.js';
 export { startTestNats, type TestNats } from './nats.js';
 export { describeOpenApiConformance } from './openapi-conformance.js';
+export { elasticsearchErrorAnswer, mockElasticsearch, type ElasticsearchMock, type MockedRequest } from './elasticsearch.js';
