@@ -1,7 +1,10 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
-import { CATALOG_PROJECTION } from '@shop/read-models';
+import { ANALYTICS_PROJECTION, CATALOG_PROJECTION, SALES_PROJECTION } from '@shop/read-models';
 import { createServiceApp, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
+import { analyticsRoutes } from './analytics/analytics.http.js';
+import type { SalesReportSource } from './analytics/sales-report.port.js';
+import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import type { ReadCache } from './cache/read-cache.js';
 import { productRoutes } from './catalog/products.http.js';
 import { consistency } from './read-your-writes/consistency.http.js';
@@ -17,16 +20,20 @@ export interface QueryServiceDeps {
   logger: Logger;
   maxConsistencyWaitMs: number;
   readiness: () => Promise<string | undefined>;
+  /** Sales reports: the Elasticsearch adapter when ELASTICSEARCH_URL is set; default the SQL read model. */
+  salesReports?: SalesReportSource;
 }
 
 /** The read models the query service serves from: main.ts tracks exactly these. */
-export const SERVED_PROJECTIONS = [CATALOG_PROJECTION] as const;
+export const SERVED_PROJECTIONS = [CATALOG_PROJECTION, SALES_PROJECTION, ANALYTICS_PROJECTION] as const;
 
 export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   const service = createServiceApp({ service: 'query-service', logger: deps.logger, readiness: deps.readiness });
   /** Read-your-writes for a route served from `projection` (Consistency-Token in, Read-Model-Position out). */
   const freshFrom = (projection: string): RequestHandler => consistency(deps.positions.of(projection), deps.maxConsistencyWaitMs);
   service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION) }));
+  const reports = deps.salesReports ?? new SqlSalesReport(deps.pool);
+  service.app.use(analyticsRoutes({ ...deps, reports, freshSales: freshFrom(reports.projection), freshCatalog: freshFrom(CATALOG_PROJECTION) }));
   service.finish();
   return service;
 }

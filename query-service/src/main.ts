@@ -1,7 +1,10 @@
 import { createServer } from 'node:http';
+import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import { createPool } from '@shop/kernel';
 import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
+import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
 import { InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
 import { QueryServiceConfig } from './config.js';
@@ -34,7 +37,15 @@ if (config.REDIS_URL) {
   cache = local;
 }
 
+const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL }) : undefined;
+const salesReports = elasticsearch ? new ElasticsearchSalesReport(elasticsearch, config.ELASTICSEARCH_SALES_INDEX) : new SqlSalesReport(pool);
+logger.info(
+  { backend: salesReports.backend, ...(elasticsearch ? { index: config.ELASTICSEARCH_SALES_INDEX } : {}) },
+  elasticsearch ? 'analytics served from Elasticsearch (ELASTICSEARCH_URL set)' : 'ELASTICSEARCH_URL not set: analytics served from the SQL sales read model',
+);
+
 const { app } = buildQueryApp({
+  salesReports,
   pool,
   cache,
   positions,
@@ -51,4 +62,4 @@ server.keepAliveTimeout = 65_000;
 await listen(server, config.PORT);
 logger.info({ port: config.PORT, cache: redis ? 'redis' : 'in-process' }, 'query-service listening');
 
-onShutdown(logger, [() => closeServer(server), () => positions.stop(), async () => redis?.disconnect(), () => pool.end()]);
+onShutdown(logger, [() => closeServer(server), () => positions.stop(), async () => redis?.disconnect(), async () => elasticsearch?.close(), () => pool.end()]);

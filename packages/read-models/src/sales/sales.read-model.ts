@@ -93,13 +93,15 @@ export interface SalesRange {
   to: Date;
 }
 
+/** Code-unit order (Postgres' "C" collation), never the locale's: both back-ends must sort alike. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Ascending day, then currency: the order both back-ends answer `groupBy=day` in. */
-export const compareSalesByDay = (a: SalesByDay, b: SalesByDay): number =>
-  a.day.localeCompare(b.day) || a.currency.localeCompare(b.currency);
+export const compareSalesByDay = (a: SalesByDay, b: SalesByDay): number => byCodeUnits(a.day, b.day) || byCodeUnits(a.currency, b.currency);
 
 /** Descending revenue, then currency, then product id: the order both back-ends answer `groupBy=product` in. */
 export const compareSalesByProduct = (a: SalesByProduct, b: SalesByProduct): number =>
-  b.revenueCents - a.revenueCents || a.currency.localeCompare(b.currency) || a.productId.localeCompare(b.productId);
+  b.revenueCents - a.revenueCents || byCodeUnits(a.currency, b.currency) || byCodeUnits(a.productId, b.productId);
 
 /**
  * The top `limit` products by net revenue of each currency (revenues in different currencies are never
@@ -112,5 +114,5 @@ export function topProductsPerCurrency(byProduct: readonly SalesByProduct[], lim
     if (rows.length < limit) rows.push(row);
     byCurrency.set(row.currency, rows);
   }
-  return [...byCurrency.keys()].sort().flatMap((currency) => byCurrency.get(currency)!);
+  return [...byCurrency.keys()].sort(byCodeUnits).flatMap((currency) => byCurrency.get(currency)!);
 }
