@@ -88,8 +88,8 @@ describe('sales projection (real Postgres, an order history through the real lif
 
   const everything = { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2100-01-01T00:00:00Z') };
   const allRows = async (): Promise<unknown[]> => [
-    ...(await pool.query('SELECT * FROM sales_orders ORDER BY order_id')).rows,
-    ...(await pool.query('SELECT * FROM sales_facts ORDER BY event_id, line_no')).rows,
+    ...(await pool.query<Record<string, unknown>>('SELECT * FROM sales_orders ORDER BY order_id')).rows,
+    ...(await pool.query<Record<string, unknown>>('SELECT * FROM sales_facts ORDER BY event_id, line_no')).rows,
   ];
 
   beforeAll(async () => {
@@ -170,8 +170,8 @@ describe('sales projection under arbitrary delivery schedules (fast-check, real 
   let cleanPass: unknown[];
 
   const readModel = async (): Promise<unknown[]> => [
-    ...(await pool.query('SELECT * FROM sales_orders ORDER BY order_id')).rows,
-    ...(await pool.query('SELECT * FROM sales_facts ORDER BY event_id, line_no')).rows,
+    ...(await pool.query<Record<string, unknown>>('SELECT * FROM sales_orders ORDER BY order_id')).rows,
+    ...(await pool.query<Record<string, unknown>>('SELECT * FROM sales_facts ORDER BY event_id, line_no')).rows,
   ];
   const reset = async (): Promise<void> => {
     await pool.query('TRUNCATE sales_orders, sales_facts');
