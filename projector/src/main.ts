@@ -81,7 +81,7 @@ async function runAnalytics(runner: ProjectionRunner, index: SalesIndexWriter): 
       await index.ensureIndex();
       break;
     } catch (err) {
-      logger.warn({ err, attempt }, 'Elasticsearch not ready: index template not put yet; retrying');
+      logger.warn({ err: (err as Error).message, attempt }, 'Elasticsearch not ready: index template not put yet; retrying');
       await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
     }
   }

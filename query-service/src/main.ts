@@ -37,7 +37,8 @@ if (config.REDIS_URL) {
   cache = local;
 }
 
-const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL }) : undefined;
+// A report is a request someone waits for: one retry, then a 503 they may retry, rather than a long stall.
+const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL, maxRetries: 1, requestTimeout: 10_000 }) : undefined;
 const salesReports = elasticsearch ? new ElasticsearchSalesReport(elasticsearch, config.ELASTICSEARCH_SALES_INDEX) : new SqlSalesReport(pool);
 logger.info(
   { backend: salesReports.backend, ...(elasticsearch ? { index: config.ELASTICSEARCH_SALES_INDEX } : {}) },
