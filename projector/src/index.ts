@@ -6,4 +6,3 @@ export { rebuildProjection } from './runner/rebuild.js';
 export { salesProjection, salesProjectionInto } from './projections/sales/sales.projection.js';
 export { analyticsProjection } from './projections/analytics/analytics.projection.js';
 export { SalesIndexWriter, DEFAULT_BULK_POLICY, type BulkPolicy } from './projections/analytics/sales-index-writer.js';
-export { applyCheckpointedBatch } from './runner/checkpointed-batch.js';

@@ -8,7 +8,7 @@ import { applySchema, createPool } from '@shop/kernel';
 import { CATALOG_PROJECTION, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
 import { createLogger, createTokenService } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
-import { buildQueryApp } from '../app.js';
+import { buildQueryApp, SERVED_PROJECTIONS } from '../app.js';
 import { RedisReadCache } from '../cache/read-cache.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 
@@ -52,7 +52,8 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     pool = createPool(database.url);
     await applySchema(pool);
     redis = new Redis(cache.url);
-    positions = new ProjectionPositions(pool, [CATALOG_PROJECTION]);
+    // Every projection the app serves: it wires read-your-writes for each of its routes at build time.
+    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
     const { app } = buildQueryApp({
       pool,
