@@ -9,5 +9,10 @@ export const ProjectorConfig = z.object({
   NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('shop'),
   /** Empty or unset: nothing to invalidate (the query service then uses its own in-process cache). */
   REDIS_URL: z.string().optional(),
+  /** Empty or unset: no Elasticsearch analytics projection (the SQL `sales` read model serves analysts). */
+  ELASTICSEARCH_URL: z.string().optional(),
+  ELASTICSEARCH_SALES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('shop-sales'),
+  /** Events per analytics batch: each batch waits for one Elasticsearch refresh (≈ 1 s), so it is larger. */
+  ELASTICSEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
 });
 export type ProjectorConfig = z.infer<typeof ProjectorConfig>;

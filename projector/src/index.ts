@@ -4,3 +4,6 @@ export { PROJECTIONS, type RebuildableProjection } from './projections/index.js'
 export { ProjectionRunner } from './runner/projection-runner.js';
 export { rebuildProjection } from './runner/rebuild.js';
 export { Relay } from './relay/relay.js';
+export { salesProjection, salesProjectionInto } from './projections/sales/sales.projection.js';
+export { analyticsProjection } from './projections/analytics/analytics.projection.js';
+export { SalesIndexWriter, DEFAULT_BULK_POLICY, type BulkPolicy } from './projections/analytics/sales-index-writer.js';

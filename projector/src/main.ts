@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
@@ -6,9 +7,12 @@ import { closeServer, createLogger, createServiceApp, listen, loadConfig, onShut
 import { ProjectorConfig } from './config.js';
 import { createCacheInvalidator } from './cache/cache-invalidator.js';
 import { createProjectorMetrics } from './metrics.js';
+import { analyticsProjection } from './projections/analytics/analytics.projection.js';
+import { SalesIndexWriter } from './projections/analytics/sales-index-writer.js';
 import { catalogProjection } from './projections/catalog/catalog.projection.js';
 import { customersProjection } from './projections/customers/customers.projection.js';
 import { ordersProjection } from './projections/orders/orders.projection.js';
+import { salesProjection } from './projections/sales/sales.projection.js';
 import { Relay } from './relay/relay.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 
@@ -49,21 +53,48 @@ service.finish();
 const metrics = createProjectorMetrics(service.registry, async () => {
   const { rows } = await pool.query<{ position: string }>('SELECT COALESCE(max(global_position), 0) AS position FROM events');
   const head = BigInt(rows[0]?.position ?? 0);
-  return Object.fromEntries(runners.map(({ projection, runner }) => [projection.name, Number(head - runner.position)]));
+  return Object.fromEntries(runners.map((runner) => [runner.name, Number(head - runner.position)]));
 });
 
 // One runner per projection: each is its own durable JetStream consumer with its own checkpoint, so a slow or
 // parked projection never holds the others back.
-const runners = [catalogProjection, ordersProjection, customersProjection].map((projection) => ({
-  projection,
-  runner: new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger }),
-}));
+const postgresRunners = [catalogProjection, ordersProjection, customersProjection, salesProjection].map(
+  (projection) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger }),
+);
 const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger }) : undefined;
 
-const jsm = nats ? await nats.jetstreamManager() : undefined;
+// The Elasticsearch analytics projection runs only where a cluster is configured.
+const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL, maxRetries: 0 }) : undefined;
+const salesIndex = elasticsearch ? new SalesIndexWriter(elasticsearch, config.ELASTICSEARCH_SALES_INDEX) : undefined;
+const analytics = salesIndex
+  ? new ProjectionRunner({ pool, store, projection: analyticsProjection(salesIndex), invalidate, metrics, logger, batchSize: config.ELASTICSEARCH_BATCH_SIZE })
+  : undefined;
+if (salesIndex) logger.info({ index: salesIndex.index }, 'Elasticsearch analytics projection enabled (ELASTICSEARCH_URL set)');
+else logger.info('ELASTICSEARCH_URL not set: no Elasticsearch analytics projection; analysts are served from the SQL sales read model');
+
+const runners = [...postgresRunners, ...(analytics ? [analytics] : [])];
+const feed = async (runner: ProjectionRunner): Promise<void> =>
+  nats ? runner.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names) : runner.runFromStore();
+
+let stopping = false;
+/** The index template and index first (idempotent), retried until Elasticsearch answers; then the feed. */
+async function runAnalytics(runner: ProjectionRunner, index: SalesIndexWriter): Promise<void> {
+  for (let attempt = 1; !stopping; attempt++) {
+    try {
+      await index.ensureIndex();
+      break;
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, attempt }, 'Elasticsearch not ready: index template not put yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+    }
+  }
+  if (!stopping) await feed(runner);
+}
+
 const running = [
   relay?.run(),
-  ...runners.map(({ runner }) => (nats && jsm ? runner.runFromJetStream(nats.jetstream(), jsm, names) : runner.runFromStore())),
+  ...postgresRunners.map(feed),
+  analytics && salesIndex ? runAnalytics(analytics, salesIndex) : undefined,
 ].filter((p): p is Promise<void> => p !== undefined);
 for (const task of running) task.catch((err: unknown) => logger.fatal({ err }, 'projector task crashed'));
 
@@ -74,11 +105,13 @@ logger.info({ port: config.PORT, feed: nats ? 'jetstream' : 'store' }, 'projecto
 onShutdown(logger, [
   () => closeServer(server),
   async () => {
+    stopping = true;
     relay?.stop();
-    for (const { runner } of runners) runner.stop();
+    for (const runner of runners) runner.stop();
     await Promise.allSettled(running);
   },
   async () => nats?.drain(),
+  async () => elasticsearch?.close(),
   async () => redis?.quit(),
   () => pool.end(),
 ]);

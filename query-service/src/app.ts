@@ -1,8 +1,11 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import type { EventStore } from '@shop/kernel';
-import { CATALOG_PROJECTION, ORDERS_PROJECTION } from '@shop/read-models';
+import { ANALYTICS_PROJECTION, CATALOG_PROJECTION, ORDERS_PROJECTION, SALES_PROJECTION } from '@shop/read-models';
 import { createServiceApp, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
+import { analyticsRoutes } from './analytics/analytics.http.js';
+import type { SalesReportSource } from './analytics/sales-report.port.js';
+import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { auditRoutes } from './audit/audit.http.js';
 import type { ReadCache } from './cache/read-cache.js';
 import { productRoutes } from './catalog/products.http.js';
@@ -22,10 +25,12 @@ export interface QueryServiceDeps {
   readiness: () => Promise<string | undefined>;
   /** The audit routes read the event store itself; `head` is its position (their read-your-writes source). */
   audit: { store: EventStore; head: PositionSource };
+  /** Sales reports: the Elasticsearch adapter when ELASTICSEARCH_URL is set; default the SQL read model. */
+  salesReports?: SalesReportSource;
 }
 
 /** The read models the query service serves from: main.ts tracks exactly these. */
-export const SERVED_PROJECTIONS = [CATALOG_PROJECTION, ORDERS_PROJECTION] as const;
+export const SERVED_PROJECTIONS = [CATALOG_PROJECTION, ORDERS_PROJECTION, SALES_PROJECTION, ANALYTICS_PROJECTION] as const;
 
 export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   const service = createServiceApp({ service: 'query-service', logger: deps.logger, readiness: deps.readiness });
@@ -36,6 +41,8 @@ export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   service.app.use(
     auditRoutes({ store: deps.audit.store, pool: deps.pool, tokens: deps.tokens, fresh: consistency(deps.audit.head, deps.maxConsistencyWaitMs) }),
   );
+  const reports = deps.salesReports ?? new SqlSalesReport(deps.pool);
+  service.app.use(analyticsRoutes({ ...deps, reports, freshSales: freshFrom(reports.projection), freshCatalog: freshFrom(CATALOG_PROJECTION) }));
   service.finish();
   return service;
 }

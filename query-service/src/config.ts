@@ -8,6 +8,9 @@ export const QueryServiceConfig = z.object({
   ...JwtSettingsConfig,
   /** Empty or unset: no Redis; an in-process cache stands in (and says so at start). */
   REDIS_URL: z.string().optional(),
+  /** Empty or unset: analytics reports come from the SQL `sales` read model; set: from Elasticsearch. */
+  ELASTICSEARCH_URL: z.string().optional(),
+  ELASTICSEARCH_SALES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('shop-sales'),
   CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
 });
 export type QueryServiceConfig = z.infer<typeof QueryServiceConfig>;

@@ -1,7 +1,10 @@
 import { createServer } from 'node:http';
+import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { createPool, PostgresEventStore } from '@shop/kernel';
 import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
+import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
 import { StoreHead } from './audit/store-head.js';
 import { connectCacheRedis, InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
@@ -36,7 +39,16 @@ if (config.REDIS_URL) {
   cache = local;
 }
 
+// A report is a request someone waits for: one retry, then a 503 they may retry, rather than a long stall.
+const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL, maxRetries: 1, requestTimeout: 10_000 }) : undefined;
+const salesReports = elasticsearch ? new ElasticsearchSalesReport(elasticsearch, config.ELASTICSEARCH_SALES_INDEX) : new SqlSalesReport(pool);
+logger.info(
+  { backend: salesReports.backend, ...(elasticsearch ? { index: config.ELASTICSEARCH_SALES_INDEX } : {}) },
+  elasticsearch ? 'analytics served from Elasticsearch (ELASTICSEARCH_URL set)' : 'ELASTICSEARCH_URL not set: analytics served from the SQL sales read model',
+);
+
 const { app } = buildQueryApp({
+  salesReports,
   pool,
   cache,
   positions,
@@ -54,4 +66,11 @@ server.keepAliveTimeout = 65_000;
 await listen(server, config.PORT);
 logger.info({ port: config.PORT, cache: redis ? 'redis' : 'in-process' }, 'query-service listening');
 
-onShutdown(logger, [() => closeServer(server), () => positions.stop(), () => storeHead.stop(), async () => redis?.disconnect(), () => pool.end()]);
+onShutdown(logger, [
+  () => closeServer(server),
+  () => positions.stop(),
+  () => storeHead.stop(),
+  async () => redis?.disconnect(),
+  async () => elasticsearch?.close(),
+  () => pool.end(),
+]);

@@ -4,3 +4,4 @@ export { startTestRedis, type TestRedis } from './redis.js';
 export { startTestNats, type TestNats } from './nats.js';
 export { describeOpenApiConformance } from './openapi-conformance.js';
 export { openApiSchemaProblems } from './openapi-schema.js';
+export { elasticsearchErrorAnswer, mockElasticsearch, type ElasticsearchMock, type MockedRequest } from './elasticsearch.js';

@@ -15,3 +15,16 @@ export interface Projection {
    */
   applyNewer?(tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<string[]>;
 }
+
+/**
+ * Thrown by a projection whose external sink (Elasticsearch) cannot take writes right now, after its own retries:
+ * nothing is wrong with the events, so the runner retries the whole batch later and never counts it towards
+ * dead-lettering (an outage must not park every event it lasts through). A failure that IS the event's fault
+ * (a document the sink refuses) is thrown as any other error, and so ends in the dead letters after retries.
+ */
+export class SinkUnavailable extends Error {
+  override readonly name = 'SinkUnavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

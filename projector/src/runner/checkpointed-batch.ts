@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction, type RecordedEvent } from '@shop/kernel';
 import { projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
-import type { Projection } from '../projections/projection.js';
+import { SinkUnavailable, type Projection } from '../projections/projection.js';
 
 export class PositionGap extends Error {
   override readonly name = 'PositionGap';
@@ -122,6 +122,8 @@ export async function applyCheckpointedBatch(
           applied += 1;
         } catch (error) {
           await tx.query('ROLLBACK TO SAVEPOINT projection_event');
+          // Not the event's fault: abort the whole batch (nothing commits) and count nothing against the event.
+          if (error instanceof SinkUnavailable) throw error;
           const attempts = (poison.failures.get(event.globalPosition) ?? 0) + 1;
           poison.failures.set(event.globalPosition, attempts);
           if (attempts < poison.maxAttempts) {

@@ -10,7 +10,7 @@ import {
 } from '@shop/kernel';
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
-import type { Projection } from '../projections/projection.js';
+import { SinkUnavailable, type Projection } from '../projections/projection.js';
 import { MessageInbox } from './message-inbox.js';
 import { applyCheckpointedBatch, ensureCheckpoint, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
 
@@ -32,6 +32,8 @@ export interface ProjectionRunnerDeps {
   invalidate: (keys: string[], position: bigint) => Promise<void>;
   metrics: ProjectorMetrics;
   logger: Logger;
+  /** Events per batch (store reads and bus batches); default 500. A sink with a fixed cost per batch wants more. */
+  batchSize?: number;
 }
 
 const fromIntegrationEvent = (message: IntegrationEventV1): RecordedEvent => ({
@@ -67,10 +69,18 @@ export class ProjectionRunner {
   };
   private readonly stoppedSignal = new Promise<void>((resolve) => (this.markStopped = resolve));
 
-  constructor(private readonly deps: ProjectionRunnerDeps) {}
+  private readonly batchSize: number;
+
+  constructor(private readonly deps: ProjectionRunnerDeps) {
+    this.batchSize = deps.batchSize ?? BATCH_SIZE;
+  }
 
   get position(): bigint {
     return this.checkpoint;
+  }
+
+  get name(): string {
+    return this.deps.projection.name;
   }
 
   stop(): void {
@@ -105,6 +115,8 @@ export class ProjectionRunner {
         await this.loadCheckpoint();
         return;
       }
+      // The projection's sink is down: the events are fine, so retry the batch in a later round as it is.
+      if (error instanceof SinkUnavailable) throw error;
       // Something in the batch fails: go again event by event, so the rest is applied and the culprit is counted
       // (and dead-lettered once it has failed often enough).
       this.deps.logger.warn({ err: error, projection: projection.name }, 'batch failed; applying it event by event');
@@ -119,7 +131,7 @@ export class ProjectionRunner {
   /** Reads the store from the checkpoint until it is exhausted. */
   async catchUpFromStore(): Promise<void> {
     for (;;) {
-      const events = await this.deps.store.readAll(this.checkpoint, BATCH_SIZE);
+      const events = await this.deps.store.readAll(this.checkpoint, this.batchSize);
       if (events.length === 0 || this.stopped) return;
       await this.applyEvents(events, 'store');
     }
@@ -162,7 +174,7 @@ export class ProjectionRunner {
         });
         const consumer = await js.consumers.get(names.streamName, durable);
         const inbox = new MessageInbox<JsMsg>();
-        const feed = await consumer.consume({ max_messages: BATCH_SIZE * 2, callback: (message) => inbox.push(message) });
+        const feed = await consumer.consume({ max_messages: this.batchSize * 2, callback: (message) => inbox.push(message) });
         let ended: { reason: unknown } | undefined;
         void feed.closed().then((reason) => {
           ended = { reason };
@@ -171,7 +183,7 @@ export class ProjectionRunner {
         this.interruptFeed = () => inbox.interrupt();
         try {
           while (!this.stopped && !ended) {
-            const messages = await inbox.take(BATCH_SIZE, IDLE_CHECK_MS);
+            const messages = await inbox.take(this.batchSize, IDLE_CHECK_MS);
             if (messages.length === 0) {
               // Idle: anything the bus dropped at the very end would otherwise wait for the next event.
               if (!this.stopped) await this.catchUpFromStore();

@@ -65,7 +65,7 @@ describe('rebuilding the catalog into a shadow table and swapping it in (real Po
     expect(result).toMatchObject({ identical: true, events: 328, position: 328n });
     expect(await rows()).toEqual(before);
     expect(await indexes()).toEqual(indexNames);
-    expect(lines.at(-1)).toContain('identical to the live one');
+    expect(lines.at(-1)).toContain('identical to the live ones');
   });
 
   it('replaces a live table a faulty projection corrupted, and says it differed', async () => {

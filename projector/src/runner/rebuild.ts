@@ -4,37 +4,47 @@ import type { RebuildableProjection } from '../projections/index.js';
 
 const BATCH_SIZE = 5_000;
 const SAFE_NAME = /^[a-z_][a-z0-9_]*$/;
+const shadowOf = (table: string): string => `${table}_rebuild`;
 
 export interface RebuildResult {
   events: number;
   position: bigint;
   seconds: number;
-  /** Whether the rebuilt table had exactly the live table's rows at the same position (digest of every row). */
+  /** Whether the rebuilt tables had exactly the live tables' rows at the same position (digest of every row of each). */
   identical: boolean;
   liveDigest: string;
   rebuiltDigest: string;
 }
 
-/**
- * md5 over every row's text in the order of that text (so any key column will do), table after table: equal
- * tables, equal digests, whatever their physical order.
- */
-async function digestOf(tx: pg.ClientBase, tables: readonly string[]): Promise<string> {
-  const digests: string[] = [];
-  for (const table of tables) {
-    const { rows } = await tx.query<{ digest: string | null }>(
-      `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text COLLATE "C"), '')) AS digest FROM ${table} t`,
-    );
-    digests.push(rows[0]!.digest ?? '');
-  }
-  return digests.length === 1 ? digests[0]! : (await tx.query<{ digest: string }>('SELECT md5($1) AS digest', [digests.join('|')])).rows[0]!.digest;
+/** The primary-key columns of `table`, in key order: the order a digest reads rows in. */
+async function primaryKeyOf(tx: pg.ClientBase, table: string): Promise<string[]> {
+  const { rows } = await tx.query<{ column: string }>(
+    `SELECT a.attname AS column FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`,
+    [table],
+  );
+  if (rows.length === 0) throw new TypeError(`Table ${table} has no primary key to digest it in`);
+  return rows.map((row) => row.column);
 }
 
-const shadowOf = (table: string): string => `${table}_rebuild`;
+/** md5 over every row's text in primary-key order: equal tables, equal digests, whatever their physical order. */
+const digestOf = async (tx: pg.ClientBase, table: string, key: readonly string[]): Promise<string> =>
+  (
+    await tx.query<{ digest: string | null }>(
+      `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY ${key.map((column) => `t.${column}`).join(', ')}), '')) AS digest FROM ${table} t`,
+    )
+  ).rows[0]!.digest ?? '';
+
+/** One digest for a read model of several tables: each table's, named, in the order the projection lists them. */
+async function digestOfAll(tx: pg.ClientBase, tables: readonly string[], keys: ReadonlyMap<string, string[]>, tableFor: (table: string) => string): Promise<string> {
+  const digests: string[] = [];
+  for (const table of tables) digests.push(`${table}:${await digestOf(tx, tableFor(table), keys.get(table)!)}`);
+  return digests.join(' ');
+}
 
 /** Into the shadow every event is newer than what it holds: the projection's bulk form applies when it has one. */
 async function applyAll(tx: pg.ClientBase, target: RebuildableProjection, events: readonly RecordedEvent[]): Promise<void> {
-  const projection = target.into(shadowOf(target.table), shadowOf);
+  const projection = target.into(shadowOf);
   if (projection.applyNewer) {
     await projection.applyNewer(tx, events);
     return;
@@ -50,10 +60,10 @@ async function indexesByShape(tx: pg.ClientBase, table: string): Promise<Map<str
 
 /**
  * Rebuilds a projection's tables from position 0 into shadow tables, then — holding the live checkpoint, so the
- * live projection waits — brings the shadows to the live position, compares digests of the live and the shadow
- * tables at that same position, and swaps the shadows in (in the same transaction: readers see the old tables or
- * the new ones, never a mix). A different digest is reported, and the rebuilt tables still win: a rebuild is how a
- * fixed projection replaces what a faulty one wrote.
+ * live projection waits — brings the shadows to the live position, compares digests of every table at that same
+ * position, and swaps all the shadows in (in the same transaction: readers see the old read model or the new one,
+ * never a mix, also across tables). A different digest is reported, and the rebuilt tables still win: a rebuild
+ * is how a fixed projection replaces what a faulty one wrote.
  */
 export async function rebuildProjection(
   pool: pg.Pool,
@@ -61,7 +71,7 @@ export async function rebuildProjection(
   target: RebuildableProjection,
   progress: (line: string) => void,
 ): Promise<RebuildResult> {
-  const tables = [target.table, ...(target.companionTables ?? [])];
+  const { tables } = target;
   for (const table of tables) if (!SAFE_NAME.test(table)) throw new TypeError(`Refusing table name ${table}`);
   const started = Date.now();
   const rate = (events: number): string => `${Math.round(events / Math.max((Date.now() - started) / 1000, 0.001))} events/s`;
@@ -86,7 +96,7 @@ export async function rebuildProjection(
       target.projection.name,
     ]);
     const live = BigInt(rows[0]?.position ?? 0);
-    // Bring the shadow exactly to the live position (events committed since the pass above, up to it).
+    // Bring the shadows exactly to the live position (events committed since the pass above, up to it).
     for (let from = position; from < live; ) {
       const batch = (await store.readAll(from, BATCH_SIZE)).filter((event) => event.globalPosition <= live);
       if (batch.length === 0) break;
@@ -97,7 +107,10 @@ export async function rebuildProjection(
     if (live < position) {
       throw new Error(`the live projection (at ${live}) is behind the store (at ${position}); let it catch up and run the rebuild again`);
     }
-    const [liveDigest, rebuiltDigest] = [await digestOf(tx, tables), await digestOf(tx, tables.map(shadowOf))];
+    const keys = new Map<string, string[]>();
+    for (const table of tables) keys.set(table, await primaryKeyOf(tx, table));
+    const liveDigest = await digestOfAll(tx, tables, keys, (table) => table);
+    const rebuiltDigest = await digestOfAll(tx, tables, keys, shadowOf);
     for (const table of tables) {
       const liveIndexes = await indexesByShape(tx, table);
       await tx.query(`DROP TABLE ${table}`);
@@ -112,8 +125,8 @@ export async function rebuildProjection(
   const seconds = (Date.now() - started) / 1000;
   const identical = result.liveDigest === result.rebuiltDigest;
   progress(
-    `${target.projection.name}: ${events} events in ${seconds.toFixed(1)} s (${rate(events)}); at position ${result.position} the rebuilt table is ${
-      identical ? 'identical to the live one' : 'DIFFERENT from the live one'
+    `${target.projection.name}: ${events} events in ${seconds.toFixed(1)} s (${rate(events)}); at position ${result.position} the rebuilt tables are ${
+      identical ? 'identical to the live ones' : 'DIFFERENT from the live ones'
     } (${result.rebuiltDigest} vs ${result.liveDigest}); swapped in`,
   );
   return { events, seconds, identical, ...result };

@@ -97,7 +97,7 @@ describe('the projector process runs the orders and customers projections (real 
       const jsm = await nats.jetstreamManager();
       const durables: string[] = [];
       for await (const consumer of jsm.consumers.list(`${bus.namespace}_EVENTS`)) durables.push(consumer.name);
-      expect(durables.sort()).toEqual([`${bus.namespace}-catalog`, `${bus.namespace}-customers`, `${bus.namespace}-orders`]);
+      expect(durables.sort()).toEqual(['catalog', 'customers', 'orders', 'sales'].map((projection) => `${bus.namespace}-${projection}`));
     } finally {
       await nats.close();
     }
@@ -105,6 +105,6 @@ describe('the projector process runs the orders and customers projections (real 
 
   it('reports the lag of every projection it runs', async () => {
     const metrics = await (await fetch(metricsUrl)).text();
-    for (const name of ['catalog', 'orders', 'customers']) expect(metrics).toMatch(new RegExp(`projection_lag_events\\{[^}]*projection="${name}"[^}]*\\} 0`));
+    for (const name of ['catalog', 'orders', 'customers', 'sales']) expect(metrics).toMatch(new RegExp(`projection_lag_events\\{[^}]*projection="${name}"[^}]*\\} 0`));
   });
 });
