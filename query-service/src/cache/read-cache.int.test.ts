@@ -13,6 +13,7 @@ import {
   cacheMarkerValue,
   ENTRY_RANK,
   MARKER_RANK,
+  orderCacheKey,
   parseCacheEntry,
   productCacheKey,
   projectionPositionPayload,
@@ -107,6 +108,8 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
   beforeAll(async () => {
     [database, cacheServer] = await Promise.all([startTestPostgres(), startTestRedis()]);
     pool = createPool(database.url, { max: 20 });
+    // Teardown stops the database: an idle client told so must not crash the test run.
+    pool.on('error', () => undefined);
     await applySchema(pool);
     counted = countingPool(pool);
     redis = withStampedSet(new Redis(cacheServer.url));
@@ -216,6 +219,45 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     expect((counted.reads.get('catalog_find_product') ?? 0) - before).toBe(1);
   });
 
+  it('never serves a shopper another shopper\'s cached order: the entry\'s scope is checked on every hit', async () => {
+    const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 });
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    const orderId = randomUUID();
+    position += 1n;
+    const at = position;
+    const lines = [{ productId: randomUUID(), sku: 'MUG-1', name: 'Mug', quantity: 1, unitPriceCents: 900, lineTotalCents: 900 }];
+    const address = { line1: '1 Road', city: 'Leeds', postalCode: 'LS1', country: 'GB' };
+    await pool.query(
+      `INSERT INTO orders (id, customer_id, status, lines, currency, total_cents, shipping_address, placed_at, version, last_position)
+       VALUES ($1, $2, 'placed', $3, 'EUR', 900, $4, now(), 1, $5)`,
+      [orderId, alice, JSON.stringify(lines), JSON.stringify(address), at.toString()],
+    );
+    await pool.query(
+      `INSERT INTO projection_checkpoints (projection, position) VALUES ('orders', $1) ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
+      [at.toString()],
+    );
+    const as = async (role: 'shopper' | 'admin', customerId?: string): Promise<Response> =>
+      fetch(`${base}/api/orders/${orderId}`, {
+        headers: { authorization: `Bearer ${await tokens.issue({ userId: randomUUID(), role, ...(customerId ? { customerId } : {}) })}`, 'consistency-token': at.toString() },
+      });
+
+    expect((await as('shopper', alice)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const cached = parseCacheEntry((await redis.get(orderCacheKey(orderId)))!);
+    expect(cached?.scope).toBe(alice);
+    // Served from the cache from here on: Bob's hit answers exactly what a missing order answers.
+    const forBob = await as('shopper', bob);
+    const missing = await fetch(`${base}/api/orders/${randomUUID()}`, {
+      headers: { authorization: `Bearer ${await tokens.issue({ userId: randomUUID(), role: 'shopper', customerId: bob })}` },
+    });
+    expect(forBob.status).toBe(404);
+    expect(Object.keys((await forBob.json()) as object).sort()).toEqual(Object.keys((await missing.json()) as object).sort());
+    expect((await as('shopper')).status).toBe(404);
+    const forAdmin = await as('admin');
+    expect(forAdmin.status).toBe(200);
+    expect(((await forAdmin.json()) as { customerId: string }).customerId).toBe(alice);
+  });
+
   it('stays coherent under concurrent updates: stamps never go back, sessions never read older versions, the cache settles on the read model', async () => {
     const id = randomUUID();
     await commitProduct(id, 'v1', 1);
@@ -294,6 +336,7 @@ describe('Redis killed mid-traffic (a redis-server of the test\'s own)', () => {
   beforeAll(async () => {
     database = await startTestPostgres();
     pool = createPool(database.url, { max: 20 });
+    pool.on('error', () => undefined);
     await applySchema(pool);
     positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);

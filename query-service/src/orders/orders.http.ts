@@ -1,10 +1,15 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
+import { orderCacheKey, type CacheEntry } from '@shop/read-models';
 import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
+import type { ReadCache } from '../cache/read-cache.js';
+import { readThrough } from '../cache/read-through.js';
+import { SingleFlight } from '../cache/single-flight.js';
+import { minPositionOf } from '../read-your-writes/consistency.http.js';
 import { ifNoneMatchMatches } from './if-none-match.js';
 import { inScope, orderScopeOf } from './order-scope.js';
-import { findOrder, listOrders, type OrderCursor } from './orders.queries.js';
+import { findOrderEntry, listOrders, type OrderCursor } from './orders.queries.js';
 
 const OrderIdParams = z.strictObject({ id: z.uuid() });
 const ListQuery = z.strictObject({
@@ -39,30 +44,34 @@ const validated =
   };
 
 /**
- * GET /api/orders and /api/orders/:id, straight from the orders read model. `fresh`: read-your-writes against
- * it (Consistency-Token in, Read-Model-Position out). Order bodies are per caller: `Cache-Control: private` keeps
- * shared caches (the gateway, proxies) from handing one shopper's order to another.
+ * GET /api/orders and /api/orders/:id from the orders read model. `fresh`: read-your-writes against it
+ * (Consistency-Token in, Read-Model-Position out). A single order goes through the position-stamped Redis cache;
+ * the entry is keyed by the order alone and carries its customer as its scope, so who may see it is decided on a
+ * hit exactly as on a miss (a shopper is never served another shopper's cached order). Order bodies are per caller:
+ * `Cache-Control: private` keeps shared caches (the gateway, proxies) from handing one shopper's order to another.
  */
-export function orderRoutes(deps: { pool: pg.Pool; tokens: TokenService; fresh: RequestHandler }): Router {
+export function orderRoutes(deps: { pool: pg.Pool; cache: ReadCache; tokens: TokenService; fresh: RequestHandler }): Router {
   const router = Router();
   const readers = [authenticate(deps.tokens), requireRole('shopper', 'admin', 'auditor')];
+  const flights = new SingleFlight<CacheEntry | undefined>();
 
   router.get('/api/orders/:id', ...readers, validated(parseId), deps.fresh, async (req, res) => {
     const id = parseId(req);
-    const found = await findOrder(deps.pool, id);
+    const entry = await readThrough(deps.cache, flights, orderCacheKey(id), minPositionOf(res), () => findOrderEntry(deps.pool, id));
     // Another shopper's order answers exactly like a missing one: its existence is not theirs to learn.
-    if (!found || !inScope(orderScopeOf(principalOf(res)), found.order.customerId)) throw orderNotFound(id);
+    if (!entry || !inScope(orderScopeOf(principalOf(res)), entry.scope)) throw orderNotFound(id);
     res.set('Cache-Control', 'private, no-cache');
+    res.set('Read-Model-Position', entry.position.toString());
     // A redacted order changed without its version moving, so the version cannot vouch for it: no ETag, never 304.
-    if (!found.redacted) {
-      const etag = `"${found.order.version}"`;
+    if (entry.etag !== '') {
+      const etag = `"${entry.etag}"`;
       res.set('ETag', etag);
       if (ifNoneMatchMatches(req.get('if-none-match'), etag)) {
         res.status(304).end();
         return;
       }
     }
-    res.json(found.order);
+    res.type('application/json').send(entry.body);
   });
 
   router.get('/api/orders', ...readers, validated(parseListQuery), deps.fresh, async (req, res) => {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ORDER_VIEW_COLUMNS, ORDERS_TABLE, toOrderView, type OrderRow, type OrderView } from '@shop/read-models';
+import { ORDER_VIEW_COLUMNS, ORDERS_PROJECTION, ORDERS_TABLE, toOrderView, type CacheEntry, type OrderRow, type OrderView } from '@shop/read-models';
 
 /** Which orders a reader may see: decided once per request (see order-scope.ts), applied in SQL. */
 export type OrderScope = { kind: 'every-order' } | { kind: 'own-orders'; customerId: string } | { kind: 'no-orders' };
@@ -18,6 +18,26 @@ export async function findOrder(pool: pg.Pool, id: string): Promise<FoundOrder |
   });
   const row = result.rows[0];
   return row && { order: toOrderView(row), redacted: row.customer_forgotten_at !== null };
+}
+
+/**
+ * One order as a cache entry: the row and the orders checkpoint from ONE statement (one snapshot), so the stamp is
+ * the position the row reflects. Its scope is the order's customer, checked on every hit exactly as on a miss; a
+ * redacted order has no ETag (its content changed without its version moving).
+ */
+export async function findOrderEntry(pool: pg.Pool, id: string): Promise<CacheEntry | undefined> {
+  const result = await pool.query<OrderRow & { read_position: string | null }>({
+    name: 'orders_find_order_entry',
+    text: `SELECT ${ORDER_VIEW_COLUMNS},
+                  (SELECT position FROM projection_checkpoints WHERE projection = '${ORDERS_PROJECTION}') AS read_position
+             FROM ${ORDERS_TABLE} WHERE id = $1`,
+    values: [id],
+  });
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const order = toOrderView(row);
+  const redacted = row.customer_forgotten_at !== null;
+  return { position: BigInt(row.read_position ?? 0), etag: redacted ? '' : String(order.version), scope: order.customerId, body: JSON.stringify(order) };
 }
 
 /**
