@@ -16,7 +16,7 @@ function storage(): Storage | null {
 export function loadStored<S extends z.ZodType>(key: string, schema: S): z.infer<S> | null {
   try {
     const parsed = schema.safeParse(JSON.parse(storage()?.getItem(key) ?? 'null'));
-    return parsed.success ? (parsed.data as z.infer<S>) : null;
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }

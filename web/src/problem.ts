@@ -8,7 +8,7 @@ export type ApiError = FetchBaseQueryError | SerializedError;
 export function problemOf(error: ApiError | undefined): Problem | null {
   if (!error || !('status' in error) || typeof error.status !== 'number') return null;
   const data = error.data;
-  return typeof data === 'object' && data !== null ? (data as Problem) : { status: error.status };
+  return typeof data === 'object' && data !== null ? data : { status: error.status };
 }
 
 /** The HTTP status of an error answer; null for network failures, timeouts and client-side errors. */
