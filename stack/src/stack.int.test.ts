@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '@shop/service-kit';
 import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type TestPostgres, type TestRedis } from '@shop/testing';
 import { StackConfig } from './config.js';
@@ -10,6 +10,28 @@ import { which } from './infra/which.js';
 import { startStack, type RunningStack } from './stack.js';
 
 const PASSWORD = 'e2e-dev-password';
+
+/** Debian's Chromium, headless (docs: FACTS.md "Browser"). */
+async function withBrowser(run: (browser: Browser) => Promise<void>): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+  try {
+    await run(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Logs in through the web app's form and waits until the header shows the role. */
+async function logInAs(page: Page, baseUrl: string, email: string, role: string): Promise<void> {
+  await page.goto(`${baseUrl}/#/login`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-role').filter({ hasText: role }).waitFor({ timeout: 10_000 });
+}
 
 
 async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -131,16 +153,9 @@ describe('the whole shop through the gateway', () => {
   }, 30_000);
 
   it('shows an admin the product they create in the web app, in a real browser', async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-    });
-    try {
+    await withBrowser(async (browser) => {
       const page = await browser.newPage();
-      await page.goto(`${stack.url}/#/login`);
-      await page.getByTestId('login-email').fill('admin@shop.local');
-      await page.getByTestId('login-password').fill(PASSWORD);
-      await page.getByTestId('login-submit').click();
+      await logInAs(page, stack.url, 'admin@shop.local', 'admin');
       await page.getByTestId('product-sku').fill('WEB-TEAPOT');
       await page.getByTestId('product-name').fill('Browser teapot');
       await page.getByTestId('product-description').fill('Created through the web app');
@@ -151,8 +166,113 @@ describe('the whole shop through the gateway', () => {
       const row = page.getByTestId('product-row').filter({ hasText: 'Browser teapot' });
       await row.waitFor({ timeout: 10_000 });
       expect(await row.innerText()).toContain('WEB-TEAPOT');
-    } finally {
-      await browser.close();
-    }
+    });
+  }, 60_000);
+
+  /** A product of the test's own, created through the API and read back fresh (so the catalog shows it). */
+  const createProduct = async (sku: string, name: string, priceCents: number, initialStock: number): Promise<string> => {
+    const token = await login('admin@shop.local');
+    const created = await fetch(`${stack.url}/api/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ sku, name, description: 'For the browser journey', priceCents, currency: 'EUR', initialStock }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const fresh = await fetch(`${stack.url}/api/products/${id}`, { headers: { 'consistency-token': created.headers.get('consistency-token')! } });
+    expect(fresh.status).toBe(200);
+    return id;
+  };
+
+  it('lets a shopper put a product in the cart, check out and see the new order on its page at once, then in My orders', async () => {
+    const productId = await createProduct('E2E-KETTLE', 'Journey kettle', 3990, 4);
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      const orderReads: Array<{ url: string; consistencyToken: string | undefined }> = [];
+      page.on('request', (request) => {
+        if (request.method() === 'GET' && /\/api\/orders\/[0-9a-f-]{36}$/.test(new URL(request.url()).pathname)) {
+          orderReads.push({ url: request.url(), consistencyToken: request.headers()['consistency-token'] });
+        }
+      });
+      await logInAs(page, stack.url, 'shopper@shop.local', 'shopper');
+
+      await page.getByTestId('product-row').filter({ hasText: 'Journey kettle' }).getByRole('link', { name: 'Journey kettle' }).click();
+      await page.getByTestId('product-detail').filter({ hasText: 'Journey kettle' }).waitFor();
+      expect(new URL(page.url()).hash).toBe(`#/products/${productId}`);
+      await page.getByTestId('add-quantity').fill('2');
+      await page.getByTestId('add-to-cart').click();
+      await page.getByTestId('in-cart').filter({ hasText: '2 in your cart' }).waitFor();
+
+      await page.getByTestId('nav-cart').click();
+      expect(await page.getByTestId('cart-line').count()).toBe(1);
+      await page.getByTestId('address-line1').fill('12 St James Square');
+      await page.getByTestId('address-postalCode').fill('SW1Y 4JH');
+      await page.getByTestId('address-city').fill('London');
+      await page.getByTestId('address-country').fill('gb');
+      // Marks this document: if the app reloaded the page to show the order, the mark would be gone.
+      await page.evaluate(() => Object.assign(globalThis, { journeyMark: 'same document' }));
+      const placed = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/api/orders');
+      await page.getByTestId('place-order').click();
+      const answer = await placed;
+      expect(answer.status()).toBe(201);
+      const { orderId } = (await answer.json()) as { orderId: string };
+      const writeToken = answer.headers()['consistency-token'];
+      expect(writeToken).toMatch(/^\d+$/);
+
+      // The order page shows the order straight away: its read carried the write's Consistency-Token, so the query
+      // service waited for the orders read model instead of answering 404. Playwright's auto-wait is the only wait.
+      const detail = page.getByTestId('order-detail');
+      await detail.waitFor({ timeout: 5_000 });
+      expect(new URL(page.url()).hash).toBe(`#/orders/${orderId}`);
+      expect(await page.evaluate(() => (globalThis as { journeyMark?: string }).journeyMark)).toBe('same document');
+      expect(await detail.getByTestId('order-id').innerText()).toBe(orderId);
+      expect(await detail.getByTestId('order-status').innerText()).toBe('placed');
+      expect(await detail.getByTestId('order-line').innerText()).toContain('Journey kettle');
+      expect(await detail.getByTestId('order-total').innerText()).toContain('79.80');
+      expect(orderReads.length).toBeGreaterThan(0);
+      for (const read of orderReads) expect(BigInt(read.consistencyToken ?? '0')).toBeGreaterThanOrEqual(BigInt(writeToken!));
+      // A shopper may pay or cancel a placed order.
+      await page.getByTestId('pay').waitFor();
+      await page.getByTestId('cancel').waitFor();
+
+      await page.getByTestId('nav-orders').click();
+      const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+      await row.waitFor({ timeout: 5_000 });
+      expect(await row.innerText()).toContain('2 × Journey kettle');
+      // The cart became the order.
+      await page.getByTestId('nav-cart').click();
+      await page.getByTestId('cart-empty').waitFor();
+    });
+  }, 60_000);
+
+  it('lets an auditor verify the log from the web app and read it from the start', async () => {
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'auditor@shop.local', 'auditor');
+      await page.getByTestId('nav-verify').click();
+      await page.getByTestId('verify').click();
+      const verdict = page.getByTestId('verify-result');
+      await verdict.waitFor({ timeout: 10_000 });
+      expect(await verdict.getAttribute('data-ok')).toBe('true');
+      expect(await verdict.innerText()).toContain('intact');
+
+      await page.getByTestId('nav-auditLog').click();
+      const first = page.getByTestId('audit-event').first();
+      await first.waitFor({ timeout: 5_000 });
+      expect((await first.innerText()).trim()).toMatch(/^1\b/);
+    });
+  }, 60_000);
+
+  it('offers each role only its own pages, and says so on a page it may not use', async () => {
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'shopper@shop.local', 'shopper');
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      expect((await nav.innerText()).split(/\s+/).filter(Boolean)).toEqual(['Catalog', 'Cart', 'My', 'orders']);
+      await page.goto(`${stack.url}/#/audit/verify`);
+      const refusal = page.getByTestId('not-allowed');
+      await refusal.waitFor();
+      expect(await refusal.innerText()).toContain('for an auditor; you are signed in as shopper');
+    });
   }, 60_000);
 });
