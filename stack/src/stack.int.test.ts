@@ -231,17 +231,88 @@ describe('the whole shop through the gateway', () => {
       expect(await detail.getByTestId('order-total').innerText()).toContain('79.80');
       expect(orderReads.length).toBeGreaterThan(0);
       for (const read of orderReads) expect(BigInt(read.consistencyToken ?? '0')).toBeGreaterThanOrEqual(BigInt(writeToken!));
-      // A shopper may pay or cancel a placed order.
-      await page.getByTestId('pay').waitFor();
-      await page.getByTestId('cancel').waitFor();
+      // Paying is a write too: its token rides on the refetch, which shows the new status without a reload.
+      await page.getByTestId('pay-method').selectOption('invoice');
+      await page.getByTestId('pay').click();
+      await detail.getByTestId('order-status').filter({ hasText: 'paid' }).waitFor({ timeout: 5_000 });
+      expect(await detail.innerText()).toContain('by invoice');
 
       await page.getByTestId('nav-orders').click();
       const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
       await row.waitFor({ timeout: 5_000 });
       expect(await row.innerText()).toContain('2 × Journey kettle');
+      expect(await row.getByTestId('order-status').innerText()).toBe('paid');
       // The cart became the order.
       await page.getByTestId('nav-cart').click();
       await page.getByTestId('cart-empty').waitFor();
+    });
+  }, 60_000);
+
+  it('refuses an admin edit of a product changed since it was read (412), and offers the current version to edit', async () => {
+    const productId = await createProduct('E2E-LAMP', 'Desk lamp', 2500, 2);
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'admin@shop.local', 'admin');
+      await page.goto(`${stack.url}/#/products/${productId}`);
+      await page.getByTestId('edit-product').click();
+      await page.getByTestId('edit-price').fill('27.00');
+
+      // Meanwhile another admin renames it: version 1 → 2.
+      const token = await login('admin@shop.local');
+      const renamed = await fetch(`${stack.url}/api/products/${productId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'if-match': '"1"' },
+        body: JSON.stringify({ name: 'Reading lamp' }),
+      });
+      expect(renamed.status).toBe(200);
+
+      const patches: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'PATCH') patches.push(request.headers()['if-match'] ?? '(none)');
+      });
+      await page.getByTestId('save-product').click();
+      await page.getByTestId('edit-status').filter({ hasText: 'changed since you read it' }).waitFor({ timeout: 5_000 });
+      const fresh = page.getByTestId('fresh-version');
+      await fresh.waitFor({ timeout: 5_000 });
+      expect(await fresh.innerText()).toContain('Reading lamp');
+
+      await page.getByTestId('reload-product').click();
+      expect(await page.getByTestId('edit-name').inputValue()).toBe('Reading lamp');
+      await page.getByTestId('edit-price').fill('27.00');
+      await page.getByTestId('save-product').click();
+      await page.getByTestId('edit-status').filter({ hasText: 'Saved' }).waitFor({ timeout: 5_000 });
+      expect(patches).toEqual(['"1"', '"2"']);
+      expect(await page.getByTestId('product-price-shown').innerText()).toContain('27.00');
+    });
+  }, 60_000);
+
+  it('lets an admin ship and refund a paid order from the list of all orders', async () => {
+    const productId = await createProduct('E2E-RUG', 'Small rug', 12000, 3);
+    const shopper = await login('shopper@shop.local');
+    const write = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${shopper}`, ...headers }, body: JSON.stringify(body) });
+    const placed = await write('/api/orders', { lines: [{ productId, quantity: 1 }], shippingAddress: { line1: '1 Main St', city: 'Bern', postalCode: '3000', country: 'CH' } }, { 'idempotency-key': `e2e-rug-${Date.now()}` });
+    expect(placed.status).toBe(201);
+    const { orderId } = (await placed.json()) as { orderId: string };
+    const paid = await write(`/api/orders/${orderId}/pay`, { method: 'card' });
+    expect(paid.status).toBe(200);
+    // Read back fresh once, so the admin's list (which has no token of the shopper's writes) already holds it.
+    const admin = await login('admin@shop.local');
+    const fresh = await fetch(`${stack.url}/api/orders/${orderId}`, { headers: { authorization: `Bearer ${admin}`, 'consistency-token': paid.headers.get('consistency-token')! } });
+    expect(fresh.status).toBe(200);
+
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'admin@shop.local', 'admin');
+      await page.getByTestId('nav-orders').click();
+      const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+      await row.waitFor({ timeout: 5_000 });
+      expect(await row.getByTestId('order-status').innerText()).toBe('paid');
+      await row.getByTestId('ship').click();
+      await row.getByTestId('order-status').filter({ hasText: 'shipped' }).waitFor({ timeout: 5_000 });
+      await row.getByTestId('refund').click();
+      await row.getByTestId('order-status').filter({ hasText: 'refunded' }).waitFor({ timeout: 5_000 });
+      expect(await row.getByTestId('ship').count()).toBe(0);
     });
   }, 60_000);
 

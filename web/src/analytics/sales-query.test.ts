@@ -21,6 +21,11 @@ describe('salesQuery', () => {
     expect(salesQuery({ from: '', to: '2026-03-01', groupBy: 'day' })).toEqual({ error: expect.any(String) });
   });
 
+  it('covers at most 366 days, as the API does', () => {
+    expect(salesQuery({ from: '2024-01-01', to: '2024-12-31', groupBy: 'day' })).toHaveProperty('query');
+    expect(salesQuery({ from: '2024-01-01', to: '2025-01-01', groupBy: 'day' })).toEqual({ error: expect.stringMatching(/366 days/) });
+  });
+
   it('defaults to the last 30 days, today included', () => {
     expect(defaultSalesFields(new Date('2026-11-24T18:00:00Z'))).toEqual({ from: '2026-10-26', to: '2026-11-24', groupBy: 'day' });
   });

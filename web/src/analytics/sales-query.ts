@@ -10,6 +10,8 @@ export interface SalesFields {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
+/** The API answers one report for at most a year (leap day included). */
+export const MAX_REPORT_DAYS = 366;
 
 const dayStart = (day: string): Date | null => {
   if (!DAY.test(day)) return null;
@@ -33,6 +35,7 @@ export function salesQuery(fields: SalesFields): { query: SalesQuery } | { error
   const to = dayStart(fields.to);
   if (!from || !to) return { error: 'Enter both days as dates.' };
   if (from > to) return { error: 'The first day must not be after the last day.' };
+  if ((to.getTime() - from.getTime()) / DAY_MS + 1 > MAX_REPORT_DAYS) return { error: `One report covers at most ${MAX_REPORT_DAYS} days.` };
   return { query: { from: from.toISOString(), to: new Date(to.getTime() + DAY_MS).toISOString(), groupBy: fields.groupBy } };
 }
 
