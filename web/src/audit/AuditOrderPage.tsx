@@ -36,7 +36,7 @@ export function AuditOrderPage({ id }: { id: string | null }) {
           <legend>As of</legend>
           {(['now', 'time', 'version'] as const).map((option) => (
             <label key={option} className="inline">
-              <input type="radio" name="as-of-kind" value={option} checked={kind === option} onChange={() => setKind(option)} data-testid={`as-of-${option}`} />
+              <input type="radio" name="as-of-kind" value={option} checked={kind === option} onChange={() => setKind(option)} data-testid={`as-of-kind-${option}`} />
               {option === 'now' ? 'Now' : option === 'time' ? 'A time' : 'A version'}
             </label>
           ))}
