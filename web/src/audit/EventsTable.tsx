@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../contract';
 import { Time } from '../components/Time';
 import { href } from '../route';
-import { orderIdOfStream } from './as-of';
+import { orderIdOfStream, shortStream } from './as-of';
 
 const actorOf = ({ actor }: AuditEvent['metadata']): string => ('system' in actor ? `system: ${actor.system}` : `${actor.role} ${actor.userId.slice(0, 8)}`);
 
@@ -38,9 +38,9 @@ function EventRow({ event, showStream }: { event: AuditEvent; showStream: boolea
     <tr data-testid="audit-event" data-event-type={event.type}>
       <td className="num mono">{event.globalPosition}</td>
       {showStream && (
-        <td>
-          <a className="mono" href={href.auditStream(event.streamId)}>
-            {event.streamId}
+        <td className="nowrap">
+          <a className="mono" href={href.auditStream(event.streamId)} title={event.streamId}>
+            {shortStream(event.streamId)}
           </a>
           {orderId && (
             <>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { asOfParam, isOrderId, orderIdOfStream } from './as-of';
+import { asOfParam, isOrderId, orderIdOfStream, shortStream } from './as-of';
 
 describe('asOfParam', () => {
   it('sends nothing for "now"', () => {
@@ -31,5 +31,12 @@ describe('order ids', () => {
     expect(orderIdOfStream('order-a9d3e1f0-5b6c-4d7e-8f90-1a2b3c4d5e6f')).toBe('a9d3e1f0-5b6c-4d7e-8f90-1a2b3c4d5e6f');
     expect(orderIdOfStream('product-a9d3e1f0-5b6c-4d7e-8f90-1a2b3c4d5e6f')).toBeNull();
     expect(orderIdOfStream('order-not-a-uuid')).toBeNull();
+  });
+});
+
+describe('shortStream', () => {
+  it('shortens a uuid stream id to its category and first block, and leaves other ids alone', () => {
+    expect(shortStream('order-a9d3e1f0-5b6c-4d7e-8f90-1a2b3c4d5e6f')).toBe('order-a9d3e1f0…');
+    expect(shortStream('sku-mug-1')).toBe('sku-mug-1');
   });
 });

@@ -33,3 +33,9 @@ export function orderIdOfStream(streamId: string): string | null {
   const id = /^order-(.+)$/.exec(streamId)?.[1];
   return id && UUID.test(id) ? id : null;
 }
+
+/** `order-e50ac446…`: enough to tell streams apart in a table; the full id is the link's title. */
+export const shortStream = (streamId: string): string => {
+  const match = /^([a-z]+)-([0-9a-f]{8})-[0-9a-f-]{27}$/.exec(streamId);
+  return match ? `${match[1]}-${match[2]}…` : streamId;
+};
