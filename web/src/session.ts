@@ -38,8 +38,9 @@ export const session = createSlice({
   name: 'session',
   initialState,
   reducers: {
-    // The token is kept: positions are global, and a later user of this tab still must not read older data.
-    loggedOut: (state) => ({ auth: null, consistencyToken: state.consistencyToken, expired: false }),
+    // The token goes too: it only promises this user their own writes, and a token the server can never reach
+    // (a database reset under an open tab) would otherwise make every read wait and fail; logging out is the way out.
+    loggedOut: () => ({ auth: null, consistencyToken: null, expired: false }),
   },
   extraReducers: (builder) => {
     builder
