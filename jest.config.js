@@ -34,6 +34,7 @@ export default {
     'projector',
     'stack',
     'bench',
+    'web',
   ].map((dir) => ({
     displayName: dir.replace('packages/', ''),
     rootDir: '.',

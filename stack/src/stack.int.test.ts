@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '@shop/service-kit';
 import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type TestPostgres, type TestRedis } from '@shop/testing';
 import { StackConfig } from './config.js';
@@ -10,6 +10,28 @@ import { which } from './infra/which.js';
 import { startStack, type RunningStack } from './stack.js';
 
 const PASSWORD = 'e2e-dev-password';
+
+/** Debian's Chromium, headless (docs: FACTS.md "Browser"). */
+async function withBrowser(run: (browser: Browser) => Promise<void>): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+  try {
+    await run(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Logs in through the web app's form and waits until the header shows the role. */
+async function logInAs(page: Page, baseUrl: string, email: string, role: string): Promise<void> {
+  await page.goto(`${baseUrl}/#/login`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-role').filter({ hasText: role }).waitFor({ timeout: 10_000 });
+}
 
 
 async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -131,16 +153,9 @@ describe('the whole shop through the gateway', () => {
   }, 30_000);
 
   it('shows an admin the product they create in the web app, in a real browser', async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-    });
-    try {
+    await withBrowser(async (browser) => {
       const page = await browser.newPage();
-      await page.goto(`${stack.url}/#/login`);
-      await page.getByTestId('login-email').fill('admin@shop.local');
-      await page.getByTestId('login-password').fill(PASSWORD);
-      await page.getByTestId('login-submit').click();
+      await logInAs(page, stack.url, 'admin@shop.local', 'admin');
       await page.getByTestId('product-sku').fill('WEB-TEAPOT');
       await page.getByTestId('product-name').fill('Browser teapot');
       await page.getByTestId('product-description').fill('Created through the web app');
@@ -151,8 +166,222 @@ describe('the whole shop through the gateway', () => {
       const row = page.getByTestId('product-row').filter({ hasText: 'Browser teapot' });
       await row.waitFor({ timeout: 10_000 });
       expect(await row.innerText()).toContain('WEB-TEAPOT');
-    } finally {
-      await browser.close();
-    }
+    });
+  }, 60_000);
+
+  /** A product of the test's own, created through the API and read back fresh (so the catalog shows it). */
+  const createProduct = async (sku: string, name: string, priceCents: number, initialStock: number): Promise<string> => {
+    const token = await login('admin@shop.local');
+    const created = await fetch(`${stack.url}/api/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ sku, name, description: 'For the browser journey', priceCents, currency: 'EUR', initialStock }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const fresh = await fetch(`${stack.url}/api/products/${id}`, { headers: { 'consistency-token': created.headers.get('consistency-token')! } });
+    expect(fresh.status).toBe(200);
+    return id;
+  };
+
+  it('lets a shopper put a product in the cart, check out and see the new order on its page at once, then in My orders', async () => {
+    const productId = await createProduct('E2E-KETTLE', 'Journey kettle', 3990, 4);
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      const orderReads: Array<{ url: string; consistencyToken: string | undefined }> = [];
+      page.on('request', (request) => {
+        if (request.method() === 'GET' && /\/api\/orders\/[0-9a-f-]{36}$/.test(new URL(request.url()).pathname)) {
+          orderReads.push({ url: request.url(), consistencyToken: request.headers()['consistency-token'] });
+        }
+      });
+      await logInAs(page, stack.url, 'shopper@shop.local', 'shopper');
+
+      await page.getByTestId('product-row').filter({ hasText: 'Journey kettle' }).getByRole('link', { name: 'Journey kettle' }).click();
+      await page.getByTestId('product-detail').filter({ hasText: 'Journey kettle' }).waitFor();
+      expect(new URL(page.url()).hash).toBe(`#/products/${productId}`);
+      await page.getByTestId('add-quantity').fill('2');
+      await page.getByTestId('add-to-cart').click();
+      await page.getByTestId('in-cart').filter({ hasText: '2 in your cart' }).waitFor();
+
+      await page.getByTestId('nav-cart').click();
+      expect(await page.getByTestId('cart-line').count()).toBe(1);
+      await page.getByTestId('address-line1').fill('12 St James Square');
+      await page.getByTestId('address-postalCode').fill('SW1Y 4JH');
+      await page.getByTestId('address-city').fill('London');
+      await page.getByTestId('address-country').fill('gb');
+      // Marks this document: if the app reloaded the page to show the order, the mark would be gone.
+      await page.evaluate(() => Object.assign(globalThis, { journeyMark: 'same document' }));
+      const placed = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/api/orders');
+      await page.getByTestId('place-order').click();
+      const answer = await placed;
+      expect(answer.status()).toBe(201);
+      const { orderId } = (await answer.json()) as { orderId: string };
+      const writeToken = answer.headers()['consistency-token'];
+      expect(writeToken).toMatch(/^\d+$/);
+
+      // The order page shows the order straight away: its read carried the write's Consistency-Token, so the query
+      // service waited for the orders read model instead of answering 404. Playwright's auto-wait is the only wait.
+      const detail = page.getByTestId('order-detail');
+      await detail.waitFor({ timeout: 5_000 });
+      expect(new URL(page.url()).hash).toBe(`#/orders/${orderId}`);
+      expect(await page.evaluate(() => (globalThis as { journeyMark?: string }).journeyMark)).toBe('same document');
+      expect(await detail.getByTestId('order-id').innerText()).toBe(orderId);
+      expect(await detail.getByTestId('order-status').innerText()).toBe('placed');
+      expect(await detail.getByTestId('order-line').innerText()).toContain('Journey kettle');
+      expect(await detail.getByTestId('order-total').innerText()).toContain('79.80');
+      expect(orderReads.length).toBeGreaterThan(0);
+      for (const read of orderReads) expect(BigInt(read.consistencyToken ?? '0')).toBeGreaterThanOrEqual(BigInt(writeToken!));
+      // Paying is a write too: its token rides on the refetch, which shows the new status without a reload.
+      await page.getByTestId('pay-method').selectOption('invoice');
+      await page.getByTestId('pay').click();
+      await detail.getByTestId('order-status').filter({ hasText: 'paid' }).waitFor({ timeout: 5_000 });
+      expect(await detail.innerText()).toContain('by invoice');
+
+      await page.getByTestId('nav-orders').click();
+      const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+      await row.waitFor({ timeout: 5_000 });
+      expect(await row.innerText()).toContain('2 × Journey kettle');
+      expect(await row.getByTestId('order-status').innerText()).toBe('paid');
+      // The cart became the order.
+      await page.getByTestId('nav-cart').click();
+      await page.getByTestId('cart-empty').waitFor();
+    });
+  }, 60_000);
+
+  it('refuses an admin edit of a product changed since it was read (412), and offers the current version to edit', async () => {
+    const productId = await createProduct('E2E-LAMP', 'Desk lamp', 2500, 2);
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'admin@shop.local', 'admin');
+      await page.goto(`${stack.url}/#/products/${productId}`);
+      await page.getByTestId('edit-product').click();
+      await page.getByTestId('edit-price').fill('27.00');
+
+      // Meanwhile another admin renames it: version 1 → 2.
+      const token = await login('admin@shop.local');
+      const renamed = await fetch(`${stack.url}/api/products/${productId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'if-match': '"1"' },
+        body: JSON.stringify({ name: 'Reading lamp' }),
+      });
+      expect(renamed.status).toBe(200);
+
+      const patches: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'PATCH') patches.push(request.headers()['if-match'] ?? '(none)');
+      });
+      await page.getByTestId('save-product').click();
+      await page.getByTestId('edit-status').filter({ hasText: 'changed since you read it' }).waitFor({ timeout: 5_000 });
+      const fresh = page.getByTestId('fresh-version');
+      await fresh.waitFor({ timeout: 5_000 });
+      expect(await fresh.innerText()).toContain('Reading lamp');
+
+      await page.getByTestId('reload-product').click();
+      expect(await page.getByTestId('edit-name').inputValue()).toBe('Reading lamp');
+      await page.getByTestId('edit-price').fill('27.00');
+      await page.getByTestId('save-product').click();
+      await page.getByTestId('edit-status').filter({ hasText: 'Saved' }).waitFor({ timeout: 5_000 });
+      expect(patches).toEqual(['"1"', '"2"']);
+      // The refetch the save triggered carries its Consistency-Token, so it shows the new price.
+      await page.getByTestId('product-price-shown').filter({ hasText: '27.00' }).waitFor({ timeout: 5_000 });
+    });
+  }, 60_000);
+
+  it('lets an admin ship and refund a paid order from the list of all orders', async () => {
+    const productId = await createProduct('E2E-RUG', 'Small rug', 12000, 3);
+    const shopper = await login('shopper@shop.local');
+    const write = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${shopper}`, ...headers }, body: JSON.stringify(body) });
+    const placed = await write('/api/orders', { lines: [{ productId, quantity: 1 }], shippingAddress: { line1: '1 Main St', city: 'Bern', postalCode: '3000', country: 'CH' } }, { 'idempotency-key': `e2e-rug-${Date.now()}` });
+    expect(placed.status).toBe(201);
+    const { orderId } = (await placed.json()) as { orderId: string };
+    const paid = await write(`/api/orders/${orderId}/pay`, { method: 'card' });
+    expect(paid.status).toBe(200);
+    // Read back fresh once, so the admin's list (which has no token of the shopper's writes) already holds it.
+    const admin = await login('admin@shop.local');
+    const fresh = await fetch(`${stack.url}/api/orders/${orderId}`, { headers: { authorization: `Bearer ${admin}`, 'consistency-token': paid.headers.get('consistency-token')! } });
+    expect(fresh.status).toBe(200);
+
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'admin@shop.local', 'admin');
+      await page.getByTestId('nav-orders').click();
+      const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+      await row.waitFor({ timeout: 5_000 });
+      expect(await row.getByTestId('order-status').innerText()).toBe('paid');
+      await row.getByTestId('ship').click();
+      await row.getByTestId('order-status').filter({ hasText: 'shipped' }).waitFor({ timeout: 5_000 });
+      await row.getByTestId('refund').click();
+      await row.getByTestId('order-status').filter({ hasText: 'refunded' }).waitFor({ timeout: 5_000 });
+      expect(await row.getByTestId('ship').count()).toBe(0);
+    });
+  }, 60_000);
+
+  it('lets an auditor verify the log from the web app and read it from the start', async () => {
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'auditor@shop.local', 'auditor');
+      await page.getByTestId('nav-verify').click();
+      await page.getByTestId('verify').click();
+      const verdict = page.getByTestId('verify-result');
+      await verdict.waitFor({ timeout: 10_000 });
+      expect(await verdict.getAttribute('data-ok')).toBe('true');
+      expect(await verdict.innerText()).toContain('intact');
+
+      await page.getByTestId('nav-auditLog').click();
+      const first = page.getByTestId('audit-event').first();
+      await first.waitFor({ timeout: 5_000 });
+      expect((await first.innerText()).trim()).toMatch(/^1\b/);
+    });
+  }, 60_000);
+
+  it('shows an auditor an order as it was at an earlier version, replayed from the log', async () => {
+    const productId = await createProduct('E2E-VASE', 'Glass vase', 3300, 2);
+    const shopper = await login('shopper@shop.local');
+    const placed = await fetch(`${stack.url}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${shopper}`, 'idempotency-key': `e2e-vase-${Date.now()}` },
+      body: JSON.stringify({ lines: [{ productId, quantity: 1 }], shippingAddress: { line1: '5 Rue de Rivoli', city: 'Paris', postalCode: '75001', country: 'FR' } }),
+    });
+    expect(placed.status).toBe(201);
+    const { orderId } = (await placed.json()) as { orderId: string };
+    const paid = await fetch(`${stack.url}/api/orders/${orderId}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${shopper}` },
+      body: JSON.stringify({ method: 'paypal' }),
+    });
+    expect(paid.status).toBe(200);
+
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'auditor@shop.local', 'auditor');
+      // Straight from a link, as the log's "(as of…)" links open it: the order id is filled in.
+      await page.goto(`${stack.url}/#/audit/orders/${orderId}`);
+      expect(await page.getByTestId('as-of-order').inputValue()).toBe(orderId);
+      await page.getByTestId('as-of-kind-version').check();
+      await page.getByTestId('as-of-version').fill('1');
+      await page.getByTestId('as-of-submit').click();
+      const result = page.getByTestId('as-of-result');
+      await result.waitFor({ timeout: 5_000 });
+      expect(await result.getByTestId('order-status').innerText()).toBe('placed');
+      expect(await result.innerText()).toContain('Version 1');
+
+      await page.getByTestId('as-of-kind-now').check();
+      await page.getByTestId('as-of-submit').click();
+      await result.getByTestId('order-status').filter({ hasText: 'paid' }).waitFor({ timeout: 5_000 });
+    });
+  }, 60_000);
+
+  it('offers each role only its own pages, and says so on a page it may not use', async () => {
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      await logInAs(page, stack.url, 'shopper@shop.local', 'shopper');
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      expect((await nav.innerText()).split(/\s+/).filter(Boolean)).toEqual(['Catalog', 'Cart', 'My', 'orders']);
+      await page.goto(`${stack.url}/#/audit/verify`);
+      const refusal = page.getByTestId('not-allowed');
+      await refusal.waitFor();
+      expect(await refusal.innerText()).toContain('for an auditor; you are signed in as shopper');
+    });
   }, 60_000);
 });

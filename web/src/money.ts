@@ -36,3 +36,10 @@ export function parseCount(input: string): number | null {
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : null;
 }
+
+/** Integer cents as the plain decimal text `parseCents` reads back: 1234 → "12.34", 5 → "0.05". */
+export function formatAmount(cents: number): string {
+  const whole = Math.trunc(cents / 100);
+  const fraction = String(Math.abs(cents % 100)).padStart(2, '0');
+  return `${cents < 0 && whole === 0 ? '-' : ''}${whole}.${fraction}`;
+}

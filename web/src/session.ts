@@ -1,32 +1,23 @@
 import { createSlice, isRejectedWithValue, type UnknownAction } from '@reduxjs/toolkit';
+import { z } from 'zod';
 import { api } from './api';
-import type { LoginResponse } from './types';
+import { authApi } from './auth/auth.api';
+import { LoginResponse } from './contract';
+import { loadStored } from './persistence';
+import { consistencyTokenOfWrite, laterToken } from './read-your-writes';
 
 export type Auth = LoginResponse;
 
 export interface SessionState {
   auth: Auth | null;
-  /** Position of our latest write; sent on reads so they reflect it. */
+  /** Position of our latest write; sent on every read so it reflects that write. */
   consistencyToken: string | null;
   /** Set when the server rejected our token (401), so the UI can say why the user was signed out. */
   expired: boolean;
 }
 
-const STORAGE_KEY = 'shop.auth';
-
-function loadAuth(): Auth | null {
-  try {
-    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<Auth> | null;
-    return stored && typeof stored.token === 'string' && typeof stored.role === 'string' ? (stored as Auth) : null;
-  } catch {
-    return null;
-  }
-}
-
-export function saveAuth(auth: Auth | null): void {
-  if (auth) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(auth));
-  else sessionStorage.removeItem(STORAGE_KEY);
-}
+export const AUTH_STORAGE_KEY = 'shop.auth';
+export const TOKEN_STORAGE_KEY = 'shop.consistency-token';
 
 /** A request other than login was answered 401: the token is missing, expired or revoked. */
 function isUnauthorized(action: UnknownAction): boolean {
@@ -35,24 +26,36 @@ function isUnauthorized(action: UnknownAction): boolean {
   return payload?.status === 401 && meta.arg?.endpointName !== 'login';
 }
 
-const initialState: SessionState = { auth: loadAuth(), consistencyToken: null, expired: false };
+const writeToken = (action: UnknownAction): string | null => consistencyTokenOfWrite(action, api.reducerPath);
+
+const initialState = (): SessionState => ({
+  auth: loadStored(AUTH_STORAGE_KEY, LoginResponse),
+  consistencyToken: loadStored(TOKEN_STORAGE_KEY, z.string().regex(/^\d{1,19}$/)),
+  expired: false,
+});
 
 export const session = createSlice({
   name: 'session',
   initialState,
   reducers: {
+    // The token goes too: it only promises this user their own writes, and a token the server can never reach
+    // (a database reset under an open tab) would otherwise make every read wait and fail; logging out is the way out.
     loggedOut: () => ({ auth: null, consistencyToken: null, expired: false }),
   },
   extraReducers: (builder) => {
     builder
-      .addMatcher(api.endpoints.login.matchFulfilled, (state, { payload }) => {
+      .addMatcher(authApi.endpoints.login.matchFulfilled, (state, { payload }) => {
         state.auth = payload;
         state.expired = false;
       })
-      // Stored by the same action that invalidates the 'Product' tag, so the refetch already carries it.
-      .addMatcher(api.endpoints.createProduct.matchFulfilled, (state, { payload }) => {
-        if (payload.consistencyToken) state.consistencyToken = payload.consistencyToken;
-      })
+      // Every successful write, whatever its endpoint. Stored by the very action that invalidates the tags the
+      // write touched, so the refetches it triggers already carry the new token.
+      .addMatcher(
+        (action: UnknownAction) => writeToken(action) !== null,
+        (state, action) => {
+          state.consistencyToken = laterToken(state.consistencyToken, writeToken(action));
+        },
+      )
       .addMatcher(isUnauthorized, (state) => {
         if (state.auth) state.expired = true;
         state.auth = null;

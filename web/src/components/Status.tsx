@@ -1,14 +1,30 @@
+import { errorMessage, type ApiError } from '../problem';
+
 export interface StatusMessage {
   kind: 'ok' | 'error' | 'info';
   text: string;
 }
 
 /** A status line; errors are announced assertively, everything else politely. */
-export function Status({ message }: { message: StatusMessage | null }) {
+export function Status({ message, testId = 'status' }: { message: StatusMessage | null; testId?: string }) {
   if (!message) return null;
   return (
-    <p data-testid="status" role={message.kind === 'error' ? 'alert' : 'status'} className={`status status-${message.kind}`}>
+    <p data-testid={testId} role={message.kind === 'error' ? 'alert' : 'status'} className={`status status-${message.kind}`}>
       {message.text}
     </p>
   );
+}
+
+/** The readable message of a failed request (problem+json detail, network trouble…), or nothing. */
+export function ErrorStatus({ error }: { error: ApiError | undefined }) {
+  const text = errorMessage(error);
+  return <Status message={text ? { kind: 'error', text } : null} />;
+}
+
+export function FieldError({ text }: { text: string | undefined }) {
+  return text ? <small className="field-error">{text}</small> : null;
+}
+
+export function Loading({ what = '' }: { what?: string }) {
+  return <p className="empty">Loading{what ? ` ${what}` : ''}…</p>;
 }

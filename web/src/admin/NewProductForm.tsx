@@ -1,11 +1,9 @@
-import type { SerializedError } from '@reduxjs/toolkit';
-import type { FetchBaseQueryError } from '@reduxjs/toolkit/query';
 import { useState, type FormEvent } from 'react';
-import { useCreateProductMutation } from '../api';
+import { FieldError, Status, type StatusMessage } from '../components/Status';
+import type { NewProduct } from '../contract';
 import { parseCents, parseCount } from '../money';
-import { errorMessage } from '../problem';
-import type { NewProduct } from '../types';
-import { Status, type StatusMessage } from './Status';
+import { errorMessage, type ApiError } from '../problem';
+import { useCreateProductMutation } from './products.api';
 
 export const CURRENCIES = ['EUR', 'USD', 'GBP'] as const;
 
@@ -71,7 +69,7 @@ export function NewProductForm() {
       setStatus({ kind: 'ok', text: `Created ${checked.product.name}` });
       setFields(EMPTY);
     } catch (error) {
-      setStatus({ kind: 'error', text: errorMessage(error as FetchBaseQueryError | SerializedError) ?? 'Could not create the product.' });
+      setStatus({ kind: 'error', text: errorMessage(error as ApiError) ?? 'Could not create the product.' });
     }
   }
 
@@ -122,6 +120,3 @@ export function NewProductForm() {
   );
 }
 
-function FieldError({ text }: { text: string | undefined }) {
-  return text ? <small className="field-error">{text}</small> : null;
-}

@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { useLoginMutation } from '../api';
-import { errorMessage } from '../problem';
-import { navigate } from '../route';
-import { useAppSelector } from '../store';
-import { Status } from './Status';
+import { api } from '../api';
+import { ErrorStatus } from '../components/Status';
+import { href, navigate } from '../route';
+import { useAppDispatch, useAppSelector } from '../store';
+import { useLoginMutation } from './auth.api';
 
-export function LoginForm() {
+/** Where to go after logging in: back where the user came from (`#/login?next=/cart`), else the catalog. */
+export function LoginForm({ next }: { next: string | null }) {
   const auth = useAppSelector((state) => state.session.auth);
+  const dispatch = useAppDispatch();
   const [login, { isLoading, error }] = useLoginMutation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -15,13 +17,14 @@ export function LoginForm() {
     event.preventDefault();
     try {
       await login({ email: email.trim(), password }).unwrap();
-      navigate('/');
+      // Reads cached under another login (or none) must not be shown to this one.
+      dispatch(api.util.resetApiState());
+      navigate(next ?? href.catalog());
     } catch {
       // Shown from the mutation's `error` below.
     }
   }
 
-  const message = errorMessage(error);
   return (
     <section className="panel narrow">
       <h1>Log in</h1>
@@ -29,14 +32,7 @@ export function LoginForm() {
       <form onSubmit={(event) => void submit(event)}>
         <label>
           Email
-          <input
-            data-testid="login-email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
+          <input data-testid="login-email" type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />
         </label>
         <label>
           Password
@@ -53,7 +49,10 @@ export function LoginForm() {
           {isLoading ? 'Logging in…' : 'Log in'}
         </button>
       </form>
-      <Status message={message ? { kind: 'error', text: message } : null} />
+      <ErrorStatus error={error} />
+      <p className="hint">
+        New here? <a href={href.register()}>Create an account</a>
+      </p>
     </section>
   );
 }

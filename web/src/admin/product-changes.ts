@@ -1,0 +1,59 @@
+import type { Product, ProductChanges, StockAdjustment } from '../contract';
+import { formatAmount, parseCents, parseCount } from '../money';
+
+/** What the edit form holds: text as typed. */
+export interface ProductDraft {
+  name: string;
+  description: string;
+  price: string;
+}
+
+export type DraftErrors = Partial<Record<keyof ProductDraft, string>>;
+
+export const draftOf = (product: Product): ProductDraft => ({
+  name: product.name,
+  description: product.description,
+  price: formatAmount(product.priceCents),
+});
+
+/**
+ * The PATCH body: only the fields that differ from the version the admin read (the API appends one event per
+ * changed field, and refuses an empty body), or the problems to show, or `unchanged`.
+ */
+export function productChanges(base: Product, draft: ProductDraft): { changes: ProductChanges } | { errors: DraftErrors } | { unchanged: true } {
+  const errors: DraftErrors = {};
+  const name = draft.name.trim();
+  const description = draft.description.trim();
+  const priceCents = parseCents(draft.price);
+  if (!name) errors.name = 'Name is required.';
+  else if (name.length > 200) errors.name = 'At most 200 characters.';
+  if (description.length > 5000) errors.description = 'At most 5,000 characters.';
+  if (priceCents === null) errors.price = 'Enter a price like 12.34 (at most two decimals).';
+  if (Object.keys(errors).length > 0 || priceCents === null) return { errors };
+
+  const changes: ProductChanges = {};
+  if (name !== base.name) changes.name = name;
+  if (description !== base.description) changes.description = description;
+  if (priceCents !== base.priceCents) changes.priceCents = priceCents;
+  return Object.keys(changes).length > 0 ? { changes } : { unchanged: true };
+}
+
+export type StockDirection = 'received' | 'writtenOff';
+
+export interface StockFields {
+  direction: StockDirection;
+  units: string;
+  reason: string;
+}
+
+/** A receipt adds units, a write-off removes them: the API's signed, never-zero `delta`. */
+export function stockAdjustment(fields: StockFields): { adjustment: StockAdjustment } | { errors: Partial<Record<'units' | 'reason', string>> } {
+  const units = parseCount(fields.units);
+  const reason = fields.reason.trim();
+  const errors: Partial<Record<'units' | 'reason', string>> = {};
+  if (units === null || units === 0 || units > 1_000_000_000) errors.units = 'Enter a whole number of units, 1 or more.';
+  if (!reason) errors.reason = 'Say why (e.g. the delivery note).';
+  else if (reason.length > 200) errors.reason = 'At most 200 characters.';
+  if (units === null || Object.keys(errors).length > 0) return { errors };
+  return { adjustment: { delta: fields.direction === 'received' ? units : -units, reason } };
+}

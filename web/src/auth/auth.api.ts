@@ -1,0 +1,17 @@
+import { api } from '../api';
+import { LoginResponse, RegisterResponse, type Credentials, type Registration } from '../contract';
+
+export const authApi = api.injectEndpoints({
+  endpoints: (build) => ({
+    login: build.mutation<LoginResponse, Credentials>({
+      query: (body) => ({ url: 'auth/login', method: 'POST', body }),
+      responseSchema: LoginResponse,
+    }),
+    register: build.mutation<RegisterResponse, Registration>({
+      query: (body) => ({ url: 'auth/register', method: 'POST', body }),
+      responseSchema: RegisterResponse,
+    }),
+  }),
+});
+
+export const { useLoginMutation, useRegisterMutation } = authApi;

@@ -1,0 +1,108 @@
+import type { Order } from '../contract';
+import { Time } from '../components/Time';
+import { formatCents } from '../money';
+import { href } from '../route';
+
+export function StatusTag({ status }: { status: Order['status'] }) {
+  return (
+    <span className={`order-status order-status-${status}`} data-testid="order-status">
+      {status}
+    </span>
+  );
+}
+
+/** An order as read: its lines as sold, the address, and when each step happened. Shared by the audit views. */
+export function OrderSummary({ order }: { order: Order }) {
+  const address = order.shippingAddress;
+  return (
+    <article data-testid="order-detail" className="order">
+      <dl>
+        <dt>Order</dt>
+        <dd className="mono" data-testid="order-id">
+          {order.id}
+        </dd>
+        <dt>Status</dt>
+        <dd>
+          <StatusTag status={order.status} />
+        </dd>
+        <dt>Total</dt>
+        <dd data-testid="order-total">{formatCents(order.totalCents, order.currency)}</dd>
+        <dt>Placed</dt>
+        <dd>
+          <Time at={order.placedAt} />
+        </dd>
+        {order.paidAt && (
+          <>
+            <dt>Paid</dt>
+            <dd>
+              <Time at={order.paidAt} /> {order.paymentMethod && <span className="hint">by {order.paymentMethod}</span>}
+            </dd>
+          </>
+        )}
+        {order.shippedAt && (
+          <>
+            <dt>Shipped</dt>
+            <dd>
+              <Time at={order.shippedAt} />
+            </dd>
+          </>
+        )}
+        {order.cancelledAt && (
+          <>
+            <dt>Cancelled</dt>
+            <dd>
+              <Time at={order.cancelledAt} /> {order.cancellationReason && <span className="hint">({order.cancellationReason})</span>}
+            </dd>
+          </>
+        )}
+        {order.refundedAt && (
+          <>
+            <dt>Refunded</dt>
+            <dd>
+              <Time at={order.refundedAt} />
+            </dd>
+          </>
+        )}
+        <dt>Ship to</dt>
+        <dd>
+          <address>
+            {[address.name, address.line1, address.line2, `${address.postalCode} ${address.city}`, address.country].filter(Boolean).map((line, index) => (
+              // Lines can repeat (a redacted address reads `[redacted]` several times): keyed by position.
+              <span key={index} className="address-line">
+                {line}
+              </span>
+            ))}
+          </address>
+        </dd>
+      </dl>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col" className="num">
+              Quantity
+            </th>
+            <th scope="col" className="num">
+              Unit price
+            </th>
+            <th scope="col" className="num">
+              Line total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.lines.map((line) => (
+            <tr key={line.productId} data-testid="order-line">
+              <td>
+                <a href={href.product(line.productId)}>{line.name}</a> <span className="mono hint">{line.sku}</span>
+              </td>
+              <td className="num">{line.quantity}</td>
+              <td className="num">{formatCents(line.unitPriceCents, order.currency)}</td>
+              <td className="num">{formatCents(line.lineTotalCents, order.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </article>
+  );
+}

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+
+// What must survive a reload (the login, our latest Consistency-Token, the cart) lives in sessionStorage:
+// per tab, gone when the tab closes. Stored values are parsed like any other input: a value from an older
+// version of the app, or edited by hand, is ignored rather than trusted.
+
+function storage(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    // Some privacy modes throw on access.
+    return null;
+  }
+}
+
+export function loadStored<S extends z.ZodType>(key: string, schema: S): z.infer<S> | null {
+  try {
+    const parsed = schema.safeParse(JSON.parse(storage()?.getItem(key) ?? 'null'));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveStored(key: string, value: unknown): void {
+  try {
+    if (value === null || value === undefined) storage()?.removeItem(key);
+    else storage()?.setItem(key, JSON.stringify(value));
+  } catch {
+    // A full or unavailable storage only costs the state surviving a reload.
+  }
+}
