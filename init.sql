@@ -130,19 +130,15 @@ DECLARE
   v_stream_ids text[];
   v_expected   text[];
   v_events     jsonb[];
+  v_fast       boolean := false;
+  r_items      integer[];
+  r_streams    text[];
+  r_outcomes   text[];
+  r_versions   bigint[];
+  r_positions  bigint[];
+  r_actuals    bigint[];
 BEGIN
-  PERFORM append_lock();
-  SELECT COALESCE(max(ev.global_position), 0) INTO v_start FROM events ev;
-  v_position := v_start;
-
-  -- Retries are rare: one index probe for the whole batch decides whether items need the per-item check.
-  -- (An array and `= ANY` keep it an index probe: a join against jsonb_array_elements may be planned as a scan.)
-  SELECT array_agg((e->>'eventId')::uuid) INTO v_ids
-    FROM jsonb_array_elements(p_items) i, jsonb_array_elements(i->'streams') s, jsonb_array_elements(s->'events') e;
-  SELECT EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = ANY (v_ids)) INTO v_any_known;
-
-  -- Fast path (the common case): no retried event ids and no stream named twice in the batch. Then items do not
-  -- interact, and one set-based statement checks every expectation and writes every event.
+  -- The batch's shape depends on the input alone: taken apart before the append lock, so it holds nobody up.
   SELECT count(*) = count(DISTINCT s.value->>'streamId'),
          array_agg(i.ord::integer ORDER BY i.ord, s.ord), array_agg(s.ord::integer ORDER BY i.ord, s.ord),
          array_agg(s.value->>'streamId' ORDER BY i.ord, s.ord), array_agg(s.value->>'expected' ORDER BY i.ord, s.ord),
@@ -150,8 +146,17 @@ BEGIN
     INTO v_distinct, v_item_nos, v_stream_nos, v_stream_ids, v_expected, v_events
     FROM jsonb_array_elements(p_items) WITH ORDINALITY AS i(value, ord)
     CROSS JOIN LATERAL jsonb_array_elements(i.value->'streams') WITH ORDINALITY AS s(value, ord);
-  IF v_distinct AND NOT v_any_known THEN
-    RETURN QUERY
+
+  PERFORM append_lock();
+  SELECT COALESCE(max(ev.global_position), 0) INTO v_start FROM events ev;
+  v_position := v_start;
+
+  -- Fast path (the common case): no stream named twice in the batch and no retried event id. Then items do not
+  -- interact, and one set-based statement checks every expectation and writes every event. A retry (rare) is not
+  -- looked for up front: its event id makes the insert fail on events' unique key, the subtransaction undoes the
+  -- statement, and the general path below answers every item (the stored result for the retry).
+  IF v_distinct THEN
+    BEGIN
     -- unnest over plpgsql arrays (not jsonb functions) gives the planner small row estimates, so streams is
     -- probed by its primary key rather than scanned.
     WITH input AS (
@@ -195,16 +200,41 @@ BEGIN
       ON CONFLICT ON CONSTRAINT streams_pkey
       DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash, deleted = false
     )
-    SELECT d.item, d.stream_id,
-           CASE WHEN d.item_holds THEN 'appended' WHEN d.holds THEN 'skipped' ELSE 'conflict' END::text,
-           sh.stream_version, sh.global_position, CASE WHEN NOT d.holds THEN d.version END
+    -- Collected, not returned at once: rows returned inside the block would survive its rollback.
+    SELECT array_agg(d.item), array_agg(d.stream_id),
+           array_agg(CASE WHEN d.item_holds THEN 'appended' WHEN d.holds THEN 'skipped' ELSE 'conflict' END::text),
+           array_agg(sh.stream_version), array_agg(sh.global_position), array_agg(CASE WHEN NOT d.holds THEN d.version END)
+      INTO r_items, r_streams, r_outcomes, r_versions, r_positions, r_actuals
       FROM decided d LEFT JOIN stream_heads sh ON sh.stream_id = d.stream_id;
-
-    SELECT COALESCE(max(ev.global_position), v_start) INTO v_position FROM events ev;
-    IF v_position > v_start THEN
-      PERFORM pg_notify('shop_events', v_position::text);
+    -- A retry whose expectation no longer holds (its first attempt moved the stream on) shows up as a conflict, not
+    -- as a duplicate key: only then are the batch's event ids looked up, and a known one sends it down the general
+    -- path too (which answers the retry its stored result).
+    IF 'conflict' = ANY (r_outcomes) THEN
+      SELECT array_agg((e->>'eventId')::uuid) INTO v_ids FROM unnest(v_events) AS u(events), jsonb_array_elements(u.events) e;
+      IF EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = ANY (v_ids)) THEN
+        RAISE unique_violation USING MESSAGE = 'a conflicting item may be a retry';
+      END IF;
     END IF;
-    RETURN;
+    v_fast := true;
+    EXCEPTION WHEN unique_violation THEN
+      v_any_known := true;
+    END;
+    IF v_fast THEN
+      RETURN QUERY SELECT * FROM unnest(r_items, r_streams, r_outcomes, r_versions, r_positions, r_actuals);
+      SELECT COALESCE(max(ev.global_position), v_start) INTO v_position FROM events ev;
+      IF v_position > v_start THEN
+        PERFORM pg_notify('shop_events', v_position::text);
+      END IF;
+      RETURN;
+    END IF;
+  END IF;
+
+  -- Whether any event id of the batch is already stored (the general path answers such items from the store).
+  -- (An array and `= ANY` keep it an index probe: a join against jsonb_array_elements may be planned as a scan.)
+  IF v_any_known IS NULL THEN
+    SELECT array_agg((e->>'eventId')::uuid) INTO v_ids
+      FROM jsonb_array_elements(p_items) i, jsonb_array_elements(i->'streams') s, jsonb_array_elements(s->'events') e;
+    SELECT EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = ANY (v_ids)) INTO v_any_known;
   END IF;
 
   -- General path: items one by one, so that a later item sees an earlier item's writes to the same stream,
@@ -463,3 +493,16 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   PRIMARY KEY (user_id, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_created_at ON idempotency_keys (created_at);
+
+-- Stores a batch of answers (one statement for every create answered in the same instant). A function, for its
+-- planner settings: the join with the batch must probe the primary key, and a generic plan made while the table was
+-- still small (a fresh database) would otherwise keep scanning it whole, once per batch, as it grows.
+CREATE OR REPLACE FUNCTION store_idempotent_answers(p_users text[], p_keys text[], p_statuses integer[], p_headers jsonb[], p_bodies text[])
+RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_hashjoin = off AS $$
+BEGIN
+  UPDATE idempotency_keys k
+     SET state = 'done', response_status = u.status, response_headers = u.headers, response_body = u.body
+    FROM unnest(p_users, p_keys, p_statuses, p_headers, p_bodies) AS u(user_id, key, status, headers, body)
+   WHERE k.user_id = u.user_id AND k.key = u.key;
+END
+$$;

@@ -142,6 +142,26 @@ export function eventStoreContract(
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
+      it('answers retries the first result also when they arrive among fresh appends, whatever their expectation', async () => {
+        const [exact, any] = [newStream(), newStream()];
+        const exactEvents = [contractEvent()];
+        const anyEvents = [contractEvent()];
+        const firstExact = await store.appendToStream(exact, 'no_stream', exactEvents);
+        const firstAny = await store.appendToStream(any, 'any', anyEvents);
+        const fresh = Array.from({ length: 8 }, () => newStream());
+        // Sent together, so a store that groups appends sees the retries in one batch with the fresh ones.
+        const [retriedExact, retriedAny, ...others] = await Promise.all([
+          store.appendToStream(exact, 'no_stream', exactEvents),
+          store.appendToStream(any, 'any', anyEvents),
+          ...fresh.map((stream) => store.appendToStream(stream, 'no_stream', [contractEvent()])),
+        ]);
+        expect(retriedExact).toEqual(firstExact);
+        expect(retriedAny).toEqual(firstAny);
+        expect(others.map((r) => r.nextVersion)).toEqual(fresh.map(() => 1n));
+        expect(await store.readStream(exact)).toHaveLength(1);
+        expect(await store.readStream(any)).toHaveLength(1);
+      });
+
       it('lets exactly one of 32 concurrent appends win each version of one stream', async () => {
         const stream = newStream();
         await store.appendToStream(stream, 'no_stream', [contractEvent()]);
