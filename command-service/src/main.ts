@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { createPool, PostgresEventStore } from '@shop/kernel';
+import { createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
 import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
 import { buildCommandApp } from './app.js';
 import { seedDevAccounts } from './auth/user-accounts.js';
@@ -36,4 +36,12 @@ server.keepAliveTimeout = 65_000;
 await listen(server, config.PORT);
 logger.info({ port: config.PORT }, 'command-service listening');
 
-onShutdown(logger, [() => closeServer(server), () => pool.end(), () => bookkeeping.end()]);
+onShutdown(logger, [
+  () => closeServer(server),
+  // Requests whose clients went away may still be appending: let them finish (and store their idempotent answers).
+  async () => {
+    if (!(await waitUntilIdle([pool, bookkeeping]))) logger.warn('work still in flight at shutdown');
+  },
+  () => pool.end(),
+  () => bookkeeping.end(),
+]);

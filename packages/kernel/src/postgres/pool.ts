@@ -36,3 +36,21 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     client.release();
   }
 }
+
+const isIdle = (pool: pg.Pool): boolean => pool.waitingCount === 0 && pool.idleCount === pool.totalCount;
+
+/**
+ * Resolves once no client of any pool has been checked out for two looks in a row (`settleMs` apart), or after
+ * `timeoutMs`. A service calls it after its server stopped taking requests and before ending the pools, so work
+ * already started (an append, then the idempotency answer that follows it) finishes instead of failing half-way.
+ */
+export async function waitUntilIdle(pools: readonly pg.Pool[], timeoutMs = 5_000, settleMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let quietLooks = 0;
+  while (Date.now() < deadline) {
+    quietLooks = pools.every(isIdle) ? quietLooks + 1 : 0;
+    if (quietLooks >= 2) return true;
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  }
+  return false;
+}
