@@ -51,9 +51,21 @@ const service = createServiceApp({
 });
 service.finish();
 const metrics = createProjectorMetrics(service.registry, async () => {
-  const { rows } = await pool.query<{ position: string }>('SELECT COALESCE(max(global_position), 0) AS position FROM events');
-  const head = BigInt(rows[0]?.position ?? 0);
-  return Object.fromEntries(runners.map((runner) => [runner.name, Number(head - runner.position)]));
+  // The head, and for each projection the recording time of the first event it has not applied (positions are dense).
+  const { rows } = await pool.query<{ head: string; waiting_since: Array<Date | null> }>({
+    name: 'projection_lag',
+    text: `SELECT COALESCE((SELECT max(global_position) FROM events), 0) AS head,
+                  ARRAY(SELECT (SELECT recorded_at FROM events WHERE global_position = p + 1) FROM unnest($1::bigint[]) WITH ORDINALITY AS u(p, i) ORDER BY i) AS waiting_since`,
+    values: [runners.map((runner) => runner.position.toString())],
+  });
+  const head = BigInt(rows[0]?.head ?? 0);
+  const now = Date.now();
+  return Object.fromEntries(
+    runners.map((runner, i) => {
+      const since = rows[0]?.waiting_since[i];
+      return [runner.name, { events: Number(head - runner.position), seconds: since ? Math.max(0, (now - since.getTime()) / 1_000) : 0 }];
+    }),
+  );
 });
 
 // One runner per projection: each is its own durable JetStream consumer with its own checkpoint, so a slow or

@@ -170,6 +170,10 @@ describe('the whole shop through the gateway', () => {
       return up.length === 3 ? up : undefined;
     });
     expect(jobs).toEqual(['command-service', 'projector', 'query-service']);
+    const rules = (await (await fetch(`${stack.prometheusUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string }> }> } };
+    expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)).sort()).toEqual(
+      ['ShopProjectionDeadLetters', 'ShopProjectionLagging', 'ShopServerErrors', 'ShopServiceDown'],
+    );
   }, 30_000);
 
   it('shows an admin the product they create in the web app, in a real browser', async () => {

@@ -224,7 +224,7 @@ export class ProjectionRunner {
     metrics.projectionPosition.set({ projection: projection.name }, Number(position));
     metrics.eventsApplied.inc({ projection: projection.name, source }, applied);
     metrics.batchSize.observe({ projection: projection.name }, applied);
-    metrics.projectionLagSeconds.set({ projection: projection.name }, (Date.now() - last.recordedAt.getTime()) / 1_000);
+    metrics.projectionAppliedEventAge.set({ projection: projection.name }, (Date.now() - last.recordedAt.getTime()) / 1_000);
   }
 }
 

@@ -12,6 +12,8 @@ export function startPrometheus(binary: string, options: { port: number; targets
     config = config.replaceAll(`localhost:${defaultPort}'`, `localhost:${actualPort}'`);
   }
   writeFileSync(join(dir, 'prometheus.yml'), config);
+  // rule_files in prometheus.yml are relative to it: the alert rules go beside the rendered config.
+  writeFileSync(join(dir, 'alerts.yml'), readFileSync(repoPath('infra/prometheus/alerts.yml'), 'utf8'));
   return spawnManaged({
     name: 'prometheus',
     command: binary,

@@ -105,6 +105,9 @@ describe('the projector process runs the orders and customers projections (real 
 
   it('reports the lag of every projection it runs', async () => {
     const metrics = await (await fetch(metricsUrl)).text();
-    for (const name of ['catalog', 'orders', 'customers', 'sales']) expect(metrics).toMatch(new RegExp(`projection_lag_events\\{[^}]*projection="${name}"[^}]*\\} 0`));
+    for (const name of ['catalog', 'orders', 'customers', 'sales']) {
+      expect(metrics).toMatch(new RegExp(`projection_lag_events\\{[^}]*projection="${name}"[^}]*\\} 0`));
+      expect(metrics).toMatch(new RegExp(`projection_lag_seconds\\{[^}]*projection="${name}"[^}]*\\} 0`));
+    }
   });
 });
