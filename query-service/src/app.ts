@@ -36,7 +36,7 @@ export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   const service = createServiceApp({ service: 'query-service', logger: deps.logger, readiness: deps.readiness });
   /** Read-your-writes for a route served from `projection` (Consistency-Token in, Read-Model-Position out). */
   const freshFrom = (projection: string): RequestHandler => consistency(deps.positions.of(projection), deps.maxConsistencyWaitMs);
-  service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION) }));
+  service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION), catalog: deps.positions.of(CATALOG_PROJECTION) }));
   service.app.use(orderRoutes({ ...deps, fresh: freshFrom(ORDERS_PROJECTION) }));
   service.app.use(
     auditRoutes({ store: deps.audit.store, pool: deps.pool, tokens: deps.tokens, fresh: consistency(deps.audit.head, deps.maxConsistencyWaitMs) }),

@@ -258,6 +258,30 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     expect(((await forAdmin.json()) as { customerId: string }).customerId).toBe(alice);
   });
 
+  it('serves a catalog page from the cache only while the catalog has not moved past the position it was read at', async () => {
+    const search = `needle${Date.now()}`;
+    const first = randomUUID();
+    let at = await commitProduct(first, `Sharp ${search}`, 1);
+    await positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
+    const reads = (): number => counted.reads.get('catalog_search') ?? 0;
+    const page = async (): Promise<string[]> => {
+      const response = await fetch(`${base}/api/products?search=${search}`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: Array<{ id: string }> }).items.map((p) => p.id);
+    };
+    const before = reads();
+    expect(await page()).toEqual([first]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await page()).toEqual([first]);
+    expect(reads() - before).toBe(1);
+    // A catalog commit (any product) moves the position: the cached page is unreachable, the next read sees the change.
+    const second = randomUUID();
+    at = await commitProduct(second, `Blunt ${search}`, 1);
+    await positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
+    expect((await page()).sort()).toEqual([first, second].sort());
+    expect(reads() - before).toBe(2);
+  });
+
   it('stays coherent under concurrent updates: stamps never go back, sessions never read older versions, the cache settles on the read model', async () => {
     const id = randomUUID();
     await commitProduct(id, 'v1', 1);

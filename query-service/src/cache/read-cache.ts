@@ -53,7 +53,7 @@ export class RedisReadCache implements ReadCache {
  * command timeout): a read then goes to Postgres at once instead of waiting for Redis to come back.
  */
 export function connectCacheRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500, enableAutoPipelining: true });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
   return redis;
 }

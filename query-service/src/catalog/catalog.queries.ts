@@ -33,24 +33,41 @@ export type ProductCursor = { name: string; id: string } | { rank: number; id: s
 export interface ProductPage {
   items: ProductView[];
   next?: ProductCursor;
+  /** The catalog checkpoint the page was read at (same statement, same snapshot): the page reflects every event up to it. */
+  position: bigint;
+}
+
+type PageRow = (CatalogProductRow & { read_position: string }) | { id: null; read_position: string };
+
+/**
+ * Runs a page query together with the catalog checkpoint, in ONE statement (one snapshot): the checkpoint row
+ * drives a lateral join to the page, so even an empty page says which position it is empty at.
+ */
+async function pageAt<R extends CatalogProductRow>(pool: pg.Pool, name: string, pageSql: string, values: unknown[]): Promise<{ rows: R[]; position: bigint }> {
+  const result = await pool.query<PageRow & Partial<R>>({
+    name,
+    text: `SELECT page.*, cp.position AS read_position
+             FROM (SELECT position FROM projection_checkpoints WHERE projection = '${CATALOG_PROJECTION}') cp
+             LEFT JOIN LATERAL (${pageSql}) page ON true`,
+    values,
+  });
+  const position = BigInt(result.rows[0]?.read_position ?? 0);
+  return { rows: result.rows.filter((row) => row.id !== null) as unknown as R[], position };
 }
 
 /** Browses the catalog in (name, id) order: stable under inserts, no OFFSET scans. */
 async function browse(pool: pg.Pool, limit: number, after?: { name: string; id: string }): Promise<ProductPage> {
-  const result = after
-    ? await pool.query<CatalogProductRow>({
-        name: 'catalog_browse_after',
-        text: `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} WHERE (name, id) > ($1, $2) ORDER BY name, id LIMIT $3`,
-        values: [after.name, after.id, limit + 1],
-      })
-    : await pool.query<CatalogProductRow>({
-        name: 'catalog_browse',
-        text: `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} ORDER BY name, id LIMIT $1`,
-        values: [limit + 1],
-      });
-  const items = result.rows.slice(0, limit).map(toProductView);
+  const { rows, position } = after
+    ? await pageAt<CatalogProductRow>(
+        pool,
+        'catalog_browse_after',
+        `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} WHERE (name, id) > ($1, $2) ORDER BY name, id LIMIT $3`,
+        [after.name, after.id, limit + 1],
+      )
+    : await pageAt<CatalogProductRow>(pool, 'catalog_browse', `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} ORDER BY name, id LIMIT $1`, [limit + 1]);
+  const items = rows.slice(0, limit).map(toProductView);
   const last = items.at(-1);
-  return result.rows.length > limit && last ? { items, next: { name: last.name, id: last.id } } : { items };
+  return rows.length > limit && last ? { items, next: { name: last.name, id: last.id }, position } : { items, position };
 }
 
 /**
@@ -61,21 +78,18 @@ async function search(pool: pg.Pool, text: string, limit: number, after?: { rank
   const query = `websearch_to_tsquery('english', $1)`;
   const ranked = `SELECT ${CATALOG_VIEW_COLUMNS}, ts_rank(search_document, ${query}) AS rank
                     FROM ${CATALOG_TABLE} WHERE search_document @@ ${query}`;
-  const result = after
-    ? await pool.query<CatalogProductRow & { rank: number }>({
-        name: 'catalog_search_after',
-        text: `SELECT * FROM (${ranked}) r WHERE (r.rank, r.id) < ($2::real, $3::uuid) ORDER BY r.rank DESC, r.id DESC LIMIT $4`,
-        values: [text, after.rank, after.id, limit + 1],
-      })
-    : await pool.query<CatalogProductRow & { rank: number }>({
-        name: 'catalog_search',
-        text: `${ranked} ORDER BY rank DESC, id DESC LIMIT $2`,
-        values: [text, limit + 1],
-      });
-  const rows = result.rows.slice(0, limit);
-  const last = rows.at(-1);
-  const items = rows.map(toProductView);
-  return result.rows.length > limit && last ? { items, next: { rank: last.rank, id: last.id } } : { items };
+  const { rows, position } = after
+    ? await pageAt<CatalogProductRow & { rank: number }>(
+        pool,
+        'catalog_search_after',
+        `SELECT * FROM (${ranked}) r WHERE (r.rank, r.id) < ($2::real, $3::uuid) ORDER BY r.rank DESC, r.id DESC LIMIT $4`,
+        [text, after.rank, after.id, limit + 1],
+      )
+    : await pageAt<CatalogProductRow & { rank: number }>(pool, 'catalog_search', `${ranked} ORDER BY rank DESC, id DESC LIMIT $2`, [text, limit + 1]);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const items = page.map(toProductView);
+  return rows.length > limit && last ? { items, next: { rank: last.rank, id: last.id }, position } : { items, position };
 }
 
 export function listProducts(pool: pg.Pool, options: { after?: ProductCursor; limit: number; search?: string }): Promise<ProductPage> {

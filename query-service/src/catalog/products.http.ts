@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { productCacheKey, type CacheEntry } from '@shop/read-models';
+import { productCacheKey, productListCacheKey, type CacheEntry } from '@shop/read-models';
 import { noneMatchHits, parseOrThrow, ProblemError } from '@shop/service-kit';
 import type { ReadCache } from '../cache/read-cache.js';
 import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { minPositionOf } from '../read-your-writes/consistency.http.js';
+import type { PositionSource } from '../read-your-writes/position-tracker.js';
 import { findProductEntry, listProducts, type ProductCursor } from './catalog.queries.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,10 +34,14 @@ const ListQuery = z.strictObject({
 
 const notFound = (id: string): ProblemError => new ProblemError(404, 'product_not_found', 'Product not found', `No product ${id}`);
 
-/** `fresh`: read-your-writes against the catalog read model (see read-your-writes/consistency.http.ts). */
-export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache; fresh: RequestHandler }): Router {
+/**
+ * `fresh`: read-your-writes against the catalog read model (see read-your-writes/consistency.http.ts); `catalog`: how
+ * far that read model has got, as this process knows it (a cached page is only served while nothing has moved).
+ */
+export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache; fresh: RequestHandler; catalog: PositionSource }): Router {
   const router = Router();
   const flights = new SingleFlight<CacheEntry | undefined>();
+  const pageFlights = new SingleFlight<CacheEntry | undefined>();
 
   // The hot path: one Redis GET and a pre-serialised body; no JSON parse, no zod, no re-stringify.
   router.get('/api/products/:id', deps.fresh, async (req, res) => {
@@ -53,14 +59,22 @@ export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache; fresh: Re
     res.end(entry.body);
   });
 
+  // Pages are cached too, stamped with the catalog position they were read at. Any commit to the catalog moves
+  // its position and so makes every cached page unreachable: a page is served only if it is at least as new as both
+  // the caller's Consistency-Token and the catalog position this process has been told about.
   router.get('/api/products', deps.fresh, async (req, res) => {
     const query = parseOrThrow(ListQuery, req.query, 'query string');
-    const page = await listProducts(deps.pool, {
-      limit: query.limit,
-      ...(query.cursor ? { after: decodeCursor(query.cursor, query.search !== undefined) } : {}),
-      ...(query.search ? { search: query.search } : {}),
+    const after = query.cursor ? decodeCursor(query.cursor, query.search !== undefined) : undefined;
+    const digest = createHash('sha1').update(`${query.search ?? ''}\n${query.cursor ?? ''}\n${query.limit}`).digest('base64url');
+    const floor = [minPositionOf(res), deps.catalog.position].reduce((a, b) => (a > b ? a : b));
+    const entry = await readThrough(deps.cache, pageFlights, productListCacheKey(digest), floor, async () => {
+      const page = await listProducts(deps.pool, { limit: query.limit, ...(after ? { after } : {}), ...(query.search ? { search: query.search } : {}) });
+      const body = JSON.stringify({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
+      return { position: page.position, etag: '', scope: '', body };
     });
-    res.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
+    res.setHeader('Read-Model-Position', entry!.position.toString());
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(entry!.body);
   });
 
   return router;

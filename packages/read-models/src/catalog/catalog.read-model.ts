@@ -50,6 +50,12 @@ export const toProductView = (row: CatalogProductRow): ProductView => ({
 /** Redis keys the projector invalidates and the query service reads: one definition for both sides. */
 export const CATALOG_CACHE_PREFIX = 'shop:catalog:';
 export const productCacheKey = (productId: string): string => `${CATALOG_CACHE_PREFIX}product:${productId}`;
+/**
+ * A page of the catalog (a browse or a search), by a digest of its query. Never invalidated by key: an entry is
+ * only good while the catalog has not moved past the position it was read at (the reader checks), so any catalog
+ * commit makes every cached page unreachable at once.
+ */
+export const productListCacheKey = (queryDigest: string): string => `${CATALOG_CACHE_PREFIX}list:${queryDigest}`;
 
 /**
  * Postgres NOTIFY channel on which a projection announces `<projection>:<position>` when it commits,
