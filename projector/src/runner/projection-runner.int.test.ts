@@ -127,6 +127,43 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
     expect((await pool.query('SELECT 1 FROM catalog_products WHERE sku = ANY($1)', [skus])).rowCount).toBe(4);
   });
 
+  it('skips nothing when an append transaction is held open while others are submitted, through relay and JetStream', async () => {
+    const metrics = createProjectorMetrics(new Registry(), async () => ({}));
+    const relay = new Relay({ pool, connectionString: database.url, store, js: nats.jetstream(), names, metrics, logger, relayName: 'held-open' });
+    const runner = newRunner();
+    const running = [relay.run(), runner.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names)];
+    const slow = await pool.connect();
+    try {
+      // A slow writer: its append is done but not committed, holding the append lock.
+      const held = productCreated('HELD-OPEN');
+      await slow.query('BEGIN');
+      await slow.query('SELECT * FROM append_batch($1)', [
+        JSON.stringify([{ streams: [{ streamId: `product-${held.productId}`, expected: 'no_stream', events: [held.event] }] }]),
+      ]);
+      // Faster writers submit meanwhile; they must wait for it, never commit below it.
+      const others = Array.from({ length: 5 }, (_, i) => productCreated(`HELD-AFTER-${i}`));
+      const appends = others.map(({ productId, event }) => store.appendToStream(`product-${productId}`, 'no_stream', [event]));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await slow.query('COMMIT');
+      const results = await Promise.all(appends);
+      const last = results.reduce((max, r) => (r.lastPosition > max ? r.lastPosition : max), 0n);
+      await eventually(async () => (await checkpoint()) >= last);
+      const ids = [held, ...others].map((p) => p.productId);
+      expect((await pool.query('SELECT 1 FROM catalog_products WHERE id = ANY($1)', [ids])).rowCount).toBe(6);
+      // The held append got the lower position: it committed first, so nothing committed below a reader's position later.
+      const { rows } = await pool.query<{ stream_id: string; global_position: string }>(
+        'SELECT stream_id, global_position FROM events WHERE stream_id = ANY($1) ORDER BY global_position',
+        [ids.map((id) => `product-${id}`)],
+      );
+      expect(rows[0]!.stream_id).toBe(`product-${held.productId}`);
+    } finally {
+      slow.release();
+      relay.stop();
+      runner.stop();
+      await Promise.all(running);
+    }
+  });
+
   it('follows the store directly when there is no bus', async () => {
     const runner = newRunner();
     const running = runner.runFromStore();
