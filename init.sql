@@ -298,6 +298,110 @@ BEGIN
 END
 $$;
 
+-- The store's hot path: the same batch as append_batch, but taken apart by the client into arrays (one entry per
+-- stream of each item, events flattened in order; payloads as two JSON arrays), so no event is dug out of a jsonb
+-- document field by field: about a quarter less work per event than append_batch's own fast path, measured here.
+-- Same answers and guarantees: it takes the append lock, and hands any batch its fast path cannot take (a stream
+-- named twice, a retried event id, a conflict that may be a retry) to append_batch as one jsonb document.
+CREATE OR REPLACE FUNCTION append_streams(
+  p_items integer[], p_stream_ids text[], p_expected text[], p_counts integer[],
+  p_event_ids uuid[], p_types text[], p_schema_versions integer[], p_data jsonb, p_metadata jsonb
+) RETURNS TABLE (item integer, stream_id text, outcome text, next_version bigint, last_position bigint, actual_version bigint)
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS $$
+DECLARE
+  v_start     bigint;
+  v_position  bigint;
+  v_now       timestamptz := clock_timestamp();
+  v_fast      boolean := false;
+  r_items     integer[];
+  r_streams   text[];
+  r_outcomes  text[];
+  r_versions  bigint[];
+  r_positions bigint[];
+  r_actuals   bigint[];
+BEGIN
+  PERFORM append_lock();
+  IF cardinality(p_stream_ids) = (SELECT count(DISTINCT s) FROM unnest(p_stream_ids) s) THEN
+    SELECT COALESCE(max(ev.global_position), 0) INTO v_start FROM events ev;
+    BEGIN
+      WITH input AS (
+        SELECT u.item, u.stream_no, u.stream_id, u.expected, u.n, (sum(u.n) OVER (ORDER BY u.stream_no) - u.n)::integer AS before
+          FROM unnest(p_items, p_stream_ids, p_expected, p_counts) WITH ORDINALITY AS u(item, stream_id, expected, n, stream_no)
+      ), checked AS (
+        SELECT input.*, COALESCE(st.version, 0) AS version, COALESCE(st.last_hash, decode(repeat('00', 32), 'hex')) AS last_hash,
+               expected_version_holds(input.expected, COALESCE(st.version, 0), COALESCE(st.deleted, false)) AS holds
+          FROM input LEFT JOIN streams st ON st.stream_id = input.stream_id
+      ), decided AS (
+        SELECT c.*, bool_and(c.holds) OVER (PARTITION BY c.item) AS item_holds FROM checked c
+      ), positioned AS (
+        -- e: the event's index in the flattened event arrays (1-based).
+        SELECT d.stream_id, d.version + k AS stream_version, d.before + k AS e, d.last_hash, d.n,
+               v_start + row_number() OVER (ORDER BY d.stream_no, k) AS global_position
+          FROM decided d CROSS JOIN LATERAL generate_series(1, d.n) AS k
+         WHERE d.item_holds
+      ), hashed AS (
+        SELECT p.*, event_hash(p.last_hash, p_event_ids[p.e], p.stream_id, p.stream_version, p_types[p.e], p_schema_versions[p.e],
+                               p_data -> (p.e - 1), p_metadata -> (p.e - 1), v_now) AS hash
+          FROM positioned p WHERE p.n = 1
+        UNION ALL
+        SELECT p.*, event_hash_chain(p.last_hash, p_event_ids[p.e], p.stream_id, p.stream_version, p_types[p.e], p_schema_versions[p.e],
+                                     p_data -> (p.e - 1), p_metadata -> (p.e - 1), v_now)
+                    OVER (PARTITION BY p.stream_id ORDER BY p.stream_version) AS hash
+          FROM positioned p WHERE p.n > 1
+      ), inserted AS (
+        INSERT INTO events (global_position, event_id, stream_id, stream_version, event_type, schema_version, data, metadata, recorded_at, hash)
+        SELECT h.global_position, p_event_ids[h.e], h.stream_id, h.stream_version, p_types[h.e], p_schema_versions[h.e],
+               p_data -> (h.e - 1), p_metadata -> (h.e - 1), v_now, h.hash
+          FROM hashed h
+        RETURNING events.stream_id, events.stream_version, events.global_position, events.hash
+      ), stream_heads AS (
+        SELECT DISTINCT ON (ins.stream_id) ins.stream_id, ins.stream_version, ins.global_position, ins.hash
+          FROM inserted ins ORDER BY ins.stream_id, ins.stream_version DESC
+      ), upserted AS (
+        INSERT INTO streams AS st (stream_id, version, last_hash)
+        SELECT sh.stream_id, sh.stream_version, sh.hash FROM stream_heads sh
+        ON CONFLICT ON CONSTRAINT streams_pkey
+        DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash, deleted = false
+      )
+      -- Collected, not returned at once: rows returned inside the block would survive its rollback.
+      SELECT array_agg(d.item), array_agg(d.stream_id),
+             array_agg(CASE WHEN d.item_holds THEN 'appended' WHEN d.holds THEN 'skipped' ELSE 'conflict' END::text),
+             array_agg(sh.stream_version), array_agg(sh.global_position), array_agg(CASE WHEN NOT d.holds THEN d.version END)
+        INTO r_items, r_streams, r_outcomes, r_versions, r_positions, r_actuals
+        FROM decided d LEFT JOIN stream_heads sh ON sh.stream_id = d.stream_id;
+      -- A retry whose expectation no longer holds shows up as a conflict: only then are the event ids looked up.
+      IF 'conflict' = ANY (r_outcomes) AND EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = ANY (p_event_ids)) THEN
+        RAISE unique_violation USING MESSAGE = 'a conflicting item may be a retry';
+      END IF;
+      v_fast := true;
+    EXCEPTION WHEN unique_violation THEN
+      v_fast := false;
+    END;
+    IF v_fast THEN
+      RETURN QUERY SELECT * FROM unnest(r_items, r_streams, r_outcomes, r_versions, r_positions, r_actuals);
+      SELECT COALESCE(max(ev.global_position), v_start) INTO v_position FROM events ev;
+      IF v_position > v_start THEN
+        PERFORM pg_notify('shop_events', v_position::text);
+      END IF;
+      RETURN;
+    END IF;
+  END IF;
+  -- Everything else: the batch as append_batch's document (the advisory lock is held already; taking it again is free).
+  RETURN QUERY SELECT * FROM append_batch((
+    SELECT jsonb_agg(jsonb_build_object('streams', streams) ORDER BY i)
+      FROM (
+        SELECT s.item AS i, jsonb_agg(jsonb_build_object('streamId', s.stream_id, 'expected', s.expected, 'events', (
+                 SELECT jsonb_agg(jsonb_build_object('eventId', p_event_ids[e], 'type', p_types[e], 'schemaVersion', p_schema_versions[e],
+                                                     'data', p_data -> (e - 1), 'metadata', p_metadata -> (e - 1)) ORDER BY e)
+                   FROM generate_series(s.before + 1, s.before + s.n) e)) ORDER BY s.stream_no) AS streams
+          FROM (SELECT u.*, (sum(u.n) OVER (ORDER BY u.stream_no) - u.n)::integer AS before
+                  FROM unnest(p_items, p_stream_ids, p_expected, p_counts) WITH ORDINALITY AS u(item, stream_id, expected, n, stream_no)) s
+         GROUP BY s.item
+      ) items
+  ));
+END
+$$;
+
 -- Stream metadata changes take the append lock too, so they serialise with appends.
 CREATE OR REPLACE FUNCTION set_stream_truncate_before(p_stream_id text, p_before bigint) RETURNS void
 LANGUAGE sql AS $$

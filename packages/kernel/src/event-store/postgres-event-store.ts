@@ -122,15 +122,38 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async appendBatch(items: ReadonlyArray<readonly StreamAppend[]>): Promise<Array<AppendResult[] | VersionConflict>> {
-    const payload = JSON.stringify(
-      items.map((appends) => ({
-        streams: appends.map((a) => ({ streamId: a.streamId, expected: expectedToText(a.expected), events: a.events })),
-      })),
-    );
+    // The batch as arrays, one entry per stream of each item and one per event (flattened in order): append_streams
+    // (init.sql) reads them by index instead of digging fields out of a jsonb document. Payloads travel as two JSON
+    // arrays, which Postgres parses once each.
+    const itemNos: number[] = [];
+    const streamIds: string[] = [];
+    const expected: string[] = [];
+    const counts: number[] = [];
+    const eventIds: string[] = [];
+    const types: string[] = [];
+    const schemaVersions: number[] = [];
+    const data: unknown[] = [];
+    const metadata: unknown[] = [];
+    items.forEach((appends, index) => {
+      for (const append of appends) {
+        itemNos.push(index + 1);
+        streamIds.push(append.streamId);
+        expected.push(expectedToText(append.expected));
+        counts.push(append.events.length);
+        for (const event of append.events) {
+          eventIds.push(event.eventId);
+          types.push(event.type);
+          schemaVersions.push(event.schemaVersion);
+          data.push(event.data);
+          metadata.push(event.metadata);
+        }
+      }
+    });
     const { rows } = await this.pool.query<AppendRow>({
-      name: 'append_batch',
-      text: 'SELECT item, stream_id, outcome, next_version, last_position, actual_version FROM append_batch($1)',
-      values: [payload],
+      name: 'append_streams',
+      text: `SELECT item, stream_id, outcome, next_version, last_position, actual_version
+               FROM append_streams($1::int[], $2::text[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::jsonb, $9::jsonb)`,
+      values: [itemNos, streamIds, expected, counts, eventIds, types, schemaVersions, JSON.stringify(data), JSON.stringify(metadata)],
     });
     const byItem = new Map<number, AppendRow[]>();
     for (const row of rows) byItem.set(row.item, [...(byItem.get(row.item) ?? []), row]);
