@@ -26,6 +26,8 @@ const Config = z.object({
   REDIS_URL: z.string().optional(),
   ELASTICSEARCH_URL: z.string().optional(),
   ELASTICSEARCH_SALES_INDEX: z.string().default('shop-sales'),
+  /** As the projector runs: a rebuild compares each stream's rows at its partition's checkpoint. */
+  PROJECTION_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 const usage = `Usage: npm run projections -- <command> <projection>
@@ -33,7 +35,8 @@ const usage = `Usage: npm run projections -- <command> <projection>
             position (digest of every row), and swap it in; prints progress
   redrive   apply the projection's dead letters again, oldest first (after fixing what made them fail)
 Projections: ${Object.keys(PROJECTIONS).join(', ')}; and ${ANALYTICS_PROJECTION} (Elasticsearch: redrive only, needs ELASTICSEARCH_URL)
-Settings: DATABASE_URL, REDIS_URL (stale cache entries are deleted when set), ELASTICSEARCH_URL, ELASTICSEARCH_SALES_INDEX`;
+Settings: DATABASE_URL, REDIS_URL (stale cache entries are deleted when set), ELASTICSEARCH_URL, ELASTICSEARCH_SALES_INDEX,
+  PROJECTION_PARTITIONS (as the projector runs)`;
 
 const [command, name] = process.argv.slice(2);
 const target = name ? PROJECTIONS[name] : undefined;
@@ -55,7 +58,7 @@ try {
   const store = new PostgresEventStore(pool);
   const progress = (line: string): void => console.log(`[projections] ${line}`);
   if (command === 'rebuild' && target) {
-    await rebuildProjection(pool, store, target, progress);
+    await rebuildProjection(pool, store, target, progress, config.PROJECTION_PARTITIONS);
     // Every cached entry may differ from the rebuilt table: the cache holds nothing that cannot be rebuilt.
     if (redis && target.cachePrefix) progress(`cache: ${await dropCache(redis, target.cachePrefix)} entries dropped`);
   } else {

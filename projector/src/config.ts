@@ -7,6 +7,13 @@ export const ProjectorConfig = z.object({
   NATS_URL: z.string().optional(),
   NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('SHOP_EVENTS'),
   NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('shop'),
+  /**
+   * Every projection runs as this many partitions (streams hashed over them, see runner/partition.ts). Changing it
+   * is safe at any time: new partitions start from the projection's position.
+   */
+  PROJECTION_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Which partitions this process runs: `all`, or indexes like `0,2` (to spread them over processes). */
+  PROJECTOR_PARTITIONS: z.string().regex(/^(all|\d{1,2}(,\d{1,2})*)$/).default('all'),
   /** Empty or unset: nothing to invalidate (the query service then uses its own in-process cache). */
   REDIS_URL: z.string().optional(),
   /** Empty or unset: no Elasticsearch analytics projection (the SQL `sales` read model serves analysts). */

@@ -14,6 +14,7 @@ import { customersProjection } from './projections/customers/customers.projectio
 import { ordersProjection } from './projections/orders/orders.projection.js';
 import { salesProjection } from './projections/sales/sales.projection.js';
 import { Relay } from './relay/relay.js';
+import { partitionsToRun } from './runner/partition.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 
 const config = loadConfig(ProjectorConfig);
@@ -70,8 +71,10 @@ const metrics = createProjectorMetrics(service.registry, async () => {
 
 // One runner per projection: each is its own durable JetStream consumer with its own checkpoint, so a slow or
 // parked projection never holds the others back.
-const postgresRunners = [catalogProjection, ordersProjection, customersProjection, salesProjection].map(
-  (projection) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger }),
+// Partitioned, each projection gets a runner per partition this process runs (each its own consumer and checkpoint).
+const partitions = config.PROJECTION_PARTITIONS > 1 ? partitionsToRun(config.PROJECTION_PARTITIONS, config.PROJECTOR_PARTITIONS) : [undefined];
+const postgresRunners = [catalogProjection, ordersProjection, customersProjection, salesProjection].flatMap((projection) =>
+  partitions.map((partition) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger, ...(partition ? { partition } : {}) })),
 );
 const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger }) : undefined;
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { inTransaction, type RecordedEvent } from '@shop/kernel';
 import { projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
 import { SinkUnavailable, type Projection } from '../projections/projection.js';
+import { checkpointNameOf, ownsStream, type Partition } from './partition.js';
 
 export class PositionGap extends Error {
   override readonly name = 'PositionGap';
@@ -13,9 +14,25 @@ export class PositionGap extends Error {
   }
 }
 
-export async function ensureCheckpoint(pool: pg.Pool, projection: string): Promise<bigint> {
+/**
+ * The checkpoint to start from. Partitioned, every partition's row must exist before any runs (the read model's
+ * position is the lowest of them): a new one starts where the projection as a whole stood (everything up to that
+ * is applied), so turning partitions on never replays what is done.
+ */
+export async function ensureCheckpoint(pool: pg.Pool, projection: string, partition?: Partition): Promise<bigint> {
   await pool.query('INSERT INTO projection_checkpoints (projection, position) VALUES ($1, 0) ON CONFLICT DO NOTHING', [projection]);
-  const result = await pool.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection]);
+  if (partition && partition.count > 1) {
+    await pool.query(
+      `INSERT INTO projection_checkpoints (projection, position)
+       SELECT $1 || '/' || i || 'of' || $2, (SELECT position FROM projection_checkpoints WHERE projection = $1)
+         FROM generate_series(0, $2::int - 1) i
+       ON CONFLICT DO NOTHING`,
+      [projection, partition.count],
+    );
+  }
+  const result = await pool.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1', [
+    checkpointNameOf(projection, partition),
+  ]);
   return BigInt(result.rows[0]!.position);
 }
 
@@ -66,19 +83,26 @@ async function deadLetter(tx: pg.ClientBase, projection: string, event: Recorded
  * events at or below the checkpoint are skipped; the rest must continue it without a hole (positions are
  * dense), else PositionGap is thrown and nothing is written. Locking the checkpoint row makes concurrent
  * runners of the same projection take turns.
+ *
+ * With a partition, only the events of its streams are applied (the others just move its checkpoint on), its
+ * checkpoint and dead letters are its own (`catalog/1of4`), and the projection's row then holds the lowest
+ * position of all its partitions: that is the position readers wait on, announced on commit.
  */
 export async function applyCheckpointedBatch(
   pool: pg.Pool,
   projection: Projection,
   batch: readonly RecordedEvent[],
   poison?: PoisonPolicy,
+  partition?: Partition,
 ): Promise<BatchResult> {
+  const name = checkpointNameOf(projection.name, partition);
+  const partitioned = name !== projection.name;
   let events = batch;
   return inTransaction(pool, async (tx) => {
     const locked = await tx.query<{ position: string }>({
       name: 'lock_checkpoint',
       text: 'SELECT position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE',
-      values: [projection.name],
+      values: [name],
     });
     const checkpoint = BigInt(locked.rows[0]?.position ?? 0);
     let position = checkpoint;
@@ -86,7 +110,7 @@ export async function applyCheckpointedBatch(
     let deadLettered = 0;
     let stoppedAtFailure = false;
     const staleCacheKeys: string[] = [];
-    const parked = await parkedStreams(tx, projection.name);
+    const parked = await parkedStreams(tx, name);
     if (!poison && projection.applyNewer) {
       // The fast path: every event past the checkpoint is newer than the read model, so the projection's bulk
       // form applies them in a few set-based statements.
@@ -95,8 +119,9 @@ export async function applyCheckpointedBatch(
         if (event.globalPosition <= position) continue;
         if (event.globalPosition !== position + 1n) throw new PositionGap(position, event.globalPosition);
         position = event.globalPosition;
+        if (!ownsStream(partition, event.streamId)) continue;
         if (parked.has(event.streamId)) {
-          await deadLetter(tx, projection.name, event, 'parked: an earlier event of this stream is dead-lettered', 0);
+          await deadLetter(tx, name, event, 'parked: an earlier event of this stream is dead-lettered', 0);
           deadLettered += 1;
         } else fresh.push(event);
       }
@@ -107,9 +132,11 @@ export async function applyCheckpointedBatch(
     for (const event of events) {
       if (event.globalPosition <= position) continue;
       if (event.globalPosition !== position + 1n) throw new PositionGap(position, event.globalPosition);
-      if (parked.has(event.streamId)) {
+      if (!ownsStream(partition, event.streamId)) {
+        // Another partition's stream: nothing to apply here, only the checkpoint moves past it.
+      } else if (parked.has(event.streamId)) {
         // A stream waits behind its dead letter: its later events must not overtake it.
-        await deadLetter(tx, projection.name, event, 'parked: an earlier event of this stream is dead-lettered', 0);
+        await deadLetter(tx, name, event, 'parked: an earlier event of this stream is dead-lettered', 0);
         deadLettered += 1;
       } else if (!poison) {
         staleCacheKeys.push(...(await projection.apply(tx, event)));
@@ -130,7 +157,7 @@ export async function applyCheckpointedBatch(
             stoppedAtFailure = true;
             break;
           }
-          await deadLetter(tx, projection.name, event, errorText(error), attempts);
+          await deadLetter(tx, name, event, errorText(error), attempts);
           poison.failures.delete(event.globalPosition);
           poison.onDeadLetter?.(event, errorText(error));
           parked.add(event.streamId);
@@ -143,10 +170,32 @@ export async function applyCheckpointedBatch(
       await tx.query({
         name: 'advance_checkpoint',
         text: 'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projection = $1',
-        values: [projection.name, position.toString()],
+        values: [name, position.toString()],
       });
+      // What readers may rely on: this position, or (partitioned) the lowest of the partitions' positions. The
+      // projection's row is locked first, and the lowest read by the next statement, whose snapshot is taken after
+      // the lock is granted: two partitions committing at once take turns here, and the later one sees the earlier
+      // one's position (else both could write a lowest that is already too low, and leave it there while idle).
+      // GREATEST keeps the row from ever moving back.
+      if (partitioned) {
+        await tx.query({ name: 'lock_projection_position', text: 'SELECT 1 FROM projection_checkpoints WHERE projection = $1 FOR UPDATE', values: [projection.name] });
+      }
+      const announced = partitioned
+        ? BigInt(
+            (
+              await tx.query<{ position: string }>({
+                name: 'advance_projection_position',
+                text: `UPDATE projection_checkpoints SET position = GREATEST(position, (SELECT min(p.position) FROM projection_checkpoints p
+                                                                                        WHERE p.projection LIKE $1 || '/%of' || $2)),
+                              updated_at = now()
+                        WHERE projection = $1 RETURNING position`,
+                values: [projection.name, String(partition!.count)],
+              })
+            ).rows[0]!.position,
+          )
+        : position;
       // Delivered only if the transaction commits: readers waiting on a Consistency-Token wake up.
-      await tx.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(projection.name, position)]);
+      await tx.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(projection.name, announced)]);
     }
     return { position, applied, staleCacheKeys, deadLettered, stoppedAtFailure };
   });

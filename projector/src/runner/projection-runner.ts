@@ -12,6 +12,7 @@ import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 import { SinkUnavailable, type Projection } from '../projections/projection.js';
 import { MessageInbox } from './message-inbox.js';
+import { checkpointNameOf, type Partition } from './partition.js';
 import { applyCheckpointedBatch, ensureCheckpoint, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
 
 const BATCH_SIZE = 500;
@@ -34,6 +35,8 @@ export interface ProjectionRunnerDeps {
   logger: Logger;
   /** Events per batch (store reads and bus batches); default 500. A sink with a fixed cost per batch wants more. */
   batchSize?: number;
+  /** Run as one partition of the projection (see partition.ts); absent: the whole projection. */
+  partition?: Partition;
 }
 
 const fromIntegrationEvent = (message: IntegrationEventV1): RecordedEvent => ({
@@ -65,7 +68,7 @@ export class ProjectionRunner {
     maxAttempts: 3,
     failures: new Map(),
     onDeadLetter: (event, error) =>
-      this.deps.logger.error({ projection: this.deps.projection.name, position: event.globalPosition.toString(), streamId: event.streamId, error }, 'event dead-lettered'),
+      this.deps.logger.error({ projection: this.name, position: event.globalPosition.toString(), streamId: event.streamId, error }, 'event dead-lettered'),
   };
   private readonly stoppedSignal = new Promise<void>((resolve) => (this.markStopped = resolve));
 
@@ -79,8 +82,9 @@ export class ProjectionRunner {
     return this.checkpoint;
   }
 
+  /** The projection's name, or its partition's (`catalog/1of4`): its checkpoint row, consumer and metrics label. */
   get name(): string {
-    return this.deps.projection.name;
+    return checkpointNameOf(this.deps.projection.name, this.deps.partition);
   }
 
   stop(): void {
@@ -92,7 +96,7 @@ export class ProjectionRunner {
 
   /** Reads the committed checkpoint; every feed starts here. */
   async loadCheckpoint(): Promise<void> {
-    this.checkpoint = await ensureCheckpoint(this.deps.pool, this.deps.projection.name);
+    this.checkpoint = await ensureCheckpoint(this.deps.pool, this.deps.projection.name, this.deps.partition);
   }
 
   /** Applies events (any order, duplicates allowed); fills any hole from the store first. */
@@ -104,11 +108,11 @@ export class ProjectionRunner {
     if (!isContiguousFrom(this.checkpoint, fresh)) {
       // The bus skipped something (lost message, NATS restart, competing consumer): read the range from the store.
       batch = await this.deps.store.readAll(this.checkpoint, Number(fresh.at(-1)!.globalPosition - this.checkpoint));
-      metrics.gapsRepaired.inc({ projection: projection.name });
+      metrics.gapsRepaired.inc({ projection: this.name });
     }
     let result: BatchResult;
     try {
-      result = await applyCheckpointedBatch(this.deps.pool, projection, batch);
+      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, undefined, this.deps.partition);
     } catch (error) {
       if (error instanceof PositionGap) {
         // Someone else moved the checkpoint (another runner): resync and let the next round continue.
@@ -119,13 +123,13 @@ export class ProjectionRunner {
       if (error instanceof SinkUnavailable) throw error;
       // Something in the batch fails: go again event by event, so the rest is applied and the culprit is counted
       // (and dead-lettered once it has failed often enough).
-      this.deps.logger.warn({ err: error, projection: projection.name }, 'batch failed; applying it event by event');
-      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, this.poison);
+      this.deps.logger.warn({ err: error, projection: this.name }, 'batch failed; applying it event by event');
+      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, this.poison, this.deps.partition);
     }
     this.advance(result.position, result.applied, batch.at(-1)!, source);
-    if (result.deadLettered) this.deps.metrics.deadLetters.inc({ projection: projection.name }, result.deadLettered);
+    if (result.deadLettered) this.deps.metrics.deadLetters.inc({ projection: this.name }, result.deadLettered);
     if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys, result.position);
-    if (result.stoppedAtFailure) throw new Error(`projection ${projection.name} failed at position ${result.position + 1n}; retrying`);
+    if (result.stoppedAtFailure) throw new Error(`projection ${this.name} failed at position ${result.position + 1n}; retrying`);
   }
 
   /** Reads the store from the checkpoint until it is exhausted. */
@@ -143,7 +147,7 @@ export class ProjectionRunner {
     const subscription = this.deps.store.subscribeToAll({
       after: this.checkpoint,
       onEvents: (events) => this.applyEvents(events, 'store'),
-      onError: (err) => this.deps.logger.error({ err, projection: this.deps.projection.name }, 'store feed failed; retrying'),
+      onError: (err) => this.deps.logger.error({ err, projection: this.name }, 'store feed failed; retrying'),
     });
     await this.stoppedSignal;
     await subscription.stop();
@@ -155,9 +159,10 @@ export class ProjectionRunner {
    * reads the store from its checkpoint, so whatever the bus lost or never had is applied all the same.
    */
   async runFromJetStream(js: JetStreamClient, jsm: JetStreamManager, names: EventBusNames): Promise<void> {
-    const { projection, logger } = this.deps;
+    const { logger } = this.deps;
     await this.loadCheckpoint();
-    const durable = `${names.subjectPrefix}-${projection.name}`;
+    // A durable name may not contain '/': partition 1 of 4 of the catalog consumes as `<prefix>-catalog-1of4`.
+    const durable = `${names.subjectPrefix}-${this.name.replace('/', '-')}`;
     while (!this.stopped) {
       // Everything, setup included, runs inside the guarded round: the bus may be down at any moment, also at
       // start; meanwhile the store catch-up keeps the projection moving.
@@ -211,7 +216,7 @@ export class ProjectionRunner {
       await work();
     } catch (err) {
       if (this.stopped) return;
-      this.deps.logger.error({ err, projection: this.deps.projection.name }, 'projection round failed; retrying');
+      this.deps.logger.error({ err, projection: this.name }, 'projection round failed; retrying');
       // The bus may be the reason: follow the store meanwhile, so the projection never waits for NATS.
       await this.catchUpFromStore().catch(() => undefined);
       await this.wakeup.sleep(1_000);
@@ -219,12 +224,12 @@ export class ProjectionRunner {
   }
 
   private advance(position: bigint, applied: number, last: RecordedEvent, source: 'bus' | 'store'): void {
-    const { metrics, projection } = this.deps;
+    const { metrics } = this.deps;
     this.checkpoint = position;
-    metrics.projectionPosition.set({ projection: projection.name }, Number(position));
-    metrics.eventsApplied.inc({ projection: projection.name, source }, applied);
-    metrics.batchSize.observe({ projection: projection.name }, applied);
-    metrics.projectionAppliedEventAge.set({ projection: projection.name }, (Date.now() - last.recordedAt.getTime()) / 1_000);
+    metrics.projectionPosition.set({ projection: this.name }, Number(position));
+    metrics.eventsApplied.inc({ projection: this.name, source }, applied);
+    metrics.batchSize.observe({ projection: this.name }, applied);
+    metrics.projectionAppliedEventAge.set({ projection: this.name }, (Date.now() - last.recordedAt.getTime()) / 1_000);
   }
 }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction, type EventStore, type RecordedEvent } from '@shop/kernel';
 import type { RebuildableProjection } from '../projections/index.js';
+import { checkpointNameOf, partitionOf } from './partition.js';
 
 const BATCH_SIZE = 5_000;
 const SAFE_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -70,6 +71,8 @@ export async function rebuildProjection(
   store: EventStore,
   target: RebuildableProjection,
   progress: (line: string) => void,
+  /** How many partitions the live projection runs as (`PROJECTION_PARTITIONS`). */
+  partitions = 1,
 ): Promise<RebuildResult> {
   const { tables } = target;
   for (const table of tables) if (!SAFE_NAME.test(table)) throw new TypeError(`Refusing table name ${table}`);
@@ -92,19 +95,29 @@ export async function rebuildProjection(
   }
 
   const result = await inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE', [
-      target.projection.name,
-    ]);
-    const live = BigInt(rows[0]?.position ?? 0);
-    // Bring the shadows exactly to the live position (events committed since the pass above, up to it).
+    // The live projection's checkpoint (or, partitioned, every partition's: each of its streams is as far as its
+    // partition), locked so the live runners wait; partitions' rows first, as they take them, so nobody deadlocks.
+    const name = target.projection.name;
+    const { rows } = await tx.query<{ projection: string; position: string }>(
+      `SELECT projection, position FROM projection_checkpoints WHERE projection = $1 OR projection LIKE $1 || '/%of' || $2
+        ORDER BY projection = $1, projection FOR UPDATE`,
+      [name, String(partitions)],
+    );
+    const positionOf = new Map(rows.map((row) => [row.projection, BigInt(row.position)]));
+    const liveFor = (streamId: string): bigint =>
+      positionOf.get(checkpointNameOf(name, partitions > 1 ? { index: partitionOf(streamId, partitions), count: partitions } : undefined)) ?? 0n;
+    const lowest = partitions > 1 ? [...positionOf].filter(([row]) => row !== name).reduce((min, [, p]) => (p < min ? p : min), position) : (positionOf.get(name) ?? 0n);
+    const live = [...positionOf.values()].reduce((max, p) => (p > max ? p : max), 0n);
+    // Bring the shadows exactly to the live state (events committed since the pass above, each up to its partition).
     for (let from = position; from < live; ) {
-      const batch = (await store.readAll(from, BATCH_SIZE)).filter((event) => event.globalPosition <= live);
-      if (batch.length === 0) break;
-      await applyAll(tx, target, batch);
-      from = batch.at(-1)!.globalPosition;
+      const read = await store.readAll(from, BATCH_SIZE);
+      const batch = read.filter((event) => event.globalPosition <= liveFor(event.streamId));
+      if (read.length === 0) break;
+      if (batch.length) await applyAll(tx, target, batch);
+      from = read.at(-1)!.globalPosition;
       events += batch.length;
     }
-    if (live < position) {
+    if (lowest < position) {
       throw new Error(`the live projection (at ${live}) is behind the store (at ${position}); let it catch up and run the rebuild again`);
     }
     const keys = new Map<string, string[]>();

@@ -20,8 +20,9 @@ export async function redriveDeadLetters(
   invalidate: (keys: string[], position: bigint) => Promise<void>,
   progress: (line: string) => void,
 ): Promise<RedriveResult> {
-  const { rows } = await pool.query<{ global_position: string }>(
-    'SELECT global_position FROM projection_dead_letters WHERE projection = $1 ORDER BY global_position',
+  // A partitioned projection's letters are kept per partition (`catalog/1of4`): all of them are redriven, in order.
+  const { rows } = await pool.query<{ projection: string; global_position: string }>(
+    `SELECT projection, global_position FROM projection_dead_letters WHERE projection = $1 OR projection LIKE $1 || '/%' ORDER BY global_position`,
     [projection.name],
   );
   progress(`${projection.name}: ${rows.length} dead letter(s) to redrive`);
@@ -33,7 +34,7 @@ export async function redriveDeadLetters(
     try {
       const { keys, checkpoint } = await inTransaction(pool, async (tx) => {
         const stale = await projection.apply(tx, event);
-        await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1 AND global_position = $2', [projection.name, row.global_position]);
+        await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1 AND global_position = $2', [row.projection, row.global_position]);
         const current = await tx.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection.name]);
         return { keys: stale, checkpoint: BigInt(current.rows[0]?.position ?? 0) };
       });
