@@ -19,7 +19,12 @@ import { ProjectionRunner } from './runner/projection-runner.js';
 
 const config = loadConfig(ProjectorConfig);
 const logger = createLogger('projector');
-const pool = createPool(config.DATABASE_URL, { max: 10, applicationName: 'projector' });
+// The projector never appends events: everything it writes (read models, their checkpoints, the relay's checkpoint,
+// dead letters) is derived from the store and written with its checkpoint in one transaction. So it commits without
+// waiting for the WAL flush: a database crash can lose only its last few commits, read model and checkpoint
+// together (WAL is replayed in order), and the projection then applies those events again from the store. That
+// takes the flush off every batch's path, which is most of a small batch's latency.
+const pool = createPool(config.DATABASE_URL, { max: 10, applicationName: 'projector', asynchronousCommit: true });
 const store = new PostgresEventStore(pool);
 const names: EventBusNames = { streamName: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX };
 

@@ -60,15 +60,6 @@ export interface PoisonPolicy {
 
 const errorText = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2_000);
 
-async function parkedStreams(tx: pg.ClientBase, projection: string): Promise<Set<string>> {
-  const { rows } = await tx.query<{ stream_id: string }>({
-    name: 'parked_streams',
-    text: 'SELECT DISTINCT stream_id FROM projection_dead_letters WHERE projection = $1',
-    values: [projection],
-  });
-  return new Set(rows.map((row) => row.stream_id));
-}
-
 async function deadLetter(tx: pg.ClientBase, projection: string, event: RecordedEvent, error: string, attempts: number): Promise<void> {
   await tx.query({
     name: 'dead_letter',
@@ -99,9 +90,11 @@ export async function applyCheckpointedBatch(
   const partitioned = name !== projection.name;
   let events = batch;
   return inTransaction(pool, async (tx) => {
-    const locked = await tx.query<{ position: string }>({
+    // The checkpoint, locked, and the streams parked behind dead letters: one round trip.
+    const locked = await tx.query<{ position: string; parked: string[] }>({
       name: 'lock_checkpoint',
-      text: 'SELECT position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE',
+      text: `SELECT position, ARRAY(SELECT DISTINCT stream_id FROM projection_dead_letters WHERE projection = $1) AS parked
+               FROM projection_checkpoints WHERE projection = $1 FOR UPDATE`,
       values: [name],
     });
     const checkpoint = BigInt(locked.rows[0]?.position ?? 0);
@@ -110,7 +103,7 @@ export async function applyCheckpointedBatch(
     let deadLettered = 0;
     let stoppedAtFailure = false;
     const staleCacheKeys: string[] = [];
-    const parked = await parkedStreams(tx, name);
+    const parked = new Set(locked.rows[0]?.parked ?? []);
     if (!poison && projection.applyNewer) {
       // The fast path: every event past the checkpoint is newer than the read model, so the projection's bulk
       // form applies them in a few set-based statements.
@@ -166,36 +159,36 @@ export async function applyCheckpointedBatch(
       }
       position = event.globalPosition;
     }
-    if (position > checkpoint) {
+    if (position > checkpoint && !partitioned) {
+      // The checkpoint moves, and readers waiting on a Consistency-Token are told (delivered only if this commits).
+      await tx.query({
+        name: 'advance_checkpoint_and_notify',
+        text: `WITH moved AS (UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projection = $1 RETURNING position)
+               SELECT pg_notify($3, $4) FROM moved`,
+        values: [name, position.toString(), PROJECTION_POSITION_CHANNEL, projectionPositionPayload(projection.name, position)],
+      });
+    } else if (position > checkpoint) {
       await tx.query({
         name: 'advance_checkpoint',
         text: 'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projection = $1',
         values: [name, position.toString()],
       });
-      // What readers may rely on: this position, or (partitioned) the lowest of the partitions' positions. The
-      // projection's row is locked first, and the lowest read by the next statement, whose snapshot is taken after
+      // Partitioned, what readers may rely on is the lowest of the partitions' positions, kept in the projection's
+      // own row. That row is locked first and the lowest read by the next statement, whose snapshot is taken after
       // the lock is granted: two partitions committing at once take turns here, and the later one sees the earlier
       // one's position (else both could write a lowest that is already too low, and leave it there while idle).
       // GREATEST keeps the row from ever moving back.
-      if (partitioned) {
-        await tx.query({ name: 'lock_projection_position', text: 'SELECT 1 FROM projection_checkpoints WHERE projection = $1 FOR UPDATE', values: [projection.name] });
-      }
-      const announced = partitioned
-        ? BigInt(
-            (
-              await tx.query<{ position: string }>({
-                name: 'advance_projection_position',
-                text: `UPDATE projection_checkpoints SET position = GREATEST(position, (SELECT min(p.position) FROM projection_checkpoints p
-                                                                                        WHERE p.projection LIKE $1 || '/%of' || $2)),
-                              updated_at = now()
-                        WHERE projection = $1 RETURNING position`,
-                values: [projection.name, String(partition!.count)],
-              })
-            ).rows[0]!.position,
-          )
-        : position;
+      await tx.query({ name: 'lock_projection_position', text: 'SELECT 1 FROM projection_checkpoints WHERE projection = $1 FOR UPDATE', values: [projection.name] });
+      const { rows } = await tx.query<{ position: string }>({
+        name: 'advance_projection_position',
+        text: `UPDATE projection_checkpoints
+                  SET position = GREATEST(position, (SELECT min(p.position) FROM projection_checkpoints p WHERE p.projection LIKE $1 || '/%of' || $2)),
+                      updated_at = now()
+                WHERE projection = $1 RETURNING position`,
+        values: [projection.name, String(partition!.count)],
+      });
       // Delivered only if the transaction commits: readers waiting on a Consistency-Token wake up.
-      await tx.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(projection.name, announced)]);
+      await tx.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(projection.name, BigInt(rows[0]!.position))]);
     }
     return { position, applied, staleCacheKeys, deadLettered, stoppedAtFailure };
   });
