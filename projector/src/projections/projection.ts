@@ -14,7 +14,16 @@ export interface Projection {
    * and names the stale cache keys. Must leave the read model exactly as applying them one by one would.
    */
   applyNewer?(tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<string[]>;
+  /**
+   * The stream prefixes (`product-`) whose events can change this read model; absent: any. A batch holding none of
+   * them needs no transaction: the runner only moves its checkpoint, and writes it a little later (see the runner).
+   */
+  readonly streamPrefixes?: readonly string[];
 }
+
+/** Whether `projection` may care about an event of `streamId` (see `streamPrefixes`). */
+export const mayConcern = (projection: Projection, streamId: string): boolean =>
+  projection.streamPrefixes === undefined || projection.streamPrefixes.some((prefix) => streamId.startsWith(prefix));
 
 /**
  * Thrown by a projection whose external sink (Elasticsearch) cannot take writes right now, after its own retries:

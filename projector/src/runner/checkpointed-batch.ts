@@ -85,6 +85,12 @@ export async function applyCheckpointedBatch(
   batch: readonly RecordedEvent[],
   poison?: PoisonPolicy,
   partition?: Partition,
+  /**
+   * The runner vouches that no event after `from` up to `through` concerns this projection (it checked their streams
+   * and skipped their transaction): if the checkpoint is still at `from`, it counts as being at `through`. If it is
+   * anywhere else, someone else moved it and the voucher is ignored.
+   */
+  vouched?: { from: bigint; through: bigint },
 ): Promise<BatchResult> {
   const name = checkpointNameOf(projection.name, partition);
   const partitioned = name !== projection.name;
@@ -98,7 +104,7 @@ export async function applyCheckpointedBatch(
       values: [name],
     });
     const checkpoint = BigInt(locked.rows[0]?.position ?? 0);
-    let position = checkpoint;
+    let position = vouched && checkpoint === vouched.from && vouched.through > checkpoint ? vouched.through : checkpoint;
     let applied = 0;
     let deadLettered = 0;
     let stoppedAtFailure = false;

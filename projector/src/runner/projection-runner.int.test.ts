@@ -11,6 +11,7 @@ import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type T
 import { createCacheInvalidator } from '../cache/cache-invalidator.js';
 import { createProjectorMetrics } from '../metrics.js';
 import { catalogProjection } from '../projections/catalog/catalog.projection.js';
+import { ordersProjection } from '../projections/orders/orders.projection.js';
 import { Relay } from '../relay/relay.js';
 import type { Projection } from '../projections/projection.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -162,6 +163,38 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
       runner.stop();
       await Promise.all(running);
     }
+  });
+
+  it('moves past events of no concern without a transaction each, and writes the checkpoint soon after or with the next batch it applies', async () => {
+    const orders = newRunner(ordersProjection);
+    await orders.loadCheckpoint();
+    await orders.catchUpFromStore();
+    const row = async (): Promise<bigint> =>
+      BigInt((await pool.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projection = 'orders'")).rows[0]?.position ?? 0);
+    const start = await row();
+    const products = [productCreated('NOCONCERN-1'), productCreated('NOCONCERN-2')];
+    for (const { productId, event } of products) await store.appendToStream(`product-${productId}`, 'no_stream', [event]);
+    const appended = await store.readAll(start, 10);
+    // Product events only: the in-memory checkpoint moves at once, the row not yet...
+    await orders.applyEvents(appended, 'bus');
+    expect(orders.position).toBe(appended.at(-1)!.globalPosition);
+    expect(await row()).toBe(start);
+    // ...until the flush, which a little later writes it.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await orders.flushPending();
+    expect(await row()).toBe(appended.at(-1)!.globalPosition);
+
+    // Skipped events followed by one that concerns it: one transaction writes the checkpoint past all of them.
+    const { productId, event } = productCreated('NOCONCERN-3');
+    await store.appendToStream(`product-${productId}`, 'no_stream', [event]);
+    const customerId = randomUUID();
+    await store.appendToStream(`customer-${customerId}`, 'no_stream', [
+      { eventId: randomUUID(), type: 'CustomerForgotten', schemaVersion: 1, data: { customerId, forgottenAt: new Date().toISOString() }, metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'test' } } },
+    ]);
+    const [skipped, concerning] = await store.readAll(orders.position, 10);
+    await orders.applyEvents([skipped!], 'bus');
+    await orders.applyEvents([concerning!], 'bus');
+    expect(await row()).toBe(concerning!.globalPosition);
   });
 
   it('follows the store directly when there is no bus', async () => {

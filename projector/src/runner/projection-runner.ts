@@ -10,13 +10,20 @@ import {
 } from '@shop/kernel';
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
-import { SinkUnavailable, type Projection } from '../projections/projection.js';
+import { mayConcern, SinkUnavailable, type Projection } from '../projections/projection.js';
 import { MessageInbox } from './message-inbox.js';
 import { checkpointNameOf, type Partition } from './partition.js';
 import { applyCheckpointedBatch, ensureCheckpoint, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
 
 const BATCH_SIZE = 500;
 const IDLE_CHECK_MS = 1_000;
+/**
+ * A batch of events this projection does not care about moves its checkpoint in memory only; the row is written
+ * with the next batch it applies, or once this long has passed: readers waiting on this read model see it move
+ * that much later, and the projection saves a transaction per such batch (most of them, for a projection of one
+ * kind of stream among several).
+ */
+const CHECKPOINT_FLUSH_MS = 50;
 /** Unacked messages are redelivered after this; duplicates are ignored by the checkpoint. */
 const ACK_WAIT_MS = 30_000;
 /** Back-pressure: the server stops delivering to this consumer while this many messages await their ack. */
@@ -58,6 +65,11 @@ const fromIntegrationEvent = (message: IntegrationEventV1): RecordedEvent => ({
  */
 export class ProjectionRunner {
   private checkpoint = 0n;
+  /** The checkpoint as last written (≤ `checkpoint`: the difference is events vouched for, see applyEvents). */
+  private persisted = 0n;
+  /** Since when `checkpoint` is ahead of `persisted`. */
+  private pendingSince: number | undefined;
+  private busy = false;
   private stopped = false;
   private readonly wakeup = new Wakeup();
   private markStopped: () => void = () => undefined;
@@ -97,10 +109,42 @@ export class ProjectionRunner {
   /** Reads the committed checkpoint; every feed starts here. */
   async loadCheckpoint(): Promise<void> {
     this.checkpoint = await ensureCheckpoint(this.deps.pool, this.deps.projection.name, this.deps.partition);
+    this.persisted = this.checkpoint;
+    this.pendingSince = undefined;
+  }
+
+  /** Writes a checkpoint that only moved in memory (over events of no concern), and announces it. */
+  async flushPending(): Promise<void> {
+    if (this.pendingSince === undefined || this.busy) return;
+    this.busy = true;
+    try {
+      const vouched = { from: this.persisted, through: this.checkpoint };
+      const result = await applyCheckpointedBatch(this.deps.pool, this.deps.projection, [], undefined, this.deps.partition, vouched);
+      if (result.position !== vouched.through) {
+        // Someone else moved the checkpoint meanwhile: take theirs.
+        await this.loadCheckpoint();
+        return;
+      }
+      this.persisted = result.position;
+      this.pendingSince = undefined;
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Applies events (any order, duplicates allowed); fills any hole from the store first. */
   async applyEvents(events: RecordedEvent[], source: 'bus' | 'store'): Promise<void> {
+    this.busy = true;
+    try {
+      await this.applyContiguous(events, source);
+    } finally {
+      this.busy = false;
+    }
+    // Written at most CHECKPOINT_FLUSH_MS after it moved, even while batches of no concern keep coming.
+    if (this.pendingSince !== undefined && Date.now() - this.pendingSince >= CHECKPOINT_FLUSH_MS) await this.flushPending();
+  }
+
+  private async applyContiguous(events: RecordedEvent[], source: 'bus' | 'store'): Promise<void> {
     const { projection, metrics } = this.deps;
     const fresh = dedupeSorted(events.filter((e) => e.globalPosition > this.checkpoint));
     if (fresh.length === 0) return;
@@ -110,9 +154,17 @@ export class ProjectionRunner {
       batch = await this.deps.store.readAll(this.checkpoint, Number(fresh.at(-1)!.globalPosition - this.checkpoint));
       metrics.gapsRepaired.inc({ projection: this.name });
     }
+    if (!batch.some((event) => mayConcern(projection, event.streamId))) {
+      // Nothing here for this read model: no transaction, the checkpoint moves in memory (written later).
+      this.pendingSince ??= Date.now();
+      this.checkpoint = batch.at(-1)!.globalPosition;
+      metrics.projectionPosition.set({ projection: this.name }, Number(this.checkpoint));
+      return;
+    }
+    const vouched = { from: this.persisted, through: this.checkpoint };
     let result: BatchResult;
     try {
-      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, undefined, this.deps.partition);
+      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, undefined, this.deps.partition, vouched);
     } catch (error) {
       if (error instanceof PositionGap) {
         // Someone else moved the checkpoint (another runner): resync and let the next round continue.
@@ -124,8 +176,10 @@ export class ProjectionRunner {
       // Something in the batch fails: go again event by event, so the rest is applied and the culprit is counted
       // (and dead-lettered once it has failed often enough).
       this.deps.logger.warn({ err: error, projection: this.name }, 'batch failed; applying it event by event');
-      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, this.poison, this.deps.partition);
+      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, this.poison, this.deps.partition, vouched);
     }
+    this.persisted = result.position;
+    this.pendingSince = undefined;
     this.advance(result.position, result.applied, batch.at(-1)!, source);
     if (result.deadLettered) this.deps.metrics.deadLetters.inc({ projection: this.name }, result.deadLettered);
     if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys, result.position);
@@ -136,7 +190,10 @@ export class ProjectionRunner {
   async catchUpFromStore(): Promise<void> {
     for (;;) {
       const events = await this.deps.store.readAll(this.checkpoint, this.batchSize);
-      if (events.length === 0 || this.stopped) return;
+      if (events.length === 0 || this.stopped) {
+        await this.flushPending();
+        return;
+      }
       await this.applyEvents(events, 'store');
     }
   }
@@ -149,8 +206,14 @@ export class ProjectionRunner {
       onEvents: (events) => this.applyEvents(events, 'store'),
       onError: (err) => this.deps.logger.error({ err, projection: this.name }, 'store feed failed; retrying'),
     });
+    // A checkpoint moved over events of no concern is written soon even when no further event comes.
+    const flusher = setInterval(() => {
+      this.flushPending().catch((err: unknown) => this.deps.logger.warn({ err, projection: this.name }, 'checkpoint write failed; retrying'));
+    }, CHECKPOINT_FLUSH_MS);
     await this.stoppedSignal;
+    clearInterval(flusher);
     await subscription.stop();
+    await this.flushPending().catch(() => undefined);
   }
 
   /**
@@ -188,7 +251,7 @@ export class ProjectionRunner {
         this.interruptFeed = () => inbox.interrupt();
         try {
           while (!this.stopped && !ended) {
-            const messages = await inbox.take(this.batchSize, IDLE_CHECK_MS);
+            const messages = await inbox.take(this.batchSize, this.pendingSince === undefined ? IDLE_CHECK_MS : CHECKPOINT_FLUSH_MS);
             if (messages.length === 0) {
               // Idle: anything the bus dropped at the very end would otherwise wait for the next event.
               if (!this.stopped) await this.catchUpFromStore();

@@ -1,3 +1,4 @@
+import { ORDER_STREAM_PREFIX } from '@shop/domain';
 import type pg from 'pg';
 import type { RecordedEvent } from '@shop/kernel';
 import { ANALYTICS_ORDERS_TABLE, ANALYTICS_PROJECTION } from '@shop/read-models';
@@ -24,6 +25,7 @@ export function analyticsProjection(writer: SalesIndexWriter, ordersTable: strin
   };
   return {
     name: ANALYTICS_PROJECTION,
+    streamPrefixes: [ORDER_STREAM_PREFIX],
     apply: (tx, event) => apply(tx, [event]),
     applyNewer: apply,
   };

@@ -199,6 +199,7 @@ async function writeFolded(tx: pg.ClientBase, changes: readonly FoldedCatalogCha
 export function catalogProjectionInto(table: string): Projection {
   return {
     name: CATALOG_PROJECTION,
+    streamPrefixes: [PRODUCT_STREAM_PREFIX],
     async apply(tx, event) {
       const update = catalogUpdateFor(event);
       if (!update) return [];

@@ -175,7 +175,7 @@ export function customersProjectionInto(table: string): Projection {
     if (changes.length) await writeFolded(tx, changes, table);
     return changes.map((change) => customerCacheKey(change.customerId));
   };
-  return { name: CUSTOMERS_PROJECTION, apply: (tx, event) => project(tx, [event]), applyNewer: project };
+  return { name: CUSTOMERS_PROJECTION, streamPrefixes: [CUSTOMER_STREAM_PREFIX], apply: (tx, event) => project(tx, [event]), applyNewer: project };
 }
 
 export const customersProjection: Projection = customersProjectionInto(CUSTOMERS_TABLE);

@@ -252,7 +252,13 @@ export function ordersProjectionInto(tables: OrdersTables): Projection {
     const updates = updatesOf(events);
     return updates.length ? writeFolded(tx, foldOrdersUpdates(updates), tables) : [];
   };
-  return { name: ORDERS_PROJECTION, apply: (tx, event) => project(tx, [event]), applyNewer: project };
+  // Customer events matter too: a forgotten customer's orders are redacted.
+  return {
+    name: ORDERS_PROJECTION,
+    streamPrefixes: [ORDER_STREAM_PREFIX, CUSTOMER_STREAM_PREFIX],
+    apply: (tx, event) => project(tx, [event]),
+    applyNewer: project,
+  };
 }
 
 export const ordersProjection: Projection = ordersProjectionInto({ orders: ORDERS_TABLE, forgottenCustomers: ORDERS_FORGOTTEN_CUSTOMERS_TABLE });

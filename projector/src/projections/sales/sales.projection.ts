@@ -1,3 +1,4 @@
+import { ORDER_STREAM_PREFIX } from '@shop/domain';
 import type pg from 'pg';
 import type { RecordedEvent } from '@shop/kernel';
 import { SALES_FACTS_TABLE, SALES_ORDERS_TABLE, SALES_PROJECTION, type SalesFact } from '@shop/read-models';
@@ -57,6 +58,7 @@ async function applySales(tx: pg.ClientBase, tables: SalesTables, events: readon
 export function salesProjectionInto(tables: SalesTables): Projection {
   return {
     name: SALES_PROJECTION,
+    streamPrefixes: [ORDER_STREAM_PREFIX],
     apply: (tx, event) => applySales(tx, tables, [event]),
     applyNewer: (tx, events) => applySales(tx, tables, events),
   };
