@@ -32,6 +32,7 @@ export class Relay {
   private readonly wakeup = new Wakeup();
   private readonly name: string;
   private checkpoint = 0n;
+  private checkpointWrite: Promise<void> = Promise.resolve();
   private markStopped: () => void = () => undefined;
   private readonly stoppedSignal = new Promise<void>((resolve) => (this.markStopped = resolve));
 
@@ -93,7 +94,15 @@ export class Relay {
           ),
         );
         const last = events.at(-1)!.globalPosition;
-        await pool.query('UPDATE relay_checkpoints SET position = $2, updated_at = now() WHERE relay = $1', [this.name, last.toString()]);
+        // The checkpoint is written behind the feed, one write at a time, never moving back: the next batch does not
+        // wait for it. A crash can lose the last writes; the next leader then publishes those events again, and
+        // JetStream's duplicate window or the projections' checkpoints absorb them.
+        this.checkpointWrite = this.checkpointWrite
+          .then(() => pool.query('UPDATE relay_checkpoints SET position = GREATEST(position, $2), updated_at = now() WHERE relay = $1', [this.name, last.toString()]))
+          .then(
+            () => undefined,
+            (err: unknown) => logger.warn({ err }, 'relay checkpoint write failed; the next one covers it'),
+          );
         this.checkpoint = last;
         metrics.relayPosition.set(Number(last));
         metrics.relayPublished.inc(events.length);
@@ -102,5 +111,6 @@ export class Relay {
     });
     await Promise.race([this.stoppedSignal, leadershipLost]);
     await subscription.stop();
+    await this.checkpointWrite;
   }
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inTransaction, type RecordedEvent } from '@shop/kernel';
+import type { RecordedEvent } from '@shop/kernel';
 import { projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
 import { SinkUnavailable, type Projection } from '../projections/projection.js';
 import { checkpointNameOf, ownsStream, type Partition } from './partition.js';
@@ -70,6 +70,35 @@ async function deadLetter(tx: pg.ClientBase, projection: string, event: Recorded
 }
 
 /**
+ * A batch's transaction in as few round trips as the protocol allows: BEGIN travels with the checkpoint's lock (and
+ * the streams parked behind dead letters), and COMMIT with the statements that move the checkpoint. Those go as one
+ * simple-protocol text each, so their values are literals, quoted by the driver; an error anywhere skips the rest of
+ * its text, the COMMIT included, and the transaction is rolled back.
+ */
+async function inBatchTransaction<T>(
+  pool: pg.Pool,
+  checkpointName: string,
+  work: (tx: pg.PoolClient, locked: { position: bigint; parked: string[] }) => Promise<{ result: T; finish?: string }>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    const results = (await client.query(
+      `BEGIN; SELECT position, ARRAY(SELECT DISTINCT stream_id FROM projection_dead_letters WHERE projection = ${client.escapeLiteral(checkpointName)}) AS parked
+                FROM projection_checkpoints WHERE projection = ${client.escapeLiteral(checkpointName)} FOR UPDATE`,
+    )) as unknown as Array<pg.QueryResult<{ position: string; parked: string[] }>>;
+    const row = results[1]?.rows[0];
+    const { result, finish } = await work(client, { position: BigInt(row?.position ?? 0), parked: row?.parked ?? [] });
+    await client.query(finish ? `${finish}; COMMIT` : 'COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
  * Applies events to a projection and moves its checkpoint in ONE transaction (effectively-once):
  * events at or below the checkpoint are skipped; the rest must continue it without a hole (positions are
  * dense), else PositionGap is thrown and nothing is written. Locking the checkpoint row makes concurrent
@@ -95,21 +124,14 @@ export async function applyCheckpointedBatch(
   const name = checkpointNameOf(projection.name, partition);
   const partitioned = name !== projection.name;
   let events = batch;
-  return inTransaction(pool, async (tx) => {
-    // The checkpoint, locked, and the streams parked behind dead letters: one round trip.
-    const locked = await tx.query<{ position: string; parked: string[] }>({
-      name: 'lock_checkpoint',
-      text: `SELECT position, ARRAY(SELECT DISTINCT stream_id FROM projection_dead_letters WHERE projection = $1) AS parked
-               FROM projection_checkpoints WHERE projection = $1 FOR UPDATE`,
-      values: [name],
-    });
-    const checkpoint = BigInt(locked.rows[0]?.position ?? 0);
+  return inBatchTransaction(pool, name, async (tx, locked) => {
+    const checkpoint = locked.position;
     let position = vouched && checkpoint === vouched.from && vouched.through > checkpoint ? vouched.through : checkpoint;
     let applied = 0;
     let deadLettered = 0;
     let stoppedAtFailure = false;
     const staleCacheKeys: string[] = [];
-    const parked = new Set(locked.rows[0]?.parked ?? []);
+    const parked = new Set(locked.parked);
     if (!poison && projection.applyNewer) {
       // The fast path: every event past the checkpoint is newer than the read model, so the projection's bulk
       // form applies them in a few set-based statements.
@@ -165,37 +187,34 @@ export async function applyCheckpointedBatch(
       }
       position = event.globalPosition;
     }
-    if (position > checkpoint && !partitioned) {
+    const result = { position, applied, staleCacheKeys, deadLettered, stoppedAtFailure };
+    if (position <= checkpoint) return { result };
+    const lit = (text: string): string => tx.escapeLiteral(text);
+    const channel = lit(PROJECTION_POSITION_CHANNEL);
+    if (!partitioned) {
       // The checkpoint moves, and readers waiting on a Consistency-Token are told (delivered only if this commits).
-      await tx.query({
-        name: 'advance_checkpoint_and_notify',
-        text: `WITH moved AS (UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projection = $1 RETURNING position)
-               SELECT pg_notify($3, $4) FROM moved`,
-        values: [name, position.toString(), PROJECTION_POSITION_CHANNEL, projectionPositionPayload(projection.name, position)],
-      });
-    } else if (position > checkpoint) {
-      await tx.query({
-        name: 'advance_checkpoint',
-        text: 'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projection = $1',
-        values: [name, position.toString()],
-      });
-      // Partitioned, what readers may rely on is the lowest of the partitions' positions, kept in the projection's
-      // own row. That row is locked first and the lowest read by the next statement, whose snapshot is taken after
-      // the lock is granted: two partitions committing at once take turns here, and the later one sees the earlier
-      // one's position (else both could write a lowest that is already too low, and leave it there while idle).
-      // GREATEST keeps the row from ever moving back.
-      await tx.query({ name: 'lock_projection_position', text: 'SELECT 1 FROM projection_checkpoints WHERE projection = $1 FOR UPDATE', values: [projection.name] });
-      const { rows } = await tx.query<{ position: string }>({
-        name: 'advance_projection_position',
-        text: `UPDATE projection_checkpoints
-                  SET position = GREATEST(position, (SELECT min(p.position) FROM projection_checkpoints p WHERE p.projection LIKE $1 || '/%of' || $2)),
-                      updated_at = now()
-                WHERE projection = $1 RETURNING position`,
-        values: [projection.name, String(partition!.count)],
-      });
-      // Delivered only if the transaction commits: readers waiting on a Consistency-Token wake up.
-      await tx.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(projection.name, BigInt(rows[0]!.position))]);
+      return {
+        result,
+        finish: `UPDATE projection_checkpoints SET position = ${position}, updated_at = now() WHERE projection = ${lit(name)};
+                 SELECT pg_notify(${channel}, ${lit(projectionPositionPayload(projection.name, position))})`,
+      };
     }
-    return { position, applied, staleCacheKeys, deadLettered, stoppedAtFailure };
+    // Partitioned, what readers may rely on is the lowest of the partitions' positions, kept in the projection's own
+    // row. That row is locked first and the lowest read by the next statement, whose snapshot is taken after the lock
+    // is granted: two partitions committing at once take turns here, and the later one sees the earlier one's
+    // position (else both could write a lowest that is already too low, and leave it there while idle). GREATEST
+    // keeps the row from ever moving back.
+    return {
+      result,
+      finish: `UPDATE projection_checkpoints SET position = ${position}, updated_at = now() WHERE projection = ${lit(name)};
+               SELECT 1 FROM projection_checkpoints WHERE projection = ${lit(projection.name)} FOR UPDATE;
+               UPDATE projection_checkpoints
+                  SET position = GREATEST(position, (SELECT min(p.position) FROM projection_checkpoints p
+                                                      WHERE p.projection LIKE ${lit(`${projection.name}/%of${partition!.count}`)})),
+                      updated_at = now()
+                WHERE projection = ${lit(projection.name)};
+               SELECT pg_notify(${channel}, ${lit(`${projection.name}:`)} || position) FROM projection_checkpoints WHERE projection = ${lit(projection.name)}`,
+    };
+
   });
 }
