@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import { applySchema, createPool, InMemoryEventStore, PostgresEventStore } from '@shop/kernel';
+import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
 import { createProjectorMetrics, ProjectionRunner, salesProjection } from '@shop/projector';
 import { createLogger, createTokenService, type Role } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { buildQueryApp, SERVED_PROJECTIONS } from '../app.js';
-import { InProcessReadCache } from '../cache/read-cache.js';
-import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { SERVED_PROJECTIONS } from '../app.js';
+import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 import { appendKnownSalesHistory, EXPECTED_BY_DAY, EXPECTED_BY_PRODUCT, HAT, MUG } from './known-sales-history.js';
 
 const logger = createLogger('test', 'silent');
@@ -63,19 +62,7 @@ describe('analytics routes (real Postgres, over HTTP)', () => {
     await pool.query("INSERT INTO projection_checkpoints (projection, position) VALUES ('catalog', 5) ON CONFLICT (projection) DO UPDATE SET position = 5");
     positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
-    const { app } = buildQueryApp({
-      pool,
-      cache: new InProcessReadCache(),
-      positions,
-      tokens,
-      logger,
-      maxConsistencyWaitMs: 200,
-      audit: { store: new InMemoryEventStore(), head: new PositionTracker(async () => 0n) },
-      readiness: async () => undefined,
-    });
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions, { tokens, maxConsistencyWaitMs: 200 })));
     analyst = await tokenFor('analyst');
   }, 60_000);
 

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
 import type pg from 'pg';
 import { decideOrder, evolveOrder, initialOrderState, orderStreamId, type OrderEvent, type OrderPlaced } from '@shop/domain';
 import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
-import { createLogger, createTokenService, type Role } from '@shop/service-kit';
+import { createTokenService, type Role } from '@shop/service-kit';
 import { openApiSchemaProblems, startTestPostgres, type TestPostgres } from '@shop/testing';
-import { buildQueryApp, SERVED_PROJECTIONS } from '../app.js';
-import { InProcessReadCache } from '../cache/read-cache.js';
+import { SERVED_PROJECTIONS } from '../app.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 import { StoreHead } from './store-head.js';
 
@@ -87,19 +86,7 @@ describe('audit API (real Postgres, over HTTP)', () => {
     for (let n = 1; n <= 5; n++) await store.appendToStream(productStream, 'any', [toNew({ type: 'StockReceived', data: { n } })]);
     head = new StoreHead(pool);
     await head.start(database.url);
-    const { app } = buildQueryApp({
-      pool,
-      cache: new InProcessReadCache(),
-      positions: new ProjectionPositions(pool, SERVED_PROJECTIONS),
-      tokens,
-      logger: createLogger('test', 'silent'),
-      maxConsistencyWaitMs: 500,
-      readiness: async () => undefined,
-      audit: { store, head: head.tracker },
-    });
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await serveQueryApp(testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { tokens, audit: { store, head: head.tracker } })));
   });
 
   afterAll(async () => {

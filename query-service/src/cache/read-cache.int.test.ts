@@ -1,30 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { applySchema, createPool, InMemoryEventStore } from '@shop/kernel';
-import {
-  CACHE_TTL_SECONDS,
-  CATALOG_PROJECTION,
-  cacheEntryValue,
-  cacheMarkerValue,
-  ENTRY_RANK,
-  MARKER_RANK,
-  orderCacheKey,
-  parseCacheEntry,
-  productCacheKey,
-  projectionPositionPayload,
-  PROJECTION_POSITION_CHANNEL,
-  withStampedSet,
-  type StampedRedis,
-} from '@shop/read-models';
+import { applySchema, createPool } from '@shop/kernel';
+import { CACHE_TTL_SECONDS, CATALOG_PROJECTION, cacheEntryValue, cacheMarkerValue, ENTRY_RANK, MARKER_RANK, orderCacheKey, parseCacheEntry, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL, withStampedSet, type StampedRedis } from '@shop/read-models';
 import { createLogger, createTokenService, freePort } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
-import { buildQueryApp, SERVED_PROJECTIONS } from '../app.js';
-import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { SERVED_PROJECTIONS } from '../app.js';
+import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 import { connectCacheRedis, RedisReadCache, type ReadCache } from './read-cache.js';
 
 const logger = createLogger('test', 'silent');
@@ -47,21 +33,8 @@ function countingPool(pool: pg.Pool): { pool: pg.Pool; reads: Map<string, number
   return { pool: counted, reads };
 }
 
-async function startQueryApp(pool: pg.Pool, cache: ReadCache, positions: ProjectionPositions): Promise<{ server: Server; base: string }> {
-  const { app } = buildQueryApp({
-    pool,
-    cache,
-    positions,
-    tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
-    logger,
-    maxConsistencyWaitMs: 2_000,
-    audit: { store: new InMemoryEventStore(), head: new PositionTracker(async () => 0n) },
-    readiness: async () => undefined,
-  });
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
+const startQueryApp = (pool: pg.Pool, cache: ReadCache, positions: ProjectionPositions): Promise<{ server: Server; base: string }> =>
+  serveQueryApp(testQueryDeps(pool, positions, { cache, maxConsistencyWaitMs: 2_000 }));
 
 describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
   let database: TestPostgres;

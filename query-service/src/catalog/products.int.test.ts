@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { applySchema, createPool, InMemoryEventStore } from '@shop/kernel';
+import { applySchema, createPool } from '@shop/kernel';
 import { CATALOG_PROJECTION, parseCacheEntry, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
-import { createLogger, createTokenService } from '@shop/service-kit';
+import { createLogger } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
-import { buildQueryApp, SERVED_PROJECTIONS } from '../app.js';
+import { SERVED_PROJECTIONS } from '../app.js';
 import { RedisReadCache } from '../cache/read-cache.js';
-import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 
 const logger = createLogger('test', 'silent');
 
@@ -55,19 +55,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     // Every read model the app serves needs its tracker, even those this suite does not read.
     positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
-    const { app } = buildQueryApp({
-      pool,
-      cache: new RedisReadCache(redis, logger),
-      positions,
-      tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
-      logger,
-      maxConsistencyWaitMs: 500,
-      readiness: async () => undefined,
-      audit: { store: new InMemoryEventStore(), head: new PositionTracker(async () => 0n) },
-    });
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions, { cache: new RedisReadCache(redis, logger) })));
   });
 
   afterAll(async () => {

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
 import type pg from 'pg';
-import { applySchema, createPool, InMemoryEventStore } from '@shop/kernel';
-import {
-  CATALOG_PROJECTION,
-  OrderView,
-  ORDERS_PROJECTION,
-  projectionPositionPayload,
-  PROJECTION_POSITION_CHANNEL,
-  redactShippingAddress,
-} from '@shop/read-models';
-import { createLogger, createTokenService, type Principal } from '@shop/service-kit';
+import { applySchema, createPool } from '@shop/kernel';
+import { CATALOG_PROJECTION, OrderView, ORDERS_PROJECTION, projectionPositionPayload, PROJECTION_POSITION_CHANNEL, redactShippingAddress } from '@shop/read-models';
+import { createTokenService, type Principal } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { buildQueryApp, SERVED_PROJECTIONS } from '../app.js';
-import { InProcessReadCache } from '../cache/read-cache.js';
-import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { SERVED_PROJECTIONS } from '../app.js';
+import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 
-const logger = createLogger('test', 'silent');
 const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 });
 const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
@@ -117,19 +108,7 @@ describe('order reads over HTTP (real Postgres)', () => {
     await applySchema(pool);
     positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
-    const { app } = buildQueryApp({
-      pool,
-      cache: new InProcessReadCache(),
-      positions,
-      tokens,
-      logger,
-      maxConsistencyWaitMs: 500,
-      audit: { store: new InMemoryEventStore(), head: new PositionTracker(async () => 0n) },
-      readiness: async () => undefined,
-    });
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions, { tokens })));
 
     // 45 of Alice's orders: some share a placedAt exactly (ties broken by id), some differ by one microsecond only
     // (a page boundary between them must not lose or repeat either).
