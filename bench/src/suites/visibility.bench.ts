@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { applySchema, createPool, listenForNotifications } from '@shop/kernel';
+import { applySchema, connectNats, createPool, listenForNotifications } from '@shop/kernel';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
@@ -124,6 +124,7 @@ async function oneRound(context: SuiteContext, round: number): Promise<Round> {
   await createDatabase(context.databaseUrl, database);
   const url = databaseUrlFor(context.databaseUrl, database);
   const services: RunningService[] = [];
+  const streamName = `BENCHVIS_${process.pid}_${round}`;
   try {
     const pool = createPool(url, { max: 2 });
     await applySchema(pool);
@@ -138,7 +139,7 @@ async function oneRound(context: SuiteContext, round: number): Promise<Round> {
     const projector = await startNodeService(PROJECTOR, {
       DATABASE_URL: url,
       NATS_URL,
-      NATS_STREAM: `BENCHVIS_${process.pid}_${round}`,
+      NATS_STREAM: streamName,
       NATS_SUBJECT_PREFIX: `benchvis${process.pid}r${round}`,
       REDIS_URL: '',
     });
@@ -184,6 +185,10 @@ async function oneRound(context: SuiteContext, round: number): Promise<Round> {
     }
   } finally {
     for (const service of services.reverse()) await service.stop();
+    // The round's JetStream stream (the projector created it) goes with the round.
+    const nats = await connectNats(NATS_URL, 'bench').catch(() => undefined);
+    await nats?.jetstreamManager().then((jsm) => jsm.streams.delete(streamName)).catch(() => undefined);
+    await nats?.close();
     await dropDatabase(context.databaseUrl, database);
   }
 }
