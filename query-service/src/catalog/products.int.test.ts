@@ -126,6 +126,16 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     expect(await response.json()).toMatchObject({ code });
   });
 
+  it('waits no longer than a Consistency-Max-Wait the caller asks for, and refuses a malformed one', async () => {
+    const started = Date.now();
+    const response = await fetch(`${base}/api/products`, { headers: { 'consistency-token': '999999', 'consistency-max-wait': '50' } });
+    expect(response.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(400);
+    const malformed = await fetch(`${base}/api/products`, { headers: { 'consistency-token': '1', 'consistency-max-wait': 'soon' } });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'invalid_consistency_max_wait' });
+  });
+
   it('rejects a malformed Consistency-Token', async () => {
     const response = await fetch(`${base}/api/products`, { headers: { 'consistency-token': 'soon' } });
     expect(response.status).toBe(400);
