@@ -53,7 +53,7 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
   // Per-process helpers shared by the routes: per-aggregate locks, the product-state cache, idempotency keys.
   const locks = new KeyedMutex();
   const products = new AggregateCache<ProductState>();
-  const idempotencyKeys = new IdempotencyStore(deps.bookkeeping);
+  const idempotencyKeys = new IdempotencyStore(deps.bookkeeping, deps.logger);
   const routeDeps = { ...deps, locks, products, idempotencyKeys };
   service.app.use(registerRoutes({ ...deps, registerLimit: deps.loginLimit }));
   service.app.use(loginRoutes(deps));

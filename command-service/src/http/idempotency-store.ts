@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Logger } from '@shop/service-kit';
 import { GroupCommit } from '@shop/kernel';
 
 export interface StoredKey {
@@ -33,8 +34,13 @@ const keyOf = (item: { userId: string; key: string }): string => `${item.userId}
 export class IdempotencyStore {
   private readonly claims: GroupCommit<Claim, boolean>;
   private readonly answers: GroupCommit<Answer, void>;
+  /** Answers this process is still writing, by key: a replay read waits for them (see `read`). */
+  private readonly answersInFlight = new Map<string, Promise<void>>();
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly logger: Logger,
+  ) {
     this.claims = new GroupCommit((items) => this.claimBatch(items), 256, (item) => [keyOf(item)]);
     this.answers = new GroupCommit((items) => this.answerBatch(items), 256, (item) => [keyOf(item)]);
   }
@@ -44,7 +50,12 @@ export class IdempotencyStore {
     return this.claims.submit({ userId, key, requestHash });
   }
 
+  /**
+   * The key's row. An answer this process is still writing is waited for first, so a retry that reaches the same
+   * process right after the first answer went out is replayed, not told "in progress".
+   */
   async read(userId: string, key: string): Promise<StoredKey | undefined> {
+    await this.answersInFlight.get(keyOf({ userId, key }));
     const { rows } = await this.pool.query<StoredKey>(
       'SELECT request_hash, state, response_status, response_headers, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
       [userId, key],
@@ -52,8 +63,19 @@ export class IdempotencyStore {
     return rows[0];
   }
 
-  storeAnswer(userId: string, key: string, status: number, headers: Record<string, string>, body: string): Promise<void> {
-    return this.answers.submit({ userId, key, status, headers, body });
+  /**
+   * Stores the answer in the background (the client already has it). A failure is logged: the key then stays
+   * "in progress", so a retry answers 409 and never runs the request twice.
+   */
+  storeAnswer(userId: string, key: string, status: number, headers: Record<string, string>, body: string): void {
+    const id = keyOf({ userId, key });
+    const stored = this.answers.submit({ userId, key, status, headers, body }).catch((error: unknown) => {
+      this.logger.error({ err: error, userId, idempotencyKey: key }, 'idempotent answer not stored: the key stays in progress');
+    });
+    this.answersInFlight.set(id, stored);
+    void stored.then(() => {
+      if (this.answersInFlight.get(id) === stored) this.answersInFlight.delete(id);
+    });
   }
 
   /** A failed attempt (5xx) gives its key back, so the client's retry runs the request again. */

@@ -23,6 +23,11 @@ export const requestFingerprint = (method: string, path: string, body: unknown):
  * before them is too; a retry can never run the create twice. The stored answer can be lost only by a database
  * crash within milliseconds of it (before any later commit flushes it); the key then stays "in progress" and a
  * retry answers 409 rather than creating anything twice.
+ *
+ * A definite answer (below 500) goes out as soon as the handler sends it and is stored meanwhile: the command is
+ * committed by then, and waiting for the bookkeeping write would add a round trip to every create. A retry that
+ * reaches this process while the answer is being written waits for it (`IdempotencyStore.read`); one that reaches
+ * another instance in that millisecond answers 409 with `Retry-After`, as for any request still in progress.
  */
 export function idempotency(keys: IdempotencyStore, options: { required: boolean }): RequestHandler {
   return async (req, res, next) => {
@@ -43,9 +48,10 @@ export function idempotency(keys: IdempotencyStore, options: { required: boolean
       replayOrRefuse(res, await keys.read(userId, key), fingerprint);
       return;
     }
-    recordAnswer(res, (status, headers, body) =>
-      status >= 500 ? keys.release(userId, key) : keys.storeAnswer(userId, key, status, headers, body),
-    );
+    recordAnswer(res, {
+      store: (status, headers, body) => keys.storeAnswer(userId, key, status, headers, body),
+      release: () => keys.release(userId, key),
+    });
     next();
   };
 }
@@ -65,26 +71,30 @@ function replayOrRefuse(res: Response, stored: StoredKey | undefined, fingerprin
 }
 
 /**
- * Captures the answer a handler sends (status, the replayable headers, body) and hands it to `store` before the
- * response goes out, so a retry that arrives right after the answer always finds it stored.
+ * Captures the answer a handler sends (status, the replayable headers, body). A definite answer (below 500) goes out
+ * at once and is stored meanwhile. A failed attempt (5xx) gives its key back before the client hears of it, so that
+ * an immediate retry runs the request again.
  */
-function recordAnswer(res: Response, store: (status: number, headers: Record<string, string>, body: string) => Promise<void>): void {
+function recordAnswer(
+  res: Response,
+  keys: { store: (status: number, headers: Record<string, string>, body: string) => void; release: () => Promise<void> },
+): void {
   const send = res.send.bind(res);
   res.send = ((body?: unknown) => {
     const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+    if (res.statusCode >= 500) {
+      const answer = (): void => void send(text);
+      keys.release().then(answer, answer);
+      return res;
+    }
     const headers: Record<string, string> = {};
     for (const name of REPLAYED_HEADERS) {
       const value = res.get(name);
       if (value !== undefined) headers[name] = value;
     }
-    store(res.statusCode, headers, text).then(
-      () => send(text),
-      () => {
-        // The answer could not be stored: a retry must not find a half-finished key, so the client gets a 503.
-        res.status(503).type('application/problem+json').set('Retry-After', '1');
-        send(JSON.stringify({ type: 'https://shop.local/problems/unavailable', title: 'Service Unavailable', status: 503, code: 'unavailable' }));
-      },
-    );
+    const status = res.statusCode;
+    send(text);
+    keys.store(status, headers, text);
     return res;
   }) as Response['send'];
 }

@@ -99,6 +99,21 @@ describe('orders over HTTP (real Postgres)', () => {
       expect(await stockOf(product)).toBe(9);
     });
 
+    it('replays retries sent the moment the first answer arrives (its answer may still be being stored)', async () => {
+      const shopper = await app.newShopper();
+      const product = await createProduct();
+      const key = randomUUID();
+      const first = await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key);
+      const retries = [];
+      for (let n = 0; n < 5; n++) retries.push(await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key));
+      expect(first.status).toBe(201);
+      for (const retry of retries) {
+        expect(retry.status).toBe(201);
+        expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      }
+      expect(await stockOf(product)).toBe(9);
+    });
+
     it('answers 422 for the same key with a different body', async () => {
       const shopper = await app.newShopper();
       const product = await createProduct();
