@@ -17,6 +17,8 @@ import {
   PRODUCT_EVENT_VERSIONS,
   PRODUCT_STATE_VERSION,
   ProductEvent,
+  productStateFromJson,
+  productStateToJson,
   type CustomerCommand,
   type CustomerState,
   type OrderCommand,
@@ -39,7 +41,7 @@ export const productAggregate: CommandAggregate<ProductState, ProductEvent, Prod
   decide: decideProduct,
   parse: (event) => ProductEvent.parse({ type: event.type, data: event.data }),
   schemaVersionOf: (type) => PRODUCT_EVENT_VERSIONS[type],
-  snapshot: { schemaVersion: PRODUCT_STATE_VERSION, every: SNAPSHOT_EVERY },
+  snapshot: { schemaVersion: PRODUCT_STATE_VERSION, every: SNAPSHOT_EVERY, toJson: productStateToJson, fromJson: productStateFromJson },
 };
 
 export const orderAggregate: CommandAggregate<OrderState, OrderEvent, OrderCommand> = {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
+import { applySchema, createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
 import { createLogger, createTokenService, type TokenService } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { buildCommandApp } from '../app.js';
@@ -72,6 +72,8 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      // As main.ts does: idempotent answers are stored after their responses went out; let them land first.
+      await waitUntilIdle([pool]);
       await pool.end();
       await database.stop();
     },

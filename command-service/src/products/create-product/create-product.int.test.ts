@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
+import { applySchema, createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
 import { createLogger, createTokenService, type TokenService } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { buildCommandApp } from '../../app.js';
@@ -47,6 +47,7 @@ describe('POST /api/products and POST /api/auth/login (real Postgres, over HTTP)
 
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
+    await waitUntilIdle([pool]); // idempotent answers are stored after their responses
     await pool.end();
     await database.stop();
   });

@@ -4,8 +4,10 @@ import type { Currency } from '../shared/money.js';
 import type { ProductEvent } from './product.events.js';
 
 /**
- * Plain JSON, because it is snapshotted. `available` is the stock free for sale: reserved units are already
- * subtracted, so `available + Σ reservations` is the stock on hand. Invariant: `available >= 0`.
+ * `available` is the stock free for sale: reserved units are already subtracted, so `available + Σ reservations`
+ * is the stock on hand. Invariant: `available >= 0`. Reservations are a Map, not a record: a popular product
+ * holds one per open order, and evolving must copy them for every order placed (a Map copies natively; spreading
+ * a record of uuid keys costs many times more). Snapshots store them as pairs (`productStateToJson`).
  */
 export type ExistingProductState = {
   status: 'active' | 'discontinued';
@@ -17,14 +19,24 @@ export type ExistingProductState = {
   currency: Currency;
   available: number;
   /** Units held per order id; an order holds at most one reservation per product. */
-  reservations: Record<string, number>;
+  reservations: ReadonlyMap<string, number>;
 };
 export type ProductState = { status: 'absent' } | ExistingProductState;
 
 export const initialProductState: ProductState = { status: 'absent' };
 
-/** Version of `ProductState`'s shape, for snapshots: bump it whenever the shape changes. */
-export const PRODUCT_STATE_VERSION = 1;
+/** Version of `ProductState`'s snapshot shape: bump it whenever the shape changes (2: reservations as pairs). */
+export const PRODUCT_STATE_VERSION = 2;
+
+/** A product state as its snapshot stores it: plain JSON, reservations as `[orderId, units]` pairs. */
+export type ProductStateJson = { status: 'absent' } | (Omit<ExistingProductState, 'reservations'> & { reservations: Array<[string, number]> });
+
+export const productStateToJson = (state: ProductState): ProductStateJson =>
+  state.status === 'absent' ? state : { ...state, reservations: [...state.reservations] };
+
+/** The inverse of `productStateToJson`, for a snapshot written with PRODUCT_STATE_VERSION. */
+export const productStateFromJson = (json: ProductStateJson): ProductState =>
+  json.status === 'absent' ? json : { ...json, reservations: new Map(json.reservations) };
 
 export type CreateProduct = {
   type: 'CreateProduct';
@@ -83,9 +95,7 @@ export type ProductCommand =
 
 const isWholeNumber = (value: number, min: number): boolean => Number.isInteger(value) && value >= min;
 
-/** Own keys only: an order id is data, never a lookup on the object's prototype. */
-export const reservedFor = (state: ExistingProductState, orderId: string): number =>
-  Object.hasOwn(state.reservations, orderId) ? (state.reservations[orderId] ?? 0) : 0;
+export const reservedFor = (state: ExistingProductState, orderId: string): number => state.reservations.get(orderId) ?? 0;
 
 function requireProduct(state: ProductState, productId: string): ExistingProductState {
   if (state.status === 'absent') throw new DomainError('product_not_found', `Product ${productId} does not exist`);
@@ -178,8 +188,14 @@ function existing(state: ProductState, event: ProductEvent): ExistingProductStat
   return state;
 }
 
-const withoutKey = (record: Record<string, number>, key: string): Record<string, number> =>
-  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+const withUnits = (reservations: ReadonlyMap<string, number>, orderId: string, units: number): ReadonlyMap<string, number> =>
+  new Map(reservations).set(orderId, units);
+
+function without(reservations: ReadonlyMap<string, number>, orderId: string): ReadonlyMap<string, number> {
+  const next = new Map(reservations);
+  next.delete(orderId);
+  return next;
+}
 
 export function evolveProduct(state: ProductState, event: ProductEvent): ProductState {
   switch (event.type) {
@@ -194,7 +210,7 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
         priceCents: event.data.priceCents,
         currency: event.data.currency,
         available: event.data.initialStock,
-        reservations: {},
+        reservations: new Map(),
       };
     case 'ProductRenamed':
       return { ...existing(state, event), name: event.data.name };
@@ -216,7 +232,7 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
       return {
         ...product,
         available: product.available - quantity,
-        reservations: { ...product.reservations, [orderId]: reservedFor(product, orderId) + quantity },
+        reservations: withUnits(product.reservations, orderId, reservedFor(product, orderId) + quantity),
       };
     }
     case 'StockReleased': {
@@ -224,12 +240,12 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
       return {
         ...product,
         available: product.available + event.data.quantity,
-        reservations: withoutKey(product.reservations, event.data.orderId),
+        reservations: without(product.reservations, event.data.orderId),
       };
     }
     case 'ReservationFulfilled': {
       const product = existing(state, event);
-      return { ...product, reservations: withoutKey(product.reservations, event.data.orderId) };
+      return { ...product, reservations: without(product.reservations, event.data.orderId) };
     }
     case 'ProductDiscontinued':
       return { ...existing(state, event), status: 'discontinued' };

@@ -7,9 +7,18 @@ export interface AggregateDefinition<S, E> {
   parse: (event: RecordedEvent) => E;
   /**
    * Snapshot long streams every `every` events, so loading reads at most `every` events whatever the stream's
-   * length. The state must be JSON (no bigint, no Date); `schemaVersion` changes when its shape does.
+   * length. A snapshot is JSON (no bigint, no Date, no Map): a state that is not names `toJson`/`fromJson`.
+   * `schemaVersion` changes when the snapshot's shape does.
    */
-  snapshot?: { schemaVersion: number; every: number };
+  snapshot?: SnapshotPolicy<S>;
+}
+
+export interface SnapshotPolicy<S> {
+  schemaVersion: number;
+  every: number;
+  toJson?: (state: S) => unknown;
+  /** Reads back what `toJson` wrote (typed by the definition: `never` here accepts any parameter type). */
+  fromJson?: (json: never) => S;
 }
 
 export interface LoadedAggregate<S> {
@@ -25,7 +34,9 @@ export async function loadAggregate<S, E>(store: EventStore, streamId: string, d
   const stored = definition.snapshot ? await store.readSnapshot(streamId) : undefined;
   const snapshot = stored && stored.schemaVersion === definition.snapshot?.schemaVersion ? stored : undefined;
   const events = await store.readStream(streamId, { fromVersion: (snapshot?.version ?? 0n) + 1n });
-  const state = events.reduce((s, event) => definition.evolve(s, definition.parse(event)), (snapshot?.state as S | undefined) ?? definition.initialState);
+  const fromJson = definition.snapshot?.fromJson ?? ((json: unknown) => json as S);
+  const start = snapshot ? fromJson(snapshot.state as never) : definition.initialState;
+  const state = events.reduce((s, event) => definition.evolve(s, definition.parse(event)), start);
   return {
     state,
     version: events.at(-1)?.streamVersion ?? snapshot?.version ?? 0n,
@@ -45,6 +56,6 @@ export async function snapshotIfDue<S, E>(
 ): Promise<boolean> {
   const policy = definition.snapshot;
   if (!policy || version - loaded.snapshotVersion < BigInt(policy.every)) return false;
-  await store.writeSnapshot(streamId, { version, schemaVersion: policy.schemaVersion, state });
+  await store.writeSnapshot(streamId, { version, schemaVersion: policy.schemaVersion, state: policy.toJson ? policy.toJson(state) : state });
   return true;
 }
