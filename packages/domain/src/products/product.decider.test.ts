@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec } from '../shared/decider-spec.js';
-import { decideProduct, evolveProduct, initialProductState, productStateFromJson, productStateToJson, type CreateProduct, type ProductCommand, type ProductStateJson } from './product.decider.js';
+import { decideProduct, evolveProduct, initialProductState, productStateFromJson, productStateToJson, Reservations, type CreateProduct, type ProductCommand, type ProductStateJson } from './product.decider.js';
 import type { ProductEvent } from './product.events.js';
 
 const productId = '6f1c8c1e-6a51-4a8f-9a39-0c1f5a4b2d10';
@@ -59,7 +59,7 @@ describe('product decider', () => {
         priceCents: 1299,
         currency: 'EUR',
         available: 5,
-        reservations: new Map(),
+        reservations: Reservations.none,
       });
     });
   });
@@ -203,7 +203,7 @@ describe('product decider', () => {
     });
 
     it('evolves a reservation by moving units from available to the order', () => {
-      expect(given([created, reserved(2)]).state()).toMatchObject({ available: 3, reservations: new Map([[orderId, 2]]) });
+      expect(given([created, reserved(2)]).state()).toMatchObject({ available: 3, reservations: Reservations.fromEntries([[orderId, 2]]) });
     });
   });
 
@@ -236,7 +236,7 @@ describe('product decider', () => {
 
     it('evolves a release by returning the units and forgetting the reservation', () => {
       const state = given([created, reserved(2), reserved(1, otherOrderId), { type: 'StockReleased', data: { productId, orderId, quantity: 2 } }]).state();
-      expect(state).toMatchObject({ available: 4, reservations: new Map([[otherOrderId, 1]]) });
+      expect(state).toMatchObject({ available: 4, reservations: Reservations.fromEntries([[otherOrderId, 1]]) });
     });
   });
 
@@ -257,7 +257,7 @@ describe('product decider', () => {
       expect(given([created, reserved(2), discontinued]).state()).toMatchObject({
         status: 'discontinued',
         available: 3,
-        reservations: new Map([[orderId, 2]]),
+        reservations: Reservations.fromEntries([[orderId, 2]]),
       });
     });
   });

@@ -2,12 +2,14 @@ import { assertNever } from '../shared/exhaustive.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { Currency } from '../shared/money.js';
 import type { ProductEvent } from './product.events.js';
+import { Reservations } from './reservations.js';
+
+export { Reservations };
 
 /**
  * `available` is the stock free for sale: reserved units are already subtracted, so `available + Σ reservations`
- * is the stock on hand. Invariant: `available >= 0`. Reservations are a Map, not a record: a popular product
- * holds one per open order, and evolving must copy them for every order placed (a Map copies natively; spreading
- * a record of uuid keys costs many times more). Snapshots store them as pairs (`productStateToJson`).
+ * is the stock on hand. Invariant: `available >= 0`. Snapshots store the reservations as pairs
+ * (`productStateToJson`).
  */
 export type ExistingProductState = {
   status: 'active' | 'discontinued';
@@ -19,7 +21,7 @@ export type ExistingProductState = {
   currency: Currency;
   available: number;
   /** Units held per order id; an order holds at most one reservation per product. */
-  reservations: ReadonlyMap<string, number>;
+  reservations: Reservations;
 };
 export type ProductState = { status: 'absent' } | ExistingProductState;
 
@@ -32,11 +34,11 @@ export const PRODUCT_STATE_VERSION = 2;
 export type ProductStateJson = { status: 'absent' } | (Omit<ExistingProductState, 'reservations'> & { reservations: Array<[string, number]> });
 
 export const productStateToJson = (state: ProductState): ProductStateJson =>
-  state.status === 'absent' ? state : { ...state, reservations: [...state.reservations] };
+  state.status === 'absent' ? state : { ...state, reservations: [...state.reservations.entries()] };
 
 /** The inverse of `productStateToJson`, for a snapshot written with PRODUCT_STATE_VERSION. */
 export const productStateFromJson = (json: ProductStateJson): ProductState =>
-  json.status === 'absent' ? json : { ...json, reservations: new Map(json.reservations) };
+  json.status === 'absent' ? json : { ...json, reservations: Reservations.fromEntries(json.reservations) };
 
 export type CreateProduct = {
   type: 'CreateProduct';
@@ -95,7 +97,7 @@ export type ProductCommand =
 
 const isWholeNumber = (value: number, min: number): boolean => Number.isInteger(value) && value >= min;
 
-export const reservedFor = (state: ExistingProductState, orderId: string): number => state.reservations.get(orderId) ?? 0;
+export const reservedFor = (state: ExistingProductState, orderId: string): number => state.reservations.unitsOf(orderId);
 
 function requireProduct(state: ProductState, productId: string): ExistingProductState {
   if (state.status === 'absent') throw new DomainError('product_not_found', `Product ${productId} does not exist`);
@@ -188,15 +190,6 @@ function existing(state: ProductState, event: ProductEvent): ExistingProductStat
   return state;
 }
 
-const withUnits = (reservations: ReadonlyMap<string, number>, orderId: string, units: number): ReadonlyMap<string, number> =>
-  new Map(reservations).set(orderId, units);
-
-function without(reservations: ReadonlyMap<string, number>, orderId: string): ReadonlyMap<string, number> {
-  const next = new Map(reservations);
-  next.delete(orderId);
-  return next;
-}
-
 export function evolveProduct(state: ProductState, event: ProductEvent): ProductState {
   switch (event.type) {
     case 'ProductCreated':
@@ -210,7 +203,7 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
         priceCents: event.data.priceCents,
         currency: event.data.currency,
         available: event.data.initialStock,
-        reservations: new Map(),
+        reservations: Reservations.none,
       };
     case 'ProductRenamed':
       return { ...existing(state, event), name: event.data.name };
@@ -232,7 +225,7 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
       return {
         ...product,
         available: product.available - quantity,
-        reservations: withUnits(product.reservations, orderId, reservedFor(product, orderId) + quantity),
+        reservations: product.reservations.with(orderId, reservedFor(product, orderId) + quantity),
       };
     }
     case 'StockReleased': {
@@ -240,12 +233,12 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
       return {
         ...product,
         available: product.available + event.data.quantity,
-        reservations: without(product.reservations, event.data.orderId),
+        reservations: product.reservations.without(event.data.orderId),
       };
     }
     case 'ReservationFulfilled': {
       const product = existing(state, event);
-      return { ...product, reservations: without(product.reservations, event.data.orderId) };
+      return { ...product, reservations: product.reservations.without(event.data.orderId) };
     }
     case 'ProductDiscontinued':
       return { ...existing(state, event), status: 'discontinued' };
