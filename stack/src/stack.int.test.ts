@@ -228,6 +228,8 @@ describe('the whole shop through the gateway', () => {
       await page.getByTestId('in-cart').filter({ hasText: '2 in your cart' }).waitFor();
 
       await page.getByTestId('nav-cart').click();
+      // count() does not wait: let the cart page render its line first.
+      await page.getByTestId('cart-line').first().waitFor();
       expect(await page.getByTestId('cart-line').count()).toBe(1);
       await page.getByTestId('address-line1').fill('12 St James Square');
       await page.getByTestId('address-postalCode').fill('SW1Y 4JH');
