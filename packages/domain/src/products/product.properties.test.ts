@@ -97,8 +97,6 @@ const onHand = (history: ProductEvent[]): number =>
     }
   }, 0);
 
-const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
-
 describe('product decider properties', () => {
   it('keeps available stock at zero or more whatever the commands', () => {
     fc.assert(fc.property(commands, (sequence) => run(sequence, (state) => state.status === 'absent' || state.available >= 0)));
