@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import fc from 'fast-check';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
 import type { ProductEvent } from '@shop/domain';
 import { applySchema, createPool, PostgresEventStore, type RecordedEvent } from '@shop/kernel';
-import { createLogger } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { createProjectorMetrics } from '../metrics.js';
 import { catalogProjection } from '../projections/catalog/catalog.projection.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { expectEveryScheduleEndsAtCleanPass, newTestRunner } from '../testing/delivery-schedules.js';
+import type { ProjectionRunner } from './projection-runner.js';
 
 /**
  * Whatever the bus does — deliver in any order, twice, in odd batches, or not at all — the catalog ends exactly as
@@ -31,18 +28,7 @@ describe('catalog projection under arbitrary delivery schedules (fast-check, rea
     await pool.query("UPDATE projection_checkpoints SET position = 0 WHERE projection = 'catalog'");
   };
 
-  const newRunner = async (): Promise<ProjectionRunner> => {
-    const runner = new ProjectionRunner({
-      pool,
-      store,
-      projection: catalogProjection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('test', 'silent'),
-    });
-    await runner.loadCheckpoint();
-    return runner;
-  };
+  const newRunner = (): Promise<ProjectionRunner> => newTestRunner(pool, store, catalogProjection);
 
   beforeAll(async () => {
     database = await startTestPostgres();
@@ -79,17 +65,6 @@ describe('catalog projection under arbitrary delivery schedules (fast-check, rea
   });
 
   it('ends equal to one clean pass for any batches, order, duplicates and losses', async () => {
-    const schedule = fc.array(fc.array(fc.nat({ max: 29 }), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 8 });
-    await fc.assert(
-      fc.asyncProperty(schedule, async (batches) => {
-        await reset();
-        const runner = await newRunner();
-        for (const batch of batches) await runner.applyEvents(batch.map((i) => events[i]!), 'bus');
-        // The runner's idle round: whatever the bus never delivered comes from the store.
-        await runner.catchUpFromStore();
-        expect(await readModel()).toEqual(cleanPass);
-      }),
-      { numRuns: 30 },
-    );
+    await expectEveryScheduleEndsAtCleanPass({ events, cleanPass, reset, newRunner, readModel, maxBatchSize: 12, maxBatches: 8 });
   }, 120_000);
 });

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
 import { applySchema, createPool, PostgresEventStore, type RecordedEvent } from '@shop/kernel';
-import { createLogger } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { createProjectorMetrics } from '../../metrics.js';
 import { applyCheckpointedBatch } from '../../runner/checkpointed-batch.js';
-import { ProjectionRunner } from '../../runner/projection-runner.js';
+import { expectEveryScheduleEndsAtCleanPass, newTestRunner } from '../../testing/delivery-schedules.js';
+import type { ProjectionRunner } from '../../runner/projection-runner.js';
 import { driveOrderLifecycles } from './order-lifecycle.workload.js';
 import { ordersProjection } from './orders.projection.js';
 
@@ -34,18 +32,7 @@ describe('orders projection under arbitrary delivery schedules (fast-check, real
     await pool.query("UPDATE projection_checkpoints SET position = 0 WHERE projection = 'orders'");
   };
 
-  const newRunner = async (): Promise<ProjectionRunner> => {
-    const runner = new ProjectionRunner({
-      pool,
-      store,
-      projection: ordersProjection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('test', 'silent'),
-    });
-    await runner.loadCheckpoint();
-    return runner;
-  };
+  const newRunner = (): Promise<ProjectionRunner> => newTestRunner(pool, store, ordersProjection);
 
   beforeAll(async () => {
     database = await startTestPostgres();
@@ -78,18 +65,7 @@ describe('orders projection under arbitrary delivery schedules (fast-check, real
   });
 
   it('ends equal to one clean pass for any batches, order, duplicates and losses', async () => {
-    const schedule = fc.array(fc.array(fc.nat({ max: events.length - 1 }), { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 10 });
-    await fc.assert(
-      fc.asyncProperty(schedule, async (batches) => {
-        await reset();
-        const runner = await newRunner();
-        for (const batch of batches) await runner.applyEvents(batch.map((i) => events[i]!), 'bus');
-        // The runner's idle round: whatever the bus never delivered comes from the store.
-        await runner.catchUpFromStore();
-        expect(await readModel()).toEqual(cleanPass);
-      }),
-      { numRuns: 30 },
-    );
+    await expectEveryScheduleEndsAtCleanPass({ events, cleanPass, reset, newRunner, readModel, maxBatchSize: 25, maxBatches: 10 });
   }, 180_000);
 
   it('ends equal to one clean pass when contiguous batches go straight through applyCheckpointedBatch, in any cut, with redeliveries', async () => {

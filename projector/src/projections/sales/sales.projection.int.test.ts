@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
 import { evolveOrder, initialOrderState, ORDER_STREAM_PREFIX, OrderEvent, type OrderState } from '@shop/domain';
 import { applySchema, createPool, inTransaction, PostgresEventStore, type RecordedEvent } from '@shop/kernel';
-import { createLogger } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { createProjectorMetrics } from '../../metrics.js';
 import { rebuildProjection } from '../../runner/rebuild.js';
-import { ProjectionRunner } from '../../runner/projection-runner.js';
+import { expectEveryScheduleEndsAtCleanPass, newTestRunner } from '../../testing/delivery-schedules.js';
+import type { ProjectionRunner } from '../../runner/projection-runner.js';
 import { PROJECTIONS } from '../index.js';
 import { OrderHistoryWriter } from './order-history.js';
 import { salesProjection } from './sales.projection.js';
@@ -55,18 +53,7 @@ describe('sales projection (real Postgres, an order history through the real lif
   let store: PostgresEventStore;
   let events: RecordedEvent[];
 
-  const newRunner = async (): Promise<ProjectionRunner> => {
-    const runner = new ProjectionRunner({
-      pool,
-      store,
-      projection: salesProjection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('test', 'silent'),
-    });
-    await runner.loadCheckpoint();
-    return runner;
-  };
+  const newRunner = (): Promise<ProjectionRunner> => newTestRunner(pool, store, salesProjection);
 
   /** The read model's totals, aggregated by SQL over the facts in [from, to). */
   async function readModel(range: { from: Date; to: Date }): Promise<{ byDay: Totals; byProduct: Totals }> {
@@ -177,18 +164,7 @@ describe('sales projection under arbitrary delivery schedules (fast-check, real 
     await pool.query('TRUNCATE sales_orders, sales_facts');
     await pool.query("UPDATE projection_checkpoints SET position = 0 WHERE projection = 'sales'");
   };
-  const newRunner = async (): Promise<ProjectionRunner> => {
-    const runner = new ProjectionRunner({
-      pool,
-      store,
-      projection: salesProjection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('test', 'silent'),
-    });
-    await runner.loadCheckpoint();
-    return runner;
-  };
+  const newRunner = (): Promise<ProjectionRunner> => newTestRunner(pool, store, salesProjection);
 
   beforeAll(async () => {
     database = await startTestPostgres();
@@ -209,16 +185,6 @@ describe('sales projection under arbitrary delivery schedules (fast-check, real 
   });
 
   it('ends equal to one clean pass for any batches, order, duplicates and losses', async () => {
-    const schedule = fc.array(fc.array(fc.nat({ max: events.length - 1 }), { minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 8 });
-    await fc.assert(
-      fc.asyncProperty(schedule, async (batches) => {
-        await reset();
-        const runner = await newRunner();
-        for (const batch of batches) await runner.applyEvents(batch.map((i) => events[i]!), 'bus');
-        await runner.catchUpFromStore();
-        expect(await readModel()).toEqual(cleanPass);
-      }),
-      { numRuns: 30 },
-    );
+    await expectEveryScheduleEndsAtCleanPass({ events, cleanPass, reset, newRunner, readModel, maxBatchSize: 20, maxBatches: 8 });
   }, 120_000);
 });
