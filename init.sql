@@ -101,10 +101,12 @@ DROP FUNCTION IF EXISTS append_to_stream(text, text, jsonb);
 -- streams, each with an expected version; an item whose expectation fails writes nothing and reports 'conflict'
 -- with the actual version, while the other items of the batch still commit.
 --   p_items: [{ "streams": [{ "streamId", "expected", "events": [{ "eventId", "type", "schemaVersion",
---             "data", "metadata" }] }] }]
+--             "data", "metadata" }] }], "claim"?: { "userId", "key", "requestHash" } }]
 -- One row per stream of each item: outcome 'appended', 'duplicate' (a retry: every event id of the item is
--- already stored in its stream; the stored result is answered), 'conflict' (this stream's expectation failed)
--- or 'skipped' (another stream of the same item conflicted).
+-- already stored in its stream; the stored result is answered), 'conflict' (this stream's expectation failed),
+-- 'skipped' (another stream of the same item conflicted) or 'claim_taken' (the item's idempotency claim: below).
+-- An item may carry an idempotency claim: the HTTP layer's idempotency_keys row, written in the same transaction
+-- as the item's events (the transactional inbox). When that user already has the key, the item writes nothing.
 -- Global positions are dense and commit in order: the batch takes append_lock() first and holds it to commit,
 -- so no reader following global position can pass an event that commits later.
 CREATE OR REPLACE FUNCTION append_batch(p_items jsonb)
@@ -167,6 +169,17 @@ BEGIN
     END LOOP;
     CONTINUE WHEN v_conflict;
 
+    IF v_item ? 'claim' THEN
+      INSERT INTO idempotency_keys (user_id, key, request_hash, state)
+      VALUES (v_item->'claim'->>'userId', v_item->'claim'->>'key', v_item->'claim'->>'requestHash', 'in_progress')
+      ON CONFLICT (user_id, key) DO NOTHING;
+      IF NOT FOUND THEN
+        RETURN QUERY SELECT v_item_no, s->>'streamId', 'claim_taken'::text, NULL::bigint, NULL::bigint, NULL::bigint
+                       FROM jsonb_array_elements(v_item->'streams') s;
+        CONTINUE;
+      END IF;
+    END IF;
+
     FOR v_append IN SELECT x FROM jsonb_array_elements(v_item->'streams') x LOOP
       SELECT st.version, st.last_hash INTO v_version, v_hash FROM streams st WHERE st.stream_id = v_append->>'streamId';
       IF NOT FOUND THEN
@@ -202,9 +215,12 @@ $$;
 -- event by index (about a quarter less work per event, measured here, than digging each out of a jsonb document).
 -- Same answers and guarantees as append_batch: it takes the append lock, and hands any batch that statement cannot
 -- take (a stream named twice, a retried event id, a conflict that may be a retry) to append_batch, as one document.
+-- Idempotency claims come as three arrays indexed by item number (NULL where an item has none; NULL arrays for none).
+DROP FUNCTION IF EXISTS append_streams(integer[], text[], text[], integer[], uuid[], text[], integer[], jsonb, jsonb);
 CREATE OR REPLACE FUNCTION append_streams(
   p_items integer[], p_stream_ids text[], p_expected text[], p_counts integer[],
-  p_event_ids uuid[], p_types text[], p_schema_versions integer[], p_data jsonb, p_metadata jsonb
+  p_event_ids uuid[], p_types text[], p_schema_versions integer[], p_data jsonb, p_metadata jsonb,
+  p_claim_users text[], p_claim_keys text[], p_claim_hashes text[]
 ) RETURNS TABLE (item integer, stream_id text, outcome text, next_version bigint, last_position bigint, actual_version bigint)
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS $$
 DECLARE
@@ -232,12 +248,24 @@ BEGIN
           FROM input LEFT JOIN streams st ON st.stream_id = input.stream_id
       ), decided AS (
         SELECT c.*, bool_and(c.holds) OVER (PARTITION BY c.item) AS item_holds FROM checked c
+      ), claimed AS (
+        -- Only items whose expectations hold claim their key: a conflicting item leaves it free for its retry.
+        INSERT INTO idempotency_keys (user_id, key, request_hash, state)
+        SELECT p_claim_users[i.item], p_claim_keys[i.item], p_claim_hashes[i.item], 'in_progress'
+          FROM (SELECT DISTINCT d.item FROM decided d WHERE d.item_holds) i
+         WHERE p_claim_keys[i.item] IS NOT NULL
+        ON CONFLICT (user_id, key) DO NOTHING
+        RETURNING idempotency_keys.user_id, idempotency_keys.key
+      ), writing AS (
+        SELECT d.*, d.item_holds AND (p_claim_keys[d.item] IS NULL OR EXISTS (
+                 SELECT 1 FROM claimed cl WHERE cl.user_id = p_claim_users[d.item] AND cl.key = p_claim_keys[d.item])) AS writes
+          FROM decided d
       ), positioned AS (
         -- e: the event's index in the flattened event arrays (1-based).
         SELECT d.stream_id, d.version + k AS stream_version, d.before + k AS e, d.last_hash, d.n,
                v_start + row_number() OVER (ORDER BY d.stream_no, k) AS global_position
-          FROM decided d CROSS JOIN LATERAL generate_series(1, d.n) AS k
-         WHERE d.item_holds
+          FROM writing d CROSS JOIN LATERAL generate_series(1, d.n) AS k
+         WHERE d.writes
       ), hashed AS (
         SELECT p.*, event_hash(p.last_hash, p_event_ids[p.e], p.stream_id, p.stream_version, p_types[p.e], p_schema_versions[p.e],
                                p_data -> (p.e - 1), p_metadata -> (p.e - 1), v_now) AS hash
@@ -264,12 +292,14 @@ BEGIN
       )
       -- Collected, not returned at once: rows returned inside the block would survive its rollback.
       SELECT array_agg(d.item), array_agg(d.stream_id),
-             array_agg(CASE WHEN d.item_holds THEN 'appended' WHEN d.holds THEN 'skipped' ELSE 'conflict' END::text),
+             array_agg(CASE WHEN d.writes THEN 'appended' WHEN d.item_holds THEN 'claim_taken' WHEN d.holds THEN 'skipped'
+                            ELSE 'conflict' END::text),
              array_agg(sh.stream_version), array_agg(sh.global_position), array_agg(CASE WHEN NOT d.holds THEN d.version END)
         INTO r_items, r_streams, r_outcomes, r_versions, r_positions, r_actuals
-        FROM decided d LEFT JOIN stream_heads sh ON sh.stream_id = d.stream_id;
-      -- A retry whose expectation no longer holds shows up as a conflict: only then are the event ids looked up.
-      IF 'conflict' = ANY (r_outcomes) AND EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = ANY (p_event_ids)) THEN
+        FROM writing d LEFT JOIN stream_heads sh ON sh.stream_id = d.stream_id;
+      -- A retry of an item already written shows up as a conflict (or, with a claim, as its key taken): only then are
+      -- the event ids looked up.
+      IF ('conflict' = ANY (r_outcomes) OR 'claim_taken' = ANY (r_outcomes)) AND EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = ANY (p_event_ids)) THEN
         RAISE unique_violation USING MESSAGE = 'a conflicting item may be a retry';
       END IF;
       v_fast := true;
@@ -287,7 +317,9 @@ BEGIN
   END IF;
   -- Everything else: the batch as append_batch's document (the advisory lock is held already; taking it again is free).
   RETURN QUERY SELECT * FROM append_batch((
-    SELECT jsonb_agg(jsonb_build_object('streams', streams) ORDER BY i)
+    SELECT jsonb_agg(jsonb_build_object('streams', streams) || CASE WHEN p_claim_keys[i] IS NULL THEN '{}'::jsonb ELSE
+                       jsonb_build_object('claim', jsonb_build_object('userId', p_claim_users[i], 'key', p_claim_keys[i],
+                                                                      'requestHash', p_claim_hashes[i])) END ORDER BY i)
       FROM (
         SELECT s.item AS i, jsonb_agg(jsonb_build_object('streamId', s.stream_id, 'expected', s.expected, 'events', (
                  SELECT jsonb_agg(jsonb_build_object('eventId', p_event_ids[e], 'type', p_types[e], 'schemaVersion', p_schema_versions[e],

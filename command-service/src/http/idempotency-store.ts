@@ -39,7 +39,7 @@ export class IdempotencyStore {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly logger: Logger,
+    readonly logger: Logger,
   ) {
     this.claims = new GroupCommit((items) => this.claimBatch(items), 256, (item) => [keyOf(item)]);
     this.answers = new GroupCommit((items) => this.answerBatch(items), 256, (item) => [keyOf(item)]);

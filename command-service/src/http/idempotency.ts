@@ -1,12 +1,32 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { principalOf, ProblemError } from '@shop/service-kit';
+import { IdempotencyKeyTaken, type IdempotencyClaim } from '@shop/kernel';
+import { principalOf, ProblemError, sendProblem } from '@shop/service-kit';
 import type { IdempotencyStore, StoredKey } from './idempotency-store.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 /** Headers a replay answers again (the rest are per-response or set by the server anyway). */
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'consistency-token'];
 
+
+/** A claim the handler writes with its append (`claimWithAppend`), and tells when that append has committed. */
+export interface DeferredClaim {
+  claim: IdempotencyClaim;
+  written(): void;
+}
+
+const DEFERRED_CLAIM = 'deferredIdempotencyClaim';
+
+/** The claim this request's append should carry, when its route claims with the append. */
+export const deferredClaim = (res: Response): DeferredClaim | undefined => res.locals[DEFERRED_CLAIM] as DeferredClaim | undefined;
+
+/** An append refused because its key was taken: answered like any request that finds its key taken (below). */
+export function keyTakenAsProblem(error: unknown): never {
+  if (error instanceof IdempotencyKeyTaken) {
+    throw new ProblemError(409, 'idempotency_request_in_progress', 'Request in progress', 'Retry this request shortly', {}, { 'Retry-After': '1' });
+  }
+  throw error;
+}
 
 /** What identifies "the same request": method, path and the parsed body (so whitespace does not matter). */
 export const requestFingerprint = (method: string, path: string, body: unknown): string =>
@@ -28,8 +48,14 @@ export const requestFingerprint = (method: string, path: string, body: unknown):
  * committed by then, and waiting for the bookkeeping write would add a round trip to every create. A retry that
  * reaches this process while the answer is being written waits for it (`IdempotencyStore.read`); one that reaches
  * another instance in that millisecond answers 409 with `Retry-After`, as for any request still in progress.
+ *
+ * `claimWithAppend` (only over an event store that `claimsIdempotencyKeys`) saves the claim's round trip: the key
+ * is claimed in the command's own append transaction (`deferredClaim`), so a create waits for one write, not two.
+ * A retry then runs the decider again, but its append finds the key taken and writes nothing (`keyTakenAsProblem`).
+ * An answer given without that append (a refusal, a bad body) claims the key first, as a route without the option
+ * does, so every answer is still stored, or replayed, exactly once.
  */
-export function idempotency(keys: IdempotencyStore, options: { required: boolean }): RequestHandler {
+export function idempotency(keys: IdempotencyStore, options: { required: boolean; claimWithAppend?: boolean }): RequestHandler {
   return async (req, res, next) => {
     const key = req.get('idempotency-key');
     if (key === undefined) {
@@ -44,16 +70,46 @@ export function idempotency(keys: IdempotencyStore, options: { required: boolean
     }
     const { userId } = principalOf(res);
     const fingerprint = requestFingerprint(req.method, req.path, req.body);
+    const answers: AnswerBook = {
+      store: (status, headers, body) => keys.storeAnswer(userId, key, status, headers, body),
+      release: () => keys.release(userId, key),
+    };
+    if (options.claimWithAppend) {
+      let written = false;
+      const deferred: DeferredClaim = { claim: { userId, key, requestHash: fingerprint }, written: () => (written = true) };
+      res.locals[DEFERRED_CLAIM] = deferred;
+      recordAnswer(res, answers, {
+        isWritten: () => written,
+        claim: () => keys.claim(userId, key, fingerprint),
+        refuse: async () => replayOrRefuse(res, await keys.read(userId, key), fingerprint),
+        failed: (error) => keys.logger.error({ err: error, userId, idempotencyKey: key }, 'idempotency key not claimed'),
+      });
+      next();
+      return;
+    }
     if (!(await keys.claim(userId, key, fingerprint))) {
       replayOrRefuse(res, await keys.read(userId, key), fingerprint);
       return;
     }
-    recordAnswer(res, {
-      store: (status, headers, body) => keys.storeAnswer(userId, key, status, headers, body),
-      release: () => keys.release(userId, key),
-    });
+    recordAnswer(res, answers);
     next();
   };
+}
+
+/** Where a request's answer goes: stored for replays, or (a failed attempt) the key given back. */
+interface AnswerBook {
+  store: (status: number, headers: Record<string, string>, body: string) => void;
+  release: () => Promise<void>;
+}
+
+/** A claim still to be made when the handler answers without the append that would have written it. */
+interface PendingClaim {
+  isWritten: () => boolean;
+  claim: () => Promise<boolean>;
+  /** The key was taken meanwhile: answer as its owner did (or 422/409). */
+  refuse: () => Promise<void>;
+  /** The claim or the read behind the refusal failed (the database): logged, answered 500. */
+  failed: (error: unknown) => void;
 }
 
 function replayOrRefuse(res: Response, stored: StoredKey | undefined, fingerprint: string): void {
@@ -67,34 +123,58 @@ function replayOrRefuse(res: Response, stored: StoredKey | undefined, fingerprin
   if (stored.state === 'in_progress') {
     throw new ProblemError(409, 'idempotency_request_in_progress', 'Request in progress', 'The first request with this key has not finished', {}, { 'Retry-After': '1' });
   }
+  // A refused attempt may already have set its own headers: the replay carries the first answer's only.
+  for (const name of REPLAYED_HEADERS) res.removeHeader(name);
   res.status(stored.response_status ?? 200).set(stored.response_headers ?? {}).set('Idempotent-Replayed', 'true').send(stored.response_body ?? '');
 }
 
 /**
  * Captures the answer a handler sends (status, the replayable headers, body). A definite answer (below 500) goes out
  * at once and is stored meanwhile. A failed attempt (5xx) gives its key back before the client hears of it, so that
- * an immediate retry runs the request again.
+ * an immediate retry runs the request again. With a `pending` claim not written by the handler's append, the key is
+ * claimed first (a failure then leaves it unclaimed), and an answer that finds it taken becomes the replay.
  */
-function recordAnswer(
-  res: Response,
-  keys: { store: (status: number, headers: Record<string, string>, body: string) => void; release: () => Promise<void> },
-): void {
+function recordAnswer(res: Response, keys: AnswerBook, pending?: PendingClaim): void {
   const send = res.send.bind(res);
   res.send = ((body?: unknown) => {
     const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
-    if (res.statusCode >= 500) {
-      const answer = (): void => void send(text);
-      keys.release().then(answer, answer);
+    if (pending && !pending.isWritten()) {
+      // Nothing claimed the key yet: a failure (5xx) leaves it free; any other answer claims it before going out.
+      res.send = send;
+      if (res.statusCode >= 500) return send(text);
+      const status = res.statusCode;
+      pending
+        .claim()
+        .then((claimed) => {
+          if (!claimed) return pending.refuse();
+          answer(status, text);
+          return undefined;
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof ProblemError)) pending.failed(error);
+          if (res.headersSent) return;
+          sendProblem(res, error instanceof ProblemError ? error : new ProblemError(500, 'internal_error', 'Internal Server Error'));
+        });
       return res;
     }
+    if (res.statusCode >= 500) {
+      const sendFailure = (): void => void send(text);
+      keys.release().then(sendFailure, sendFailure);
+      return res;
+    }
+    answer(res.statusCode, text);
+    return res;
+  }) as Response['send'];
+
+  /** A definite answer: sent at once, and stored meanwhile. */
+  function answer(status: number, text: string): void {
     const headers: Record<string, string> = {};
     for (const name of REPLAYED_HEADERS) {
       const value = res.get(name);
       if (value !== undefined) headers[name] = value;
     }
-    const status = res.statusCode;
+    res.status(status);
     send(text);
     keys.store(status, headers, text);
-    return res;
-  }) as Response['send'];
+  }
 }

@@ -136,6 +136,61 @@ describe('orders over HTTP (real Postgres)', () => {
       expect(await stockOf(product)).toBe(9);
     });
 
+    it('places one order for eight concurrent duplicates, whose key is claimed in the order\'s own append', async () => {
+      const shopper = await app.newShopper();
+      const product = await createProduct();
+      const key = randomUUID();
+      const responses = await Promise.all(Array.from({ length: 8 }, () => placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key)));
+      const statuses = responses.map((r) => r.status);
+            expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+      const fresh = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
+      expect(fresh).toHaveLength(1);
+      expect(await stockOf(product)).toBe(9);
+    });
+
+    it('replays the first order\'s answer to a retry even once its product has sold out', async () => {
+      const shopper = await app.newShopper();
+      const lastOne = await createProduct({ initialStock: 1 });
+      const key = randomUUID();
+      const first = await placeOrder(shopper.token, [{ productId: lastOne, quantity: 1 }], key);
+      const retry = await placeOrder(shopper.token, [{ productId: lastOne, quantity: 1 }], key);
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(await retry.json()).toEqual(await first.json());
+      expect(await stockOf(lastOne)).toBe(0);
+    });
+
+    it('stores a refusal too: the same key replays it, and another body with that key is refused 422', async () => {
+      const shopper = await app.newShopper();
+      const scarce = await createProduct({ initialStock: 1 });
+      const key = randomUUID();
+      const refused = await placeOrder(shopper.token, [{ productId: scarce, quantity: 2 }], key);
+      const replayed = await placeOrder(shopper.token, [{ productId: scarce, quantity: 2 }], key);
+      const other = await placeOrder(shopper.token, [{ productId: scarce, quantity: 1 }], key);
+      expect(refused.status).toBe(409);
+      expect(replayed.status).toBe(409);
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      expect(await replayed.json()).toEqual(await refused.json());
+      expect(other.status).toBe(422);
+      expect(await other.json()).toMatchObject({ code: 'idempotency_key_reused' });
+      expect(await stockOf(scarce)).toBe(1);
+    });
+
+    it('stores the answer to a bad body, and does not let the key place an order afterwards', async () => {
+      const shopper = await app.newShopper();
+      const product = await createProduct();
+      const key = randomUUID();
+      const bad = await placeOrder(shopper.token, [{ productId: product, quantity: 0 }], key);
+      const replayed = await placeOrder(shopper.token, [{ productId: product, quantity: 0 }], key);
+      const valid = await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key);
+      expect(bad.status).toBe(400);
+      expect(replayed.status).toBe(400);
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      expect(valid.status).toBe(422);
+      expect(await stockOf(product)).toBe(10);
+    });
+
     it('scopes keys per user: another shopper may use the same key for their own order', async () => {
       const [one, two] = [await app.newShopper(), await app.newShopper()];
       const product = await createProduct();

@@ -8,7 +8,7 @@ import type { EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
 import { commandMetadata, setConsistencyToken } from '../../http/command-context.js';
-import { idempotency } from '../../http/idempotency.js';
+import { deferredClaim, idempotency, keyTakenAsProblem } from '../../http/idempotency.js';
 import { streamVersionEtag } from '../../http/preconditions.js';
 import { placeOrder } from './place-order.js';
 
@@ -27,19 +27,23 @@ export function placeOrderRoutes(deps: { idempotencyKeys: IdempotencyStore; stor
     '/api/orders',
     authenticate(deps.tokens),
     requireRole('shopper'),
-    idempotency(deps.idempotencyKeys, { required: true }),
+    // Placing orders is the hot create: its key is claimed in the order's own append where the store can.
+    idempotency(deps.idempotencyKeys, { required: true, claimWithAppend: deps.store.claimsIdempotencyKeys }),
     async (req, res) => {
       const body = parseOrThrow(PlaceOrderBody, req.body, 'order');
       const { customerId } = principalOf(res);
       if (!customerId) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This account has no customer profile');
       const orderId = randomUUID();
+      const deferred = deferredClaim(res);
       const placed = await placeOrder(
         deps.store,
         deps.locks,
         deps.products,
         { type: 'PlaceOrder', data: { orderId, customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: new Date().toISOString() } },
         commandMetadata(req, res),
-      );
+        deferred?.claim,
+      ).catch(keyTakenAsProblem);
+      deferred?.written();
       setConsistencyToken(res, placed.lastPosition);
       res
         .status(201)

@@ -10,7 +10,15 @@ import {
   type PlaceOrderDecision,
   type ProductState,
 } from '@shop/domain';
-import { VersionConflict, type AppendResult, type EventMetadata, type EventStore, type LoadedAggregate, type StreamAppend } from '@shop/kernel';
+import {
+  VersionConflict,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type IdempotencyClaim,
+  type LoadedAggregate,
+  type StreamAppend,
+} from '@shop/kernel';
 import { loadThroughCache, type AggregateCache } from '../../commands/aggregate-cache.js';
 import { productAggregate } from '../../commands/aggregates.js';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
@@ -31,6 +39,7 @@ const MAX_ATTEMPTS = 5;
  * the version its reservation was decided on. Products are locked in this process (sorted), so orders competing
  * for one product queue instead of colliding; product states come from the process's cache and a stale one is
  * caught by its expected version (conflict → drop, reload, retry) or, for a refusal, re-decided on fresh state.
+ * With `claim`, the append also claims the request's idempotency key (IdempotencyKeyTaken when it is taken).
  */
 export async function placeOrder(
   store: EventStore,
@@ -38,6 +47,7 @@ export async function placeOrder(
   products: AggregateCache<ProductState>,
   command: PlaceOrder,
   metadata: EventMetadata,
+  claim?: IdempotencyClaim,
 ): Promise<PlacedOrder> {
   const productIds = [...new Set(command.data.lines.map((line) => line.productId))];
   const streams = productIds.map(productStreamId);
@@ -55,7 +65,7 @@ export async function placeOrder(
       }
       const appends = appendsFor(command, decision, productIds, loaded, metadata);
       try {
-        const results = await store.appendToStreams(appends);
+        const results = await store.appendToStreams(appends, { claim });
         await rememberProducts(store, products, productIds, loaded, decision, appends, results);
         const placed = decision.orderEvents[0];
         return {

@@ -200,6 +200,18 @@ export function eventStoreContract(
         expect(await store.readStream(a)).toHaveLength(1);
         expect(await store.readStream(c)).toHaveLength(1);
       });
+
+      it('takes an idempotency claim only where it says it can, and otherwise refuses it without writing', async () => {
+        const stream = newStream();
+        const claim = { userId: 'contract-user', key: `key-${stream}`, requestHash: 'h' };
+        const append = store.appendToStreams([{ streamId: stream, expected: 'no_stream', events: [contractEvent()] }], { claim });
+        if (store.claimsIdempotencyKeys) {
+          await expect(append).resolves.toHaveLength(1);
+        } else {
+          await expect(append).rejects.toBeInstanceOf(TypeError);
+          expect(await store.readStream(stream)).toEqual([]);
+        }
+      });
     });
 
     describe('subscriptions', () => {

@@ -84,13 +84,35 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/**
+ * An HTTP `Idempotency-Key` claimed in the same transaction as an append (the transactional inbox): the command
+ * service's idempotency_keys row (init.sql), marked in progress. The append and the claim commit together or not
+ * at all, so a create pays no separate round trip to claim its key first.
+ */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  requestHash: string;
+}
+
+export interface AppendOptions {
+  /** Only for a store whose `claimsIdempotencyKeys` is true; another store refuses it with a TypeError. */
+  claim?: IdempotencyClaim;
+}
+
 export interface EventStore {
+  /**
+   * Whether `appendToStreams` takes an idempotency claim: true only where the events and the idempotency_keys
+   * table share one database (PostgresEventStore). Elsewhere the key is claimed before the command runs.
+   */
+  readonly claimsIdempotencyKeys: boolean;
   appendToStream(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult>;
   /**
    * Appends to several streams atomically: every expected version holds and every event is written, or
    * nothing is (the first failing stream's VersionConflict is thrown). Results are in the order given.
+   * With a claim, the user already holding that key also writes nothing: IdempotencyKeyTaken is thrown.
    */
-  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  appendToStreams(appends: readonly StreamAppend[], options?: AppendOptions): Promise<AppendResult[]>;
   /** Events of one stream in version order (or reverse order backwards), hiding truncated versions. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of every stream in global order, strictly after `after`, at most `maxCount` of them. */
@@ -118,6 +140,17 @@ export class VersionConflict extends Error {
   }
 }
 
+/** The append's idempotency key was already claimed (by an earlier or a concurrent request): nothing was written. */
+export class IdempotencyKeyTaken extends Error {
+  override readonly name = 'IdempotencyKeyTaken';
+  constructor(
+    readonly userId: string,
+    readonly key: string,
+  ) {
+    super(`Idempotency-Key ${key} is already claimed`);
+  }
+}
+
 /** Checks an append's shape before it reaches any store: no empty appends, no stream twice in one call. */
 export function assertValidAppends(appends: readonly StreamAppend[]): void {
   if (appends.length === 0) throw new TypeError('An append needs at least one stream');
@@ -127,4 +160,9 @@ export function assertValidAppends(appends: readonly StreamAppend[]): void {
     if (seen.has(append.streamId)) throw new TypeError(`Stream ${append.streamId} appears twice in one append`);
     seen.add(append.streamId);
   }
+}
+
+/** What a store without idempotency claims does with one: refuse it loudly rather than drop the guarantee. */
+export function refuseClaim(options: AppendOptions): void {
+  if (options.claim) throw new TypeError('This event store cannot claim an idempotency key with an append (claimsIdempotencyKeys is false)');
 }

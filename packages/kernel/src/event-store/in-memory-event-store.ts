@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import {
   assertValidAppends,
   VersionConflict,
+  refuseClaim,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type ExpectedVersion,
@@ -34,6 +36,8 @@ function holds(expected: ExpectedVersion, version: bigint, deleted: boolean): bo
 
 /** Same contract as the Postgres store, in process memory: for pure tests and as the executable specification. */
 export class InMemoryEventStore implements EventStore {
+  /** Its events live apart from the idempotency_keys table: keys are claimed before the command runs. */
+  readonly claimsIdempotencyKeys = false;
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, StreamState>();
   private readonly snapshots = new Map<string, Snapshot>();
@@ -46,8 +50,9 @@ export class InMemoryEventStore implements EventStore {
     return result!;
   }
 
-  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
     assertValidAppends(appends);
+    refuseClaim(options);
     const retried = this.retriedResult(appends);
     if (retried) return retried;
     for (const { streamId, expected } of appends) {

@@ -26,7 +26,9 @@ import {
 import { z } from 'zod';
 import {
   assertValidAppends,
+  refuseClaim,
   VersionConflict,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type ExpectedVersion,
@@ -292,6 +294,8 @@ const isAfter = (a: Position, b: Position): boolean => a.commit > b.commit || (a
  * (the default). Event ids must be UUIDs; stream names starting with `snapshot-` are reserved for snapshots.
  */
 export class KurrentDbEventStore implements EventStore {
+  /** Its events live apart from the idempotency_keys table: keys are claimed before the command runs. */
+  readonly claimsIdempotencyKeys = false;
   constructor(
     private readonly client: KurrentDBClient,
     private readonly options: KurrentDbEventStoreOptions = {},
@@ -302,8 +306,9 @@ export class KurrentDbEventStore implements EventStore {
     return result!;
   }
 
-  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
     assertValidAppends(appends);
+    refuseClaim(options);
     for (const { streamId } of appends) {
       if (streamId.startsWith(KURRENT_SNAPSHOT_STREAM_PREFIX)) throw new TypeError(`Stream names starting with "${KURRENT_SNAPSHOT_STREAM_PREFIX}" are reserved for snapshots: ${streamId}`);
     }

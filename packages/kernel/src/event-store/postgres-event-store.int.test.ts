@@ -5,6 +5,7 @@ import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { createPool } from '../postgres/pool.js';
 import { applySchema } from '../postgres/schema.js';
 import { contractEvent, eventStoreContract } from './event-store.contract.js';
+import { IdempotencyKeyTaken, type IdempotencyClaim } from './event-store.port.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
 eventStoreContract(
@@ -99,5 +100,85 @@ describe('PostgresEventStore specifics (real Postgres)', () => {
       store.appendToStream(`ok-${randomUUID()}`, 'no_stream', [contractEvent()]),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  describe('idempotency claims written with the append', () => {
+    const newClaim = (): IdempotencyClaim => ({ userId: `user-${randomUUID()}`, key: `key-${randomUUID()}`, requestHash: randomUUID() });
+    const keyRow = async (claim: IdempotencyClaim): Promise<{ request_hash: string; state: string } | undefined> =>
+      (await pool.query<{ request_hash: string; state: string }>('SELECT request_hash, state FROM idempotency_keys WHERE user_id = $1 AND key = $2', [claim.userId, claim.key])).rows[0];
+    const version = async (stream: string): Promise<bigint | undefined> => (await store.readStreamMetadata(stream))?.version;
+
+    it('claims the key, in progress, in the same transaction as the events', async () => {
+      const claim = newClaim();
+      const stream = `claimed-${randomUUID()}`;
+      await store.appendToStreams([{ streamId: stream, expected: 'no_stream', events: [contractEvent()] }], { claim });
+      expect(await version(stream)).toBe(1n);
+      expect(await keyRow(claim)).toEqual({ request_hash: claim.requestHash, state: 'in_progress' });
+    });
+
+    it('writes nothing and throws IdempotencyKeyTaken when the user already has the key', async () => {
+      const claim = newClaim();
+      await store.appendToStreams([{ streamId: `first-${randomUUID()}`, expected: 'no_stream', events: [contractEvent()] }], { claim });
+      const second = `second-${randomUUID()}`;
+      const product = `product-${randomUUID()}`;
+      await store.appendToStream(product, 'no_stream', [contractEvent()]);
+      const attempt = store.appendToStreams(
+        [
+          { streamId: second, expected: 'no_stream', events: [contractEvent()] },
+          { streamId: product, expected: 1n, events: [contractEvent()] },
+        ],
+        { claim: { ...claim, requestHash: 'another body' } },
+      );
+      await expect(attempt).rejects.toBeInstanceOf(IdempotencyKeyTaken);
+      expect(await version(second)).toBeUndefined();
+      expect(await version(product)).toBe(1n);
+      expect((await keyRow(claim))?.request_hash).toBe(claim.requestHash);
+    });
+
+    it('leaves the key free when the append conflicts, so that the retry can claim it', async () => {
+      const claim = newClaim();
+      const stream = `taken-${randomUUID()}`;
+      await store.appendToStream(stream, 'no_stream', [contractEvent()]);
+      await expect(store.appendToStreams([{ streamId: stream, expected: 'no_stream', events: [contractEvent()] }], { claim })).rejects.toThrow('Version conflict');
+      expect(await keyRow(claim)).toBeUndefined();
+      await store.appendToStreams([{ streamId: stream, expected: 1n, events: [contractEvent()] }], { claim });
+      expect(await keyRow(claim)).toBeDefined();
+    });
+
+    it('lets exactly one of many concurrent appends with the same key write', async () => {
+      const claim = newClaim();
+      const streams = Array.from({ length: 8 }, () => `racing-${randomUUID()}`);
+      const outcomes = await Promise.allSettled(streams.map((streamId) => store.appendToStreams([{ streamId, expected: 'no_stream', events: [contractEvent()] }], { claim })));
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof IdempotencyKeyTaken)).toHaveLength(7);
+      const written = await Promise.all(streams.map(version));
+      expect(written.filter((v) => v === 1n)).toHaveLength(1);
+    });
+
+    it('claims on the general path too (a batch that holds a retry), and answers the retry from the store', async () => {
+      const retried = { streamId: `retried-${randomUUID()}`, expected: 'no_stream' as const, events: [contractEvent()] };
+      const first = await store.appendToStreams([retried]);
+      const fresh = newClaim();
+      const taken = newClaim();
+      await store.appendToStreams([{ streamId: `holder-${randomUUID()}`, expected: 'no_stream', events: [contractEvent()] }], { claim: taken });
+      // Submitted in one tick behind a lone append, the three share one batch (the lone one's, or the next): the
+      // retry in it sends the whole batch down append_batch's general path.
+      const transactionsBefore = store.appendTransactions;
+      const lone = store.appendToStream(`lone-${randomUUID()}`, 'no_stream', [contractEvent()]);
+      const freshStream = `fresh-${randomUUID()}`;
+      const takenStream = `refused-${randomUUID()}`;
+      const [retry, claimed, refused] = await Promise.allSettled([
+        store.appendToStreams([retried]),
+        store.appendToStreams([{ streamId: freshStream, expected: 'no_stream', events: [contractEvent()] }], { claim: fresh }),
+        store.appendToStreams([{ streamId: takenStream, expected: 'no_stream', events: [contractEvent()] }], { claim: taken }),
+      ]);
+      await lone;
+      expect(store.appendTransactions - transactionsBefore).toBeLessThanOrEqual(2);
+      expect(retry).toEqual({ status: 'fulfilled', value: first });
+      expect(claimed.status).toBe('fulfilled');
+      expect(await keyRow(fresh)).toEqual({ request_hash: fresh.requestHash, state: 'in_progress' });
+      expect(refused.status === 'rejected' && refused.reason instanceof IdempotencyKeyTaken).toBe(true);
+      expect(await version(takenStream)).toBeUndefined();
+    });
   });
 });

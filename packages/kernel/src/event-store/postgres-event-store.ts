@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { listenForNotifications } from '../postgres/notifications.js';
 import {
   assertValidAppends,
+  IdempotencyKeyTaken,
   VersionConflict,
+  type AppendOptions,
   type AppendResult,
   type EventMetadata,
   type EventStore,
   type ExpectedVersion,
+  type IdempotencyClaim,
   type NewEvent,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -61,10 +64,16 @@ type EventRow = [
   hash: string,
 ];
 
+/** One group-commit item: an atomic multi-stream append, with the idempotency claim that guards it, if any. */
+interface AppendItem {
+  appends: readonly StreamAppend[];
+  claim: IdempotencyClaim | undefined;
+}
+
 interface AppendRow {
   item: number;
   stream_id: string;
-  outcome: 'appended' | 'duplicate' | 'conflict';
+  outcome: 'appended' | 'duplicate' | 'conflict' | 'skipped' | 'claim_taken';
   next_version: string | null;
   last_position: string | null;
   actual_version: string | null;
@@ -86,18 +95,25 @@ export interface PostgresEventStoreOptions {
  * function `append_batch` (init.sql) — one round trip, one transaction, dense positions committed in order.
  */
 export class PostgresEventStore implements EventStore {
-  private readonly commits: GroupCommit<readonly StreamAppend[], AppendResult[] | VersionConflict>;
+  /** The idempotency_keys table lives in this database: a claim is written in the append's transaction. */
+  readonly claimsIdempotencyKeys = true;
+  private readonly commits: GroupCommit<AppendItem, AppendResult[] | VersionConflict | IdempotencyKeyTaken>;
   private readonly reads: GroupCommit<ForwardRead, RecordedEvent[]>;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly options: PostgresEventStoreOptions = {},
   ) {
-    // Items of one batch never share a stream: append_batch's set-based fast path then always applies.
+    // Items of one batch never share a stream (append_batch's set-based fast path then always applies) nor an
+    // idempotency key (of two concurrent duplicates, exactly one claims it).
     this.commits = new GroupCommit(
       (items) => this.appendBatch(items),
       options.maxBatchSize ?? 256,
-      (appends) => appends.map((a) => a.streamId),
+      ({ appends, claim }) => {
+        const keys = appends.map((a) => a.streamId);
+        if (claim) keys.push(`idempotency-key\u0000${claim.userId}\u0000${claim.key}`);
+        return keys;
+      },
     );
     // Whole-stream reads coalesce the same way: concurrent readers share one query (one round trip for many
     // streams); a lone reader's read goes out at once as a plain single-stream query.
@@ -114,14 +130,14 @@ export class PostgresEventStore implements EventStore {
     return result!;
   }
 
-  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  async appendToStreams(appends: readonly StreamAppend[], options: AppendOptions = {}): Promise<AppendResult[]> {
     assertValidAppends(appends);
-    const outcome = await this.commits.submit(appends);
-    if (outcome instanceof VersionConflict) throw outcome;
+    const outcome = await this.commits.submit({ appends, claim: options.claim });
+    if (outcome instanceof VersionConflict || outcome instanceof IdempotencyKeyTaken) throw outcome;
     return outcome;
   }
 
-  private async appendBatch(items: ReadonlyArray<readonly StreamAppend[]>): Promise<Array<AppendResult[] | VersionConflict>> {
+  private async appendBatch(items: readonly AppendItem[]): Promise<Array<AppendResult[] | VersionConflict | IdempotencyKeyTaken>> {
     // The batch as arrays, one entry per stream of each item and one per event (flattened in order): append_streams
     // (init.sql) reads them by index instead of digging fields out of a jsonb document. Payloads travel as two JSON
     // arrays, which Postgres parses once each.
@@ -134,7 +150,10 @@ export class PostgresEventStore implements EventStore {
     const schemaVersions: number[] = [];
     const data: unknown[] = [];
     const metadata: unknown[] = [];
-    items.forEach((appends, index) => {
+    // Claims by item number (NULL where an item has none); no claim in the batch at all sends NULL arrays.
+    const claims = items.map((item) => item.claim ?? null);
+    const anyClaim = claims.some((claim) => claim !== null);
+    items.forEach(({ appends }, index) => {
       for (const append of appends) {
         itemNos.push(index + 1);
         streamIds.push(append.streamId);
@@ -152,13 +171,28 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<AppendRow>({
       name: 'append_streams',
       text: `SELECT item, stream_id, outcome, next_version, last_position, actual_version
-               FROM append_streams($1::int[], $2::text[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::jsonb, $9::jsonb)`,
-      values: [itemNos, streamIds, expected, counts, eventIds, types, schemaVersions, JSON.stringify(data), JSON.stringify(metadata)],
+               FROM append_streams($1::int[], $2::text[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::int[], $8::jsonb, $9::jsonb,
+                                   $10::text[], $11::text[], $12::text[])`,
+      values: [
+        itemNos,
+        streamIds,
+        expected,
+        counts,
+        eventIds,
+        types,
+        schemaVersions,
+        JSON.stringify(data),
+        JSON.stringify(metadata),
+        anyClaim ? claims.map((claim) => claim?.userId ?? null) : null,
+        anyClaim ? claims.map((claim) => claim?.key ?? null) : null,
+        anyClaim ? claims.map((claim) => claim?.requestHash ?? null) : null,
+      ],
     });
     const byItem = new Map<number, AppendRow[]>();
     for (const row of rows) byItem.set(row.item, [...(byItem.get(row.item) ?? []), row]);
-    return items.map((appends, index) => {
+    return items.map(({ appends, claim }, index) => {
       const itemRows = byItem.get(index + 1) ?? [];
+      if (claim && itemRows.some((r) => r.outcome === 'claim_taken')) return new IdempotencyKeyTaken(claim.userId, claim.key);
       const conflict = itemRows.find((r) => r.outcome === 'conflict');
       if (conflict) {
         const append = appends.find((a) => a.streamId === conflict.stream_id)!;

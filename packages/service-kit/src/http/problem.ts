@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -87,6 +87,11 @@ function toProblem(error: unknown): ProblemError | undefined {
   return undefined;
 }
 
+/** Answers with a problem: its status, its headers, and its body as application/problem+json. */
+export function sendProblem(res: Response, problem: ProblemError): void {
+  res.status(problem.status).set(problem.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toBody()));
+}
+
 /** The one place errors become HTTP answers. Anything unrecognised is a 500 and is logged with its stack. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -94,8 +99,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (!problem) {
       logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     }
-    const answer = problem ?? new ProblemError(500, 'internal_error', 'Internal Server Error');
     if (res.headersSent) return;
-    res.status(answer.status).set(answer.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(answer.toBody()));
+    sendProblem(res, problem ?? new ProblemError(500, 'internal_error', 'Internal Server Error'));
   };
 }
