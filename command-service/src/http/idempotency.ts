@@ -9,10 +9,15 @@ const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'consistency-token'];
 
 
-/** A claim the handler writes with its append (`claimWithAppend`), and tells when that append has committed. */
+/**
+ * The claim a handler writes with its append (`claimWithAppend`). The handler says when that append committed
+ * (`written`), or hands over the append's IdempotencyKeyTaken (`answerTaken`): the request is then answered as its
+ * key's first request was (or 422/409), and nothing of its own is stored.
+ */
 export interface DeferredClaim {
   claim: IdempotencyClaim;
   written(): void;
+  answerTaken(): void;
 }
 
 const DEFERRED_CLAIM = 'deferredIdempotencyClaim';
@@ -20,12 +25,18 @@ const DEFERRED_CLAIM = 'deferredIdempotencyClaim';
 /** The claim this request's append should carry, when its route claims with the append. */
 export const deferredClaim = (res: Response): DeferredClaim | undefined => res.locals[DEFERRED_CLAIM] as DeferredClaim | undefined;
 
-/** An append refused because its key was taken: answered like any request that finds its key taken (below). */
-export function keyTakenAsProblem(error: unknown): never {
-  if (error instanceof IdempotencyKeyTaken) {
-    throw new ProblemError(409, 'idempotency_request_in_progress', 'Request in progress', 'Retry this request shortly', {}, { 'Retry-After': '1' });
+/** Runs a handler's append with its deferred claim; a taken key is answered (and undefined returned). */
+export async function withDeferredClaim<T>(res: Response, append: (claim: IdempotencyClaim | undefined) => Promise<T>): Promise<T | undefined> {
+  const deferred = deferredClaim(res);
+  try {
+    const result = await append(deferred?.claim);
+    deferred?.written();
+    return result;
+  } catch (error) {
+    if (!deferred || !(error instanceof IdempotencyKeyTaken)) throw error;
+    deferred.answerTaken();
+    return undefined;
   }
-  throw error;
 }
 
 /** What identifies "the same request": method, path and the parsed body (so whitespace does not matter). */
@@ -51,7 +62,7 @@ export const requestFingerprint = (method: string, path: string, body: unknown):
  *
  * `claimWithAppend` (only over an event store that `claimsIdempotencyKeys`) saves the claim's round trip: the key
  * is claimed in the command's own append transaction (`deferredClaim`), so a create waits for one write, not two.
- * A retry then runs the decider again, but its append finds the key taken and writes nothing (`keyTakenAsProblem`).
+ * A retry then runs the decider again, but its append finds the key taken and writes nothing (`withDeferredClaim`).
  * An answer given without that append (a refusal, a bad body) claims the key first, as a route without the option
  * does, so every answer is still stored, or replayed, exactly once.
  */
@@ -76,14 +87,14 @@ export function idempotency(keys: IdempotencyStore, options: { required: boolean
     };
     if (options.claimWithAppend) {
       let written = false;
-      const deferred: DeferredClaim = { claim: { userId, key, requestHash: fingerprint }, written: () => (written = true) };
-      res.locals[DEFERRED_CLAIM] = deferred;
-      recordAnswer(res, answers, {
+      const answerTaken = recordAnswer(res, answers, {
         isWritten: () => written,
         claim: () => keys.claim(userId, key, fingerprint),
         refuse: async () => replayOrRefuse(res, await keys.read(userId, key), fingerprint),
         failed: (error) => keys.logger.error({ err: error, userId, idempotencyKey: key }, 'idempotency key not claimed'),
       });
+      const deferred: DeferredClaim = { claim: { userId, key, requestHash: fingerprint }, written: () => (written = true), answerTaken };
+      res.locals[DEFERRED_CLAIM] = deferred;
       next();
       return;
     }
@@ -133,9 +144,17 @@ function replayOrRefuse(res: Response, stored: StoredKey | undefined, fingerprin
  * at once and is stored meanwhile. A failed attempt (5xx) gives its key back before the client hears of it, so that
  * an immediate retry runs the request again. With a `pending` claim not written by the handler's append, the key is
  * claimed first (a failure then leaves it unclaimed), and an answer that finds it taken becomes the replay.
+ * Answers: how to answer a request whose key turned out to be taken (the replay, or 422/409; never stored).
  */
-function recordAnswer(res: Response, keys: AnswerBook, pending?: PendingClaim): void {
+function recordAnswer(res: Response, keys: AnswerBook, pending?: PendingClaim): () => void {
   const send = res.send.bind(res);
+  const answerTaken = (): void => {
+    res.send = send;
+    pending!.refuse().catch((error: unknown) => {
+      if (!(error instanceof ProblemError)) pending!.failed(error);
+      if (!res.headersSent) sendProblem(res, error instanceof ProblemError ? error : new ProblemError(500, 'internal_error', 'Internal Server Error'));
+    });
+  };
   res.send = ((body?: unknown) => {
     const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
     if (pending && !pending.isWritten()) {
@@ -143,18 +162,13 @@ function recordAnswer(res: Response, keys: AnswerBook, pending?: PendingClaim): 
       res.send = send;
       if (res.statusCode >= 500) return send(text);
       const status = res.statusCode;
-      pending
-        .claim()
-        .then((claimed) => {
-          if (!claimed) return pending.refuse();
-          answer(status, text);
-          return undefined;
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof ProblemError)) pending.failed(error);
-          if (res.headersSent) return;
-          sendProblem(res, error instanceof ProblemError ? error : new ProblemError(500, 'internal_error', 'Internal Server Error'));
-        });
+      pending.claim().then(
+        (claimed) => (claimed ? answer(status, text) : answerTaken()),
+        (error: unknown) => {
+          pending.failed(error);
+          sendProblem(res, new ProblemError(500, 'internal_error', 'Internal Server Error'));
+        },
+      );
       return res;
     }
     if (res.statusCode >= 500) {
@@ -177,4 +191,6 @@ function recordAnswer(res: Response, keys: AnswerBook, pending?: PendingClaim): 
     send(text);
     keys.store(status, headers, text);
   }
+
+  return answerTaken;
 }

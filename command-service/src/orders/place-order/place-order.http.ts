@@ -8,7 +8,7 @@ import type { EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
 import { commandMetadata, setConsistencyToken } from '../../http/command-context.js';
-import { deferredClaim, idempotency, keyTakenAsProblem } from '../../http/idempotency.js';
+import { idempotency, withDeferredClaim } from '../../http/idempotency.js';
 import { streamVersionEtag } from '../../http/preconditions.js';
 import { placeOrder } from './place-order.js';
 
@@ -34,16 +34,18 @@ export function placeOrderRoutes(deps: { idempotencyKeys: IdempotencyStore; stor
       const { customerId } = principalOf(res);
       if (!customerId) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This account has no customer profile');
       const orderId = randomUUID();
-      const deferred = deferredClaim(res);
-      const placed = await placeOrder(
-        deps.store,
-        deps.locks,
-        deps.products,
-        { type: 'PlaceOrder', data: { orderId, customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: new Date().toISOString() } },
-        commandMetadata(req, res),
-        deferred?.claim,
-      ).catch(keyTakenAsProblem);
-      deferred?.written();
+      const placed = await withDeferredClaim(res, (claim) =>
+        placeOrder(
+          deps.store,
+          deps.locks,
+          deps.products,
+          { type: 'PlaceOrder', data: { orderId, customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: new Date().toISOString() } },
+          commandMetadata(req, res),
+          claim,
+        ),
+      );
+      // Its key was taken (a retry, a concurrent duplicate): already answered as the key's first request was.
+      if (!placed) return;
       setConsistencyToken(res, placed.lastPosition);
       res
         .status(201)
