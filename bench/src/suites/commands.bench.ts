@@ -14,6 +14,7 @@ const LINES_PER_ORDER = 3;
 const CONNECTIONS = 16;
 const WARMUP_SECONDS = 3;
 const MEASURE_SECONDS = 15;
+const GAUGE_SECONDS = 5;
 const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/main.js', import.meta.url));
 
 
@@ -52,7 +53,20 @@ function placeOrders(base: string, token: string, products: string[], seconds: n
   });
 }
 
-async function oneRound(context: SuiteContext, round: number): Promise<{ ordersPerSecond: number; p99: number; p50: number; failed: number }> {
+/**
+ * The machine's gauge: GET /healthz through the same process and connections, which does no I/O. Machines of this
+ * kind differ by up to 2× (a quiet one, a busy one); orders/s against this figure of the same round tells a slower
+ * machine from slower code.
+ */
+async function healthzPerSecond(base: string): Promise<number> {
+  const result = await autocannon({ url: `${base}/healthz`, connections: CONNECTIONS, duration: GAUGE_SECONDS });
+  return result['2xx'] / GAUGE_SECONDS;
+}
+
+async function oneRound(
+  context: SuiteContext,
+  round: number,
+): Promise<{ ordersPerSecond: number; p99: number; p50: number; failed: number; healthz: number }> {
   const database = `shop_bench_${process.pid}_${100 + round}`;
   await createDatabase(context.databaseUrl, database);
   const url = databaseUrlFor(context.databaseUrl, database);
@@ -70,10 +84,11 @@ async function oneRound(context: SuiteContext, round: number): Promise<{ ordersP
     const result = await placeOrders(started.base, shopper, products, MEASURE_SECONDS);
     const failed = result.non2xx + result.errors + result.timeouts;
     const ordersPerSecond = result['2xx'] / MEASURE_SECONDS;
+    const healthz = await healthzPerSecond(started.base);
     context.progress(
-      `round ${round}/${ROUNDS}: ${Math.round(ordersPerSecond)} orders/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${failed} failed`,
+      `round ${round}/${ROUNDS}: ${Math.round(ordersPerSecond)} orders/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${failed} failed; gauge ${Math.round(healthz)} GET /healthz per s`,
     );
-    return { ordersPerSecond, p99: result.latency.p99, p50: result.latency.p50, failed };
+    return { ordersPerSecond, p99: result.latency.p99, p50: result.latency.p50, failed, healthz };
   } finally {
     await service?.stop();
     await dropDatabase(context.databaseUrl, database);
@@ -90,6 +105,7 @@ export const commandsSuite: Suite = {
       { name: 'commands.place-order', unit: 'orders/s', better: 'higher', ours: rounds.map((r) => r.ordersPerSecond) },
       { name: 'commands.place-order.p99', unit: 'ms', better: 'lower', ours: rounds.map((r) => r.p99) },
       { name: 'commands.place-order.p50', unit: 'ms', better: 'lower', ours: rounds.map((r) => r.p50) },
+      { name: 'commands.gauge.healthz', unit: 'req/s', better: 'higher', ours: rounds.map((r) => r.healthz) },
     ];
     return {
       measurements,
@@ -97,6 +113,7 @@ export const commandsSuite: Suite = {
         `${ROUNDS} rounds, each on a fresh database: the real command service (command-service/dist/main.js) in its own process, ${PRODUCTS} products created through the API, then autocannon with ${CONNECTIONS} connections POSTing /api/orders for ${MEASURE_SECONDS} s after a ${WARMUP_SECONDS} s warm-up.`,
         `Each order: ${LINES_PER_ORDER} distinct random products, quantity 1, a fresh Idempotency-Key, the dev shopper's token. Only 2xx answers count as orders placed; failed answers per round: ${rounds.map((r) => r.failed).join(' · ')}.`,
         'Load generator, command service and PostgreSQL share this machine\'s 2 cores. No peer is measured for this figure (the target is absolute).',
+        `commands.gauge.healthz: GET /healthz for ${GAUGE_SECONDS} s after each round, same process and connections, no I/O: a gauge of this machine's speed (no target). Compare orders/s across machines only against it.`,
       ],
     };
   },
