@@ -23,7 +23,7 @@ export interface DeferredClaim {
 const DEFERRED_CLAIM = 'deferredIdempotencyClaim';
 
 /** The claim this request's append should carry, when its route claims with the append. */
-export const deferredClaim = (res: Response): DeferredClaim | undefined => res.locals[DEFERRED_CLAIM] as DeferredClaim | undefined;
+const deferredClaim = (res: Response): DeferredClaim | undefined => res.locals[DEFERRED_CLAIM] as DeferredClaim | undefined;
 
 /** Runs a handler's append with its deferred claim; a taken key is answered (and undefined returned). */
 export async function withDeferredClaim<T>(res: Response, append: (claim: IdempotencyClaim | undefined) => Promise<T>): Promise<T | undefined> {
@@ -144,14 +144,15 @@ function replayOrRefuse(res: Response, stored: StoredKey | undefined, fingerprin
  * at once and is stored meanwhile. A failed attempt (5xx) gives its key back before the client hears of it, so that
  * an immediate retry runs the request again. With a `pending` claim not written by the handler's append, the key is
  * claimed first (a failure then leaves it unclaimed), and an answer that finds it taken becomes the replay.
- * Answers: how to answer a request whose key turned out to be taken (the replay, or 422/409; never stored).
+ * Returns how to answer a request whose key turned out to be taken: the replay, or 422/409, never stored.
  */
 function recordAnswer(res: Response, keys: AnswerBook, pending?: PendingClaim): () => void {
   const send = res.send.bind(res);
   const answerTaken = (): void => {
+    if (!pending) throw new Error('answerTaken needs a pending claim');
     res.send = send;
-    pending!.refuse().catch((error: unknown) => {
-      if (!(error instanceof ProblemError)) pending!.failed(error);
+    pending.refuse().catch((error: unknown) => {
+      if (!(error instanceof ProblemError)) pending.failed(error);
       if (!res.headersSent) sendProblem(res, error instanceof ProblemError ? error : new ProblemError(500, 'internal_error', 'Internal Server Error'));
     });
   };

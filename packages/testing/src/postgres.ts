@@ -66,7 +66,17 @@ async function startLocal(adminUrl: string): Promise<TestPostgres> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      await withClient(adminUrl, async (client) => {
+        // pg's pool.end() resolves before its connections have closed. Forcing the drop while one still closes
+        // makes the server send it a FATAL that its client emits as an unhandled 'error': let them go first.
+        const deadline = Date.now() + 2_000;
+        while (Date.now() < deadline) {
+          const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      });
     },
   };
 }
