@@ -250,7 +250,7 @@ BEGIN
         SELECT c.*, bool_and(c.holds) OVER (PARTITION BY c.item) AS item_holds FROM checked c
       ), claimed AS (
         -- Only items whose expectations hold claim their key: a conflicting item leaves it free for its retry.
-        -- Keys in order, as the key table's own batched claims take them: two writers never wait on each other crosswise.
+        -- Keys in order, as the key table's own batched claims take them: the same lock order on both sides (against deadlocks).
         INSERT INTO idempotency_keys (user_id, key, request_hash, state)
         SELECT p_claim_users[i.item], p_claim_keys[i.item], p_claim_hashes[i.item], 'in_progress'
           FROM (SELECT DISTINCT d.item FROM decided d WHERE d.item_holds) i

@@ -88,7 +88,7 @@ export class IdempotencyStore {
       name: 'claim_idempotency_keys',
       text: `INSERT INTO idempotency_keys (user_id, key, request_hash, state)
              SELECT u.user_id, u.key, u.request_hash, 'in_progress' FROM unnest($1::text[], $2::text[], $3::text[]) AS u(user_id, key, request_hash)
-             -- In key order, as an order's append claims its keys: concurrent claimers never wait on each other crosswise.
+             -- In key order, as an order's append claims its keys: the same lock order on both sides (against deadlocks).
              ORDER BY u.user_id, u.key
              ON CONFLICT (user_id, key) DO NOTHING
              RETURNING user_id, key`,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
 import {
   CUSTOMER_STREAM_PREFIX,
   CustomerEvent,
@@ -25,14 +24,11 @@ import {
   type CustomerRow,
   type OrderRow,
 } from '@shop/read-models';
-import { createLogger } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { createProjectorMetrics } from '../../metrics.js';
 import { rebuildProjection } from '../../runner/rebuild.js';
-import { ProjectionRunner } from '../../runner/projection-runner.js';
 import { customersProjection, customersProjectionInto } from '../customers/customers.projection.js';
 import { PROJECTIONS } from '../index.js';
-import type { Projection } from '../projection.js';
+import { newTestRunner } from '../../testing/delivery-schedules.js';
 import { driveOrderLifecycles } from './order-lifecycle.workload.js';
 import { ordersProjection, ordersProjectionInto } from './orders.projection.js';
 
@@ -46,15 +42,6 @@ describe('orders and customers projections against the domain\'s own fold (real 
   let store: PostgresEventStore;
   let history: RecordedEvent[];
 
-  const runner = (projection: Projection): ProjectionRunner =>
-    new ProjectionRunner({
-      pool,
-      store,
-      projection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('test', 'silent'),
-    });
   const table = async (name: string): Promise<unknown[]> => (await pool.query<Record<string, unknown>>(`SELECT * FROM ${name} ORDER BY 1`)).rows;
 
   /** What the domain says every order and customer is, folded from the store in global order. */
@@ -83,8 +70,7 @@ describe('orders and customers projections against the domain\'s own fold (real 
     await driveOrderLifecycles(store, { orders: 300, customers: 40, products: 12, seed: 20261124 });
     history = await store.readAll(0n, 1_000_000);
     for (const projection of [ordersProjection, customersProjection]) {
-      const live = runner(projection);
-      await live.loadCheckpoint();
+      const live = await newTestRunner(pool, store, projection);
       await live.catchUpFromStore();
     }
   }, 120_000);
