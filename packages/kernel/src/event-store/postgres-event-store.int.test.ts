@@ -6,6 +6,7 @@ import { createPool } from '../postgres/pool.js';
 import { applySchema } from '../postgres/schema.js';
 import { contractEvent, eventStoreContract } from './event-store.contract.js';
 import { IdempotencyKeyTaken, type IdempotencyClaim } from './event-store.port.js';
+import { referenceEventHashSql } from './postgres-hash-chain.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
 eventStoreContract(
@@ -67,6 +68,21 @@ describe('PostgresEventStore specifics (real Postgres)', () => {
     } finally {
       slow.release();
     }
+  });
+
+  it('stores the hash of the canonical jsonb envelope (the reference rendering), awkward stream ids and types included', async () => {
+    // event_hash writes the jsonb text out instead of building it: the bytes hashed must stay jsonb's own.
+    const stream = `chain-"quoted" \\ back\tslash ü-${randomUUID()}`;
+    await store.appendToStream(stream, 'no_stream', [
+      contractEvent('Type "with" quotes\n', { s: 'a"b\\c\u0001', n: [1.5, -0, 1e21], deep: { b: [], a: {} } }),
+      contractEvent('東京', { x: null }),
+    ]);
+    const { rows } = await pool.query<{ ok: boolean }>(
+      `SELECT e.hash = ${referenceEventHashSql("COALESCE(lag(e.hash) OVER w, decode(repeat('00', 32), 'hex'))", 'e')} AS ok
+         FROM events e WHERE e.stream_id = $1 WINDOW w AS (ORDER BY e.stream_version) ORDER BY e.stream_version`,
+      [stream],
+    );
+    expect(rows.map((r) => r.ok)).toEqual([true, true]);
   });
 
   it('stores hashes that the SQL event_hash function recomputes link by link', async () => {
