@@ -7,6 +7,7 @@ import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
 import { BENCH_JWT_SECRET, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
+import { storeCeiling } from './store-ceiling.js';
 
 const ROUNDS = 3;
 const PRODUCTS = 1_000;
@@ -15,8 +16,8 @@ const CONNECTIONS = 16;
 const WARMUP_SECONDS = 3;
 const MEASURE_SECONDS = 15;
 const GAUGE_SECONDS = 5;
+const CEILING_SECONDS = 10;
 const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/main.js', import.meta.url));
-
 
 /** The real command service, as `npm start` runs it, in its own process: the figure includes HTTP and JSON. */
 const startCommandService = (databaseUrl: string): Promise<RunningService> =>
@@ -63,10 +64,15 @@ async function healthzPerSecond(base: string): Promise<number> {
   return result['2xx'] / GAUGE_SECONDS;
 }
 
-async function oneRound(
-  context: SuiteContext,
-  round: number,
-): Promise<{ ordersPerSecond: number; p99: number; p50: number; failed: number; healthz: number }> {
+interface RoundResult {
+  ordersPerSecond: number;
+  p99: number;
+  p50: number;
+  failed: number;
+  healthz: number;
+}
+
+async function oneRound(context: SuiteContext, round: number): Promise<RoundResult> {
   const database = `shop_bench_${process.pid}_${100 + round}`;
   await createDatabase(context.databaseUrl, database);
   const url = databaseUrlFor(context.databaseUrl, database);
@@ -95,17 +101,39 @@ async function oneRound(
   }
 }
 
+/** The store's own ceiling for the same orders, on a fresh database of its own, with the command service stopped. */
+async function storeCeilingRound(context: SuiteContext, round: number): Promise<number> {
+  const database = `shop_bench_${process.pid}_${200 + round}`;
+  await createDatabase(context.databaseUrl, database);
+  try {
+    const ordersPerSecond = await storeCeiling(databaseUrlFor(context.databaseUrl, database), {
+      placers: CONNECTIONS,
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: CEILING_SECONDS,
+    });
+    context.progress(`round ${round}/${ROUNDS}: the event store alone (no HTTP): ${Math.round(ordersPerSecond)} orders/s`);
+    return ordersPerSecond;
+  } finally {
+    await dropDatabase(context.databaseUrl, database);
+  }
+}
+
 export const commandsSuite: Suite = {
   name: 'commands',
   description: `orders placed per second through the command service (HTTP, ${CONNECTIONS} connections, ${LINES_PER_ORDER}-line orders over ${PRODUCTS} products)`,
   async run(context: SuiteContext): Promise<SuiteResult> {
-    const rounds = [];
-    for (let round = 1; round <= ROUNDS; round++) rounds.push(await oneRound(context, round));
+    const rounds: RoundResult[] = [];
+    const ceilings: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      rounds.push(await oneRound(context, round));
+      ceilings.push(await storeCeilingRound(context, round));
+    }
     const measurements: Measurement[] = [
       { name: 'commands.place-order', unit: 'orders/s', better: 'higher', ours: rounds.map((r) => r.ordersPerSecond) },
       { name: 'commands.place-order.p99', unit: 'ms', better: 'lower', ours: rounds.map((r) => r.p99) },
       { name: 'commands.place-order.p50', unit: 'ms', better: 'lower', ours: rounds.map((r) => r.p50) },
       { name: 'commands.gauge.healthz', unit: 'req/s', better: 'higher', ours: rounds.map((r) => r.healthz) },
+      { name: 'commands.ceiling.store', unit: 'orders/s', better: 'higher', ours: ceilings },
     ];
     return {
       measurements,
@@ -113,6 +141,7 @@ export const commandsSuite: Suite = {
         `${ROUNDS} rounds, each on a fresh database: the real command service (command-service/dist/main.js) in its own process, ${PRODUCTS} products created through the API, then autocannon with ${CONNECTIONS} connections POSTing /api/orders for ${MEASURE_SECONDS} s after a ${WARMUP_SECONDS} s warm-up.`,
         `Each order: ${LINES_PER_ORDER} distinct random products, quantity 1, a fresh Idempotency-Key, the dev shopper's token. Only 2xx answers count as orders placed; failed answers per round: ${rounds.map((r) => r.failed).join(' · ')}.`,
         'Load generator, command service and PostgreSQL share this machine\'s 2 cores. No peer is measured for this figure (the target is absolute).',
+        `commands.ceiling.store: after each round, with the command service stopped, the Postgres event store alone in the benchmark process places the same orders (${CONNECTIONS} concurrent placers, ${LINES_PER_ORDER} products each at its expected version, the idempotency key claimed in the append) for ${CEILING_SECONDS} s on a fresh database: no HTTP, no express, no answer written. No command service places orders faster than this on the same machine.`,
         `commands.gauge.healthz: GET /healthz for ${GAUGE_SECONDS} s after each round, same process and connections, no I/O: a gauge of this machine's speed (no target). Compare orders/s across machines only against it.`,
       ],
     };
