@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
 import { buildCommandApp } from './app.js';
 import { seedDevAccounts } from './auth/user-accounts.js';
 import { CommandServiceConfig } from './config.js';
@@ -8,9 +8,18 @@ import { CommandServiceConfig } from './config.js';
 // Composition root: the only place that reads the environment and builds the dependencies.
 const config = loadConfig(CommandServiceConfig);
 const logger = createLogger('command-service');
-const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'command-service' });
+const pool = createPool(config.DATABASE_URL, {
+  max: 20,
+  applicationName: 'command-service',
+  onIdleError: warnOfLostConnection(logger, 'events'),
+});
 // Idempotency-key bookkeeping commits without waiting for the WAL flush (why that is safe: http/idempotency.ts).
-const bookkeeping = createPool(config.DATABASE_URL, { max: 10, applicationName: 'command-service-bookkeeping', asynchronousCommit: true });
+const bookkeeping = createPool(config.DATABASE_URL, {
+  max: 10,
+  applicationName: 'command-service-bookkeeping',
+  asynchronousCommit: true,
+  onIdleError: warnOfLostConnection(logger, 'bookkeeping'),
+});
 const tokens = createTokenService({
   secret: config.JWT_SECRET,
   issuer: config.JWT_ISSUER,

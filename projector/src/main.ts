@@ -3,7 +3,7 @@ import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
-import { closeServer, createLogger, createServiceApp, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { closeServer, createLogger, createServiceApp, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
 import { ProjectorConfig } from './config.js';
 import { createCacheInvalidator } from './cache/cache-invalidator.js';
 import { createProjectorMetrics } from './metrics.js';
@@ -24,7 +24,12 @@ const logger = createLogger('projector');
 // waiting for the WAL flush: a database crash can lose only its last few commits, read model and checkpoint
 // together (WAL is replayed in order), and the projection then applies those events again from the store. That
 // takes the flush off every batch's path, which is most of a small batch's latency.
-const pool = createPool(config.DATABASE_URL, { max: 10, applicationName: 'projector', asynchronousCommit: true });
+const pool = createPool(config.DATABASE_URL, {
+  max: 10,
+  applicationName: 'projector',
+  asynchronousCommit: true,
+  onIdleError: warnOfLostConnection(logger, 'main'),
+});
 const store = new PostgresEventStore(pool);
 const names: EventBusNames = { streamName: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX };
 

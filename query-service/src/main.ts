@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { createPool, PostgresEventStore } from '@shop/kernel';
-import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown } from '@shop/service-kit';
+import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
 import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
@@ -19,7 +19,7 @@ const tokens = createTokenService({
   audience: config.JWT_AUDIENCE,
   ttlSeconds: config.JWT_TTL_SECONDS,
 });
-const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service' });
+const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service', onIdleError: warnOfLostConnection(logger, 'main') });
 
 const positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
 await positions.start(config.DATABASE_URL);

@@ -5,3 +5,9 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
 }
 
 export type { Logger };
+
+/** For createPool's `onIdleError`: a lost idle connection is worth a warning, not a crash (the pool reconnects). */
+export const warnOfLostConnection =
+  (logger: Logger, pool: string) =>
+  (error: Error): void =>
+    logger.warn({ pool, err: error.message }, 'an idle Postgres connection was lost; the next query opens a new one');

@@ -9,16 +9,25 @@ export interface PoolOptions {
    * is covered by a later durable commit (WAL is flushed in order): never for the event store.
    */
   asynchronousCommit?: boolean;
+  /** An idle pooled connection failed (the server restarted, an admin ended it): the pool has dropped it already. */
+  onIdleError?: (error: Error) => void;
 }
 
 export function createPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'shop',
     connectionTimeoutMillis: 5_000,
     ...(options.asynchronousCommit ? { options: '-c synchronous_commit=off' } : {}),
   });
+  // A connection the server closes (a restart, a failover, pg_terminate_backend) is an 'error' event, and one
+  // nobody listens to ends the process. An idle connection's failure is news only: the pool drops it and the next
+  // query opens a new one. A checked-out one's failure also reaches its query (or the next), and the pool drops it
+  // at release, so the client-level listener has nothing to do but be there.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 /** Runs `work` in one transaction on a pooled client; rolls back on any error. */

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
+import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { createPool } from './pool.js';
+
+/** Ends every server connection of `applicationName` from outside, as a Postgres restart or an admin would. */
+async function terminateBackends(admin: pg.Pool, applicationName: string): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>(
+    'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1',
+    [applicationName],
+  );
+  return rows[0]!.n;
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 200));
+
+describe('createPool (real Postgres)', () => {
+  let database: TestPostgres;
+  let admin: pg.Pool;
+
+  beforeAll(async () => {
+    database = await startTestPostgres();
+    admin = createPool(database.url, { max: 1, applicationName: 'pool-test-admin' });
+  });
+
+  afterAll(async () => {
+    await admin.end();
+    await database.stop();
+  });
+
+  it('survives its idle connections being ended by the server, reports it, and reconnects', async () => {
+    const reported: Error[] = [];
+    const pool = createPool(database.url, { max: 3, applicationName: 'pool-test-idle', onIdleError: (error) => reported.push(error) });
+    try {
+      await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.05)')));
+      expect(await terminateBackends(admin, 'pool-test-idle')).toBe(3);
+      await settle();
+      expect(reported.length).toBe(3);
+      expect(pool.totalCount).toBe(0);
+      const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('survives a checked-out connection being ended: its next query fails, the pool drops it at release', async () => {
+    const pool = createPool(database.url, { max: 1, applicationName: 'pool-test-checked-out' });
+    try {
+      const client = await pool.connect();
+      await client.query('BEGIN');
+      expect(await terminateBackends(admin, 'pool-test-checked-out')).toBe(1);
+      await settle();
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release();
+      const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+});
