@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { IdempotencyKeyTaken, type IdempotencyClaim } from '@shop/kernel';
-import { principalOf, ProblemError, sendProblem } from '@shop/service-kit';
+import { failureProblem, principalOf, ProblemError, sendProblem } from '@shop/service-kit';
 import type { IdempotencyStore, StoredKey } from './idempotency-store.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -119,7 +119,7 @@ interface PendingClaim {
   claim: () => Promise<boolean>;
   /** The key was taken meanwhile: answer as its owner did (or 422/409). */
   refuse: () => Promise<void>;
-  /** The claim or the read behind the refusal failed (the database): logged, answered 500. */
+  /** The claim or the read behind the refusal failed (the database): logged, answered 500 (503 when out of reach). */
   failed: (error: unknown) => void;
 }
 
@@ -153,7 +153,7 @@ function recordAnswer(res: Response, keys: AnswerBook, pending?: PendingClaim): 
     res.send = send;
     pending.refuse().catch((error: unknown) => {
       if (!(error instanceof ProblemError)) pending.failed(error);
-      if (!res.headersSent) sendProblem(res, error instanceof ProblemError ? error : new ProblemError(500, 'internal_error', 'Internal Server Error'));
+      if (!res.headersSent) sendProblem(res, error instanceof ProblemError ? error : failureProblem(error));
     });
   };
   res.send = ((body?: unknown) => {
@@ -167,7 +167,7 @@ function recordAnswer(res: Response, keys: AnswerBook, pending?: PendingClaim): 
         (claimed) => (claimed ? answer(status, text) : answerTaken()),
         (error: unknown) => {
           pending.failed(error);
-          sendProblem(res, new ProblemError(500, 'internal_error', 'Internal Server Error'));
+          sendProblem(res, failureProblem(error));
         },
       );
       return res;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { applySchema, createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
 import { createLogger, createTokenService, type TokenService } from '@shop/service-kit';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { startTcpProxy, startTestPostgres, type TcpProxy, type TestPostgres } from '@shop/testing';
 import { buildCommandApp } from '../app.js';
 import { seedDevAccounts } from '../auth/user-accounts.js';
 
@@ -21,20 +21,32 @@ export interface CommandAppHarness {
   newShopper(): Promise<{ token: string; customerId: string }>;
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   eventCount(): Promise<number>;
+  /** With `behindProxy`: the TCP proxy between the service and Postgres, to cut the database off and back. */
+  proxy: TcpProxy | undefined;
   close(): Promise<void>;
 }
 
-export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_000 }): Promise<CommandAppHarness> {
+/** The database URL with its host and port replaced by the proxy's. */
+function throughProxy(url: string, proxy: TcpProxy): string {
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  return proxied.toString();
+}
+
+export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_000 }, options: { behindProxy?: boolean } = {}): Promise<CommandAppHarness> {
   const database: TestPostgres = await startTestPostgres();
-  const pool = createPool(database.url, { max: 20 });
+  const server = new URL(database.url);
+  const proxy = options.behindProxy ? await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) }) : undefined;
+  const pool = createPool(proxy ? throughProxy(database.url, proxy) : database.url, { max: 20 });
   await applySchema(pool);
   const store = new PostgresEventStore(pool);
   await seedDevAccounts(pool, store, TEST_PASSWORD);
   const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 600 });
   const { app } = buildCommandApp({ pool, bookkeeping: pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const http: Server = createServer(app);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
   const request: CommandAppHarness['request'] = (method, path, options = {}) =>
     fetch(`${base}${path}`, {
@@ -70,11 +82,13 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
     async eventCount() {
       return Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
     },
+    proxy,
     async close() {
-      await new Promise((resolve) => server.close(resolve));
+      await new Promise((resolve) => http.close(resolve));
       // As main.ts does: idempotent answers are stored after their responses went out; let them land first.
       await waitUntilIdle([pool]);
       await pool.end();
+      await proxy?.close();
       await database.stop();
     },
   };

@@ -67,6 +67,31 @@ interface BodyParserError {
 const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
 
+// The database could not be reached or dropped the connection: SQLSTATE class 08 (connection exception), 57P01–03
+// (admin or crash shutdown, cannot connect now), 53300 (too many connections), or the socket's own failure.
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+const UNREACHABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// pg's own words when a connection ends under a query, when a dead one is used again, and pg-pool's connect timeout.
+const LOST_CONNECTION = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+
+/** A fault of the database's reachability, not of the request: worth a retry shortly (503), not a 500. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  // Read structurally: errors made by Node's own sockets may come from another realm than this module's Error.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNREACHABLE_SOCKET.has(code))) return true;
+  return typeof message === 'string' && LOST_CONNECTION.test(message);
+}
+
+/**
+ * How a failure that is not the request's fault is answered: 503 `unavailable` with Retry-After when the database
+ * is out of reach (the request may simply be sent again), else 500 `internal_error`.
+ */
+export const failureProblem = (error: unknown): ProblemError =>
+  isDatabaseUnavailable(error)
+    ? new ProblemError(503, 'unavailable', 'Service Unavailable', 'The database cannot be reached right now; retry shortly', {}, { 'Retry-After': '1' })
+    : new ProblemError(500, 'internal_error', 'Internal Server Error');
+
 function toProblem(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (isBodyParserError(error)) {
@@ -92,14 +117,20 @@ export function sendProblem(res: Response, problem: ProblemError): void {
   res.status(problem.status).set(problem.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toBody()));
 }
 
-/** The one place errors become HTTP answers. Anything unrecognised is a 500 and is logged with its stack. */
+/**
+ * The one place errors become HTTP answers. The database out of reach is a 503 with Retry-After (logged as a
+ * warning); anything else unrecognised is a 500 and is logged with its stack.
+ */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const problem = toProblem(error);
-    if (!problem) {
+    const known = toProblem(error);
+    const problem = known ?? failureProblem(error);
+    if (!known && problem.status === 503) {
+      logger.warn({ err: String((error as { message?: unknown }).message), method: req.method, path: req.path }, 'database unavailable');
+    } else if (!known) {
       logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     }
     if (res.headersSent) return;
-    sendProblem(res, problem ?? new ProblemError(500, 'internal_error', 'Internal Server Error'));
+    sendProblem(res, problem);
   };
 }
