@@ -24,8 +24,6 @@ describe('the projector killed with SIGKILL mid-stream', () => {
   beforeAll(async () => {
     [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
     pool = createPool(database.url, { max: 10 });
-    // Teardown drops the test database: an idle client told so must not crash the test run.
-    pool.on('error', () => undefined);
     await applySchema(pool);
     store = new PostgresEventStore(pool);
   }, 60_000);

@@ -42,8 +42,6 @@ describe('nats-server killed with SIGKILL and restarted under load', () => {
   beforeAll(async () => {
     database = await startTestPostgres();
     pool = createPool(database.url, { max: 10 });
-    // Teardown drops the test database: an idle client told so must not crash the test run.
-    pool.on('error', () => undefined);
     await applySchema(pool);
     store = new PostgresEventStore(pool);
     natsPort = await freePort();

@@ -68,7 +68,6 @@ describe('a projection run as partitions (real Postgres and NATS JetStream)', ()
   beforeAll(async () => {
     [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
     pool = createPool(database.url, { max: 10 });
-    pool.on('error', () => undefined);
     await applySchema(pool);
     store = new PostgresEventStore(pool);
     names = { streamName: `${bus.namespace}_EVENTS`, subjectPrefix: bus.namespace };

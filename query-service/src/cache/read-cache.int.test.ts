@@ -81,8 +81,6 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
   beforeAll(async () => {
     [database, cacheServer] = await Promise.all([startTestPostgres(), startTestRedis()]);
     pool = createPool(database.url, { max: 20 });
-    // Teardown stops the database: an idle client told so must not crash the test run.
-    pool.on('error', () => undefined);
     await applySchema(pool);
     counted = countingPool(pool);
     redis = withStampedSet(new Redis(cacheServer.url));
@@ -333,7 +331,6 @@ describe('Redis killed mid-traffic (a redis-server of the test\'s own)', () => {
   beforeAll(async () => {
     database = await startTestPostgres();
     pool = createPool(database.url, { max: 20 });
-    pool.on('error', () => undefined);
     await applySchema(pool);
     positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);

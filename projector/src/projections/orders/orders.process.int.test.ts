@@ -42,8 +42,6 @@ describe('the projector process runs the orders and customers projections (real 
   beforeAll(async () => {
     [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
     pool = createPool(database.url);
-    // Teardown drops the test database: an idle client told so must not crash the test run.
-    pool.on('error', () => undefined);
     await applySchema(pool);
     store = new PostgresEventStore(pool);
     const port = await freePort();

@@ -1,0 +1,65 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type pg from 'pg';
+import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
+import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
+import { catalogAndOracle, freePort, killHard, ProductWriter, startProjector, waitForCatalog } from './fault-harness.js';
+
+const PRODUCTS = 50;
+const EVENTS = 2_000;
+const CUTS = 6;
+
+/**
+ * Postgres ends every connection of the projector (its pool, the relay's leader lock, its LISTEN) again and again
+ * while events are appended, as a restart or a failover does: the same projector process rides it out (nothing
+ * crashes on an idle connection's error) and the catalog ends equal to the oracle folded from the store.
+ */
+describe('the projector when Postgres ends its connections under load', () => {
+  let database: TestPostgres;
+  let bus: TestNats;
+  let pool: pg.Pool;
+  let store: PostgresEventStore;
+  let projector: ChildProcess | undefined;
+
+  /** pg_terminate_backend on every connection of the projector process (not the test's own). */
+  const endProjectorConnections = async (): Promise<number> => {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND (application_name IN ('projector', 'relay-leader') OR application_name LIKE 'listen:%')`,
+    );
+    return rows[0]!.n;
+  };
+
+  beforeAll(async () => {
+    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
+    pool = createPool(database.url, { max: 10 });
+    await applySchema(pool);
+    store = new PostgresEventStore(pool);
+  }, 60_000);
+
+  afterAll(async () => {
+    await killHard(projector);
+    await pool.end();
+    await Promise.all([database.stop(), bus.stop()]);
+  });
+
+  it('keeps running and ends with a catalog equal to the oracle', async () => {
+    const env = { PORT: String(await freePort()), DATABASE_URL: database.url, NATS_URL: bus.url, NATS_STREAM: `${bus.namespace}_EVENTS`, NATS_SUBJECT_PREFIX: bus.namespace };
+    const writer = new ProductWriter(store);
+    projector = startProjector(env);
+    const productIds = await writer.createProducts(PRODUCTS);
+    const cutEvery = Math.floor((EVENTS - PRODUCTS) / CUTS);
+    let ended = 0;
+    for (let n = 0; n < EVENTS - PRODUCTS; n++) {
+      await writer.append(...writer.workloadEvent(productIds, n));
+      if (n % cutEvery === cutEvery - 1) ended += await endProjectorConnections();
+    }
+    expect(ended).toBeGreaterThan(CUTS);
+    // The same process, still running (an unheard connection error would have ended it by now).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect({ exitCode: projector.exitCode, signal: projector.signalCode }).toEqual({ exitCode: null, signal: null });
+    await waitForCatalog(pool, 90_000);
+    const { actual, expected } = await catalogAndOracle(pool, store, writer.versions);
+    expect(actual).toEqual(expected);
+  }, 180_000);
+});
