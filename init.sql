@@ -112,7 +112,8 @@ DROP FUNCTION IF EXISTS append_to_stream(text, text, jsonb);
 -- already stored in its stream; the stored result is answered), 'conflict' (this stream's expectation failed),
 -- 'skipped' (another stream of the same item conflicted) or 'claim_taken' (the item's idempotency claim: below).
 -- An item may carry an idempotency claim: the HTTP layer's idempotency_keys row, written in the same transaction
--- as the item's events (the transactional inbox). When that user already has the key, the item writes nothing.
+-- as the item's events (the transactional inbox), naming the item's first stream. When that user already has the
+-- key, the item writes nothing.
 -- Global positions are dense and commit in order: the batch takes append_lock() first and holds it to commit,
 -- so no reader following global position can pass an event that commits later.
 CREATE OR REPLACE FUNCTION append_batch(p_items jsonb)
@@ -176,8 +177,9 @@ BEGIN
     CONTINUE WHEN v_conflict;
 
     IF v_item ? 'claim' THEN
-      INSERT INTO idempotency_keys (user_id, key, request_hash, state)
-      VALUES (v_item->'claim'->>'userId', v_item->'claim'->>'key', v_item->'claim'->>'requestHash', 'in_progress')
+      INSERT INTO idempotency_keys (user_id, key, request_hash, state, append_stream_id)
+      VALUES (v_item->'claim'->>'userId', v_item->'claim'->>'key', v_item->'claim'->>'requestHash', 'in_progress',
+              v_item->'streams'->0->>'streamId')
       ON CONFLICT (user_id, key) DO NOTHING;
       IF NOT FOUND THEN
         RETURN QUERY SELECT v_item_no, s->>'streamId', 'claim_taken'::text, NULL::bigint, NULL::bigint, NULL::bigint
@@ -257,9 +259,9 @@ BEGIN
       ), claimed AS (
         -- Only items whose expectations hold claim their key: a conflicting item leaves it free for its retry.
         -- Keys in order, as the key table's own batched claims take them: the same lock order on both sides (against deadlocks).
-        INSERT INTO idempotency_keys (user_id, key, request_hash, state)
-        SELECT p_claim_users[i.item], p_claim_keys[i.item], p_claim_hashes[i.item], 'in_progress'
-          FROM (SELECT DISTINCT d.item FROM decided d WHERE d.item_holds) i
+        INSERT INTO idempotency_keys (user_id, key, request_hash, state, append_stream_id)
+        SELECT p_claim_users[i.item], p_claim_keys[i.item], p_claim_hashes[i.item], 'in_progress', i.stream_id
+          FROM (SELECT DISTINCT ON (d.item) d.item, d.stream_id FROM decided d WHERE d.item_holds ORDER BY d.item, d.stream_no) i
          WHERE p_claim_keys[i.item] IS NOT NULL
          ORDER BY p_claim_users[i.item], p_claim_keys[i.item]
         ON CONFLICT (user_id, key) DO NOTHING
@@ -536,6 +538,10 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   PRIMARY KEY (user_id, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_created_at ON idempotency_keys (created_at);
+-- A key claimed in an append (the event store's claim) names that append's first stream: once the append committed,
+-- the request's outcome is in the store even if its answer never got stored (its process died in between), so a
+-- retry can be answered from it (command-service http/idempotency.ts, `recover`).
+ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS append_stream_id text;
 -- Every key is claimed, then updated once with its answer: room on the page lets that update stay HOT (no new
 -- index entries for the row's new version).
 ALTER TABLE idempotency_keys SET (fillfactor = 70);

@@ -8,6 +8,8 @@ export interface StoredKey {
   response_status: number | null;
   response_headers: Record<string, string> | null;
   response_body: string | null;
+  /** Set when the key was claimed in an append: that append's first stream (see `idempotency`'s `recover`). */
+  append_stream_id: string | null;
 }
 
 interface Claim {
@@ -57,7 +59,7 @@ export class IdempotencyStore {
   async read(userId: string, key: string): Promise<StoredKey | undefined> {
     await this.answersInFlight.get(keyOf({ userId, key }));
     const { rows } = await this.pool.query<StoredKey>(
-      'SELECT request_hash, state, response_status, response_headers, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+      'SELECT request_hash, state, response_status, response_headers, response_body, append_stream_id FROM idempotency_keys WHERE user_id = $1 AND key = $2',
       [userId, key],
     );
     return rows[0];

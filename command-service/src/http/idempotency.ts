@@ -39,6 +39,19 @@ export async function withDeferredClaim<T>(res: Response, append: (claim: Idempo
   }
 }
 
+/** An answer as stored for replays: its status, the replayable headers, its body. */
+export interface StoredAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Rebuilds the answer of a request whose append committed but whose answer was never stored (its process died in
+ * between), from what that append wrote, starting at its first stream; undefined when it cannot.
+ */
+export type RecoverAnswer = (appendStreamId: string) => Promise<StoredAnswer | undefined>;
+
 /** What identifies "the same request": method, path and the parsed body (so whitespace does not matter). */
 export const requestFingerprint = (method: string, path: string, body: unknown): string =>
   createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('hex');
@@ -52,8 +65,9 @@ export const requestFingerprint = (method: string, path: string, body: unknown):
  * The store's pool should commit asynchronously (no WAL flush wait: two fsyncs per create would otherwise triple its cost).
  * That is safe for the claim: WAL is flushed in order, so when the create's events are durable, the claim written
  * before them is too; a retry can never run the create twice. The stored answer can be lost only by a database
- * crash within milliseconds of it (before any later commit flushes it); the key then stays "in progress" and a
- * retry answers 409 rather than creating anything twice.
+ * crash within milliseconds of it (before any later commit flushes it), or by the process dying before it is
+ * written; the key then stays "in progress" and a retry answers 409 rather than creating anything twice, or,
+ * with `recover`, the answer rebuilt from the committed append.
  *
  * A definite answer (below 500) goes out as soon as the handler sends it and is stored meanwhile: the command is
  * committed by then, and waiting for the bookkeeping write would add a round trip to every create. A retry that
@@ -65,8 +79,16 @@ export const requestFingerprint = (method: string, path: string, body: unknown):
  * A retry then runs the decider again, but its append finds the key taken and writes nothing (`withDeferredClaim`).
  * An answer given without that append (a refusal, a bad body) claims the key first, as a route without the option
  * does, so every answer is still stored, or replayed, exactly once.
+ *
+ * With `recover`, a key claimed in an append but still in progress is not a dead end. Its append committed, so its
+ * outcome is in the store, at the append's first stream, which the key names. The route rebuilds the answer from it,
+ * and that answer is sent, marked replayed, and stored. It is the same answer whether the first request's process
+ * died before storing it (the key would otherwise stay in progress for good) or is about to store it.
  */
-export function idempotency(keys: IdempotencyStore, options: { required: boolean; claimWithAppend?: boolean }): RequestHandler {
+export function idempotency(
+  keys: IdempotencyStore,
+  options: { required: boolean; claimWithAppend?: boolean; recover?: RecoverAnswer },
+): RequestHandler {
   return async (req, res, next) => {
     const key = req.get('idempotency-key');
     if (key === undefined) {
@@ -90,7 +112,13 @@ export function idempotency(keys: IdempotencyStore, options: { required: boolean
       const answerTaken = recordAnswer(res, answers, {
         isWritten: () => written,
         claim: () => keys.claim(userId, key, fingerprint),
-        refuse: async () => replayOrRefuse(res, await keys.read(userId, key), fingerprint),
+        refuse: async () => {
+          const stored = await keys.read(userId, key);
+          const recovered = stored && options.recover ? await recoverCommitted(stored, fingerprint, options.recover) : undefined;
+          if (!recovered) return replayOrRefuse(res, stored, fingerprint);
+          sendReplay(res, recovered);
+          keys.storeAnswer(userId, key, recovered.status, recovered.headers, recovered.body);
+        },
         failed: (error) => keys.logger.error({ err: error, userId, idempotencyKey: key }, 'idempotency key not claimed'),
       });
       const deferred: DeferredClaim = { claim: { userId, key, requestHash: fingerprint }, written: () => (written = true), answerTaken };
@@ -123,6 +151,19 @@ interface PendingClaim {
   failed: (error: unknown) => void;
 }
 
+/** The answer of a key still in progress whose append committed (the same request only), rebuilt by `recover`. */
+async function recoverCommitted(stored: StoredKey, fingerprint: string, recover: RecoverAnswer): Promise<StoredAnswer | undefined> {
+  if (stored.state !== 'in_progress' || stored.request_hash !== fingerprint || !stored.append_stream_id) return undefined;
+  return recover(stored.append_stream_id);
+}
+
+/** Sends a stored (or recovered) answer again, marked `Idempotent-Replayed`. */
+function sendReplay(res: Response, answer: StoredAnswer): void {
+  // A refused attempt may already have set its own headers: the replay carries the first answer's only.
+  for (const name of REPLAYED_HEADERS) res.removeHeader(name);
+  res.status(answer.status).set(answer.headers).set('Idempotent-Replayed', 'true').send(answer.body);
+}
+
 function replayOrRefuse(res: Response, stored: StoredKey | undefined, fingerprint: string): void {
   if (!stored) {
     // Deleted between our insert attempt and the read (the first attempt failed with a 5xx): let the client retry.
@@ -134,9 +175,7 @@ function replayOrRefuse(res: Response, stored: StoredKey | undefined, fingerprin
   if (stored.state === 'in_progress') {
     throw new ProblemError(409, 'idempotency_request_in_progress', 'Request in progress', 'The first request with this key has not finished', {}, { 'Retry-After': '1' });
   }
-  // A refused attempt may already have set its own headers: the replay carries the first answer's only.
-  for (const name of REPLAYED_HEADERS) res.removeHeader(name);
-  res.status(stored.response_status ?? 200).set(stored.response_headers ?? {}).set('Idempotent-Replayed', 'true').send(stored.response_body ?? '');
+  sendReplay(res, { status: stored.response_status ?? 200, headers: stored.response_headers ?? {}, body: stored.response_body ?? '' });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitUntilIdle } from '@shop/kernel';
 import { startCommandApp, type CommandAppHarness } from '../testing/command-app.js';
 
 const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', city: 'London', postalCode: 'N1 1AA', country: 'GB' };
@@ -159,6 +160,41 @@ describe('orders over HTTP (real Postgres)', () => {
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
       expect(await retry.json()).toEqual(await first.json());
       expect(await stockOf(lastOne)).toBe(0);
+    });
+
+    it.each([
+      ['a new order', 10],
+      ['the order that took the last unit (the retry alone would be refused)', 1],
+    ])('answers a retry from the store when the first answer was never stored (its process died): %s', async (_what, stock) => {
+      const shopper = await app.newShopper();
+      const mug = await createProduct({ initialStock: stock });
+      const pot = await createProduct({ initialStock: 10 });
+      const key = randomUUID();
+      const lines = [
+        { productId: mug, quantity: 1 },
+        { productId: pot, quantity: 2 },
+      ];
+      const first = await placeOrder(shopper.token, lines, key);
+      expect(first.status).toBe(201);
+      // As if the process had died between the commit and storing its answer: the key stays in progress, no answer.
+      await waitUntilIdle([app.pool]);
+      await app.pool.query(
+        "UPDATE idempotency_keys SET state = 'in_progress', response_status = NULL, response_headers = NULL, response_body = NULL WHERE key = $1",
+        [key],
+      );
+      const eventsBefore = await app.eventCount();
+      const retry = await placeOrder(shopper.token, lines, key);
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      for (const header of ['content-type', 'location', 'etag', 'consistency-token']) {
+        expect([header, retry.headers.get(header)]).toEqual([header, first.headers.get(header)]);
+      }
+      expect(await retry.text()).toBe(await first.text());
+      expect(await app.eventCount()).toBe(eventsBefore);
+      // The recovered answer is stored: the key is answered from now on like any other.
+      const again = await placeOrder(shopper.token, lines, key);
+      expect(again.status).toBe(201);
+      expect((await app.pool.query<{ state: string }>('SELECT state FROM idempotency_keys WHERE key = $1', [key])).rows[0]!.state).toBe('done');
     });
 
     it('stores a refusal too: the same key replays it, and another body with that key is refused 422', async () => {

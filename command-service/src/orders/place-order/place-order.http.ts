@@ -7,10 +7,10 @@ import type { AggregateCache } from '../../commands/aggregate-cache.js';
 import type { EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
-import { commandMetadata, setConsistencyToken } from '../../http/command-context.js';
-import { idempotency, withDeferredClaim } from '../../http/idempotency.js';
+import { commandMetadata } from '../../http/command-context.js';
+import { idempotency, withDeferredClaim, type StoredAnswer } from '../../http/idempotency.js';
 import { streamVersionEtag } from '../../http/preconditions.js';
-import { placeOrder } from './place-order.js';
+import { placedOrderIn, placeOrder, type PlacedOrder } from './place-order.js';
 
 /** Only products and quantities: prices, totals, status and the customer come from the server, never the body. */
 const PlaceOrderBody = z.strictObject({
@@ -21,6 +21,21 @@ const PlaceOrderBody = z.strictObject({
   shippingAddress: ShippingAddress,
 });
 
+/**
+ * The 201 of a placed order, as sent and as stored for replays: built in one place, so that an answer recovered from
+ * the store (below) is the very answer the first request would have stored.
+ */
+const placedAnswer = (placed: PlacedOrder): StoredAnswer => ({
+  status: 201,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    location: `/api/orders/${placed.orderId}`,
+    etag: streamVersionEtag(placed.version),
+    'consistency-token': placed.lastPosition.toString(),
+  },
+  body: JSON.stringify({ orderId: placed.orderId, status: 'placed', totalCents: placed.totalCents }),
+});
+
 export function placeOrderRoutes(deps: { idempotencyKeys: IdempotencyStore; store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
   const router = Router();
   router.post(
@@ -28,7 +43,15 @@ export function placeOrderRoutes(deps: { idempotencyKeys: IdempotencyStore; stor
     authenticate(deps.tokens),
     requireRole('shopper'),
     // Placing orders is the hot create: its key is claimed in the order's own append where the store can.
-    idempotency(deps.idempotencyKeys, { required: true, claimWithAppend: deps.store.claimsIdempotencyKeys }),
+    // A key whose order committed but whose answer was never stored (its process died) is answered from the order.
+    idempotency(deps.idempotencyKeys, {
+      required: true,
+      claimWithAppend: deps.store.claimsIdempotencyKeys,
+      recover: async (streamId) => {
+        const placed = await placedOrderIn(deps.store, streamId);
+        return placed && placedAnswer(placed);
+      },
+    }),
     async (req, res) => {
       const body = parseOrThrow(PlaceOrderBody, req.body, 'order');
       const { customerId } = principalOf(res);
@@ -46,12 +69,8 @@ export function placeOrderRoutes(deps: { idempotencyKeys: IdempotencyStore; stor
       );
       // Its key was taken (a retry, a concurrent duplicate): already answered as the key's first request was.
       if (!placed) return;
-      setConsistencyToken(res, placed.lastPosition);
-      res
-        .status(201)
-        .location(`/api/orders/${orderId}`)
-        .set('ETag', streamVersionEtag(placed.version))
-        .json({ orderId, status: 'placed', totalCents: placed.totalCents });
+      const answer = placedAnswer(placed);
+      res.status(answer.status).set(answer.headers).send(answer.body);
     },
   );
   return router;

@@ -3,6 +3,7 @@ import {
   evolveProduct,
   isDomainError,
   ORDER_EVENT_VERSIONS,
+  OrderEvent,
   orderStreamId,
   PRODUCT_EVENT_VERSIONS,
   productStreamId,
@@ -126,6 +127,25 @@ async function rememberProducts(
       products.set(stream, { state, version: result.nextVersion, eventsRead: 0, snapshotVersion });
     }),
   );
+}
+
+/**
+ * The order placed in `streamId`, read back from the store: what `placeOrder` answered when it placed it. Its
+ * append wrote the OrderPlaced first and one reservation per line right after it (an append's events take
+ * consecutive positions), so its last position is the OrderPlaced's plus the number of lines.
+ */
+export async function placedOrderIn(store: EventStore, streamId: string): Promise<PlacedOrder | undefined> {
+  if (!streamId.startsWith('order-')) return undefined;
+  const [first] = await store.readStream(streamId, { maxCount: 1 });
+  if (!first || first.type !== 'OrderPlaced' || first.streamVersion !== 1n) return undefined;
+  const placed = OrderEvent.parse({ type: first.type, data: first.data });
+  if (placed.type !== 'OrderPlaced') return undefined;
+  return {
+    orderId: placed.data.orderId,
+    totalCents: placed.data.totalCents,
+    version: 1n,
+    lastPosition: first.globalPosition + BigInt(placed.data.lines.length),
+  };
 }
 
 export const maxPosition = (results: readonly AppendResult[]): bigint =>

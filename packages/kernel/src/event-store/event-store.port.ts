@@ -86,8 +86,9 @@ export interface Subscription {
 
 /**
  * An HTTP `Idempotency-Key` claimed in the same transaction as an append (the transactional inbox): the command
- * service's idempotency_keys row (init.sql), marked in progress. The append and the claim commit together or not
- * at all, so a create pays no separate round trip to claim its key first.
+ * service's idempotency_keys row (init.sql), marked in progress, naming the append's first stream. The append and
+ * the claim commit together or not at all, so a create pays no separate round trip to claim its key first, and a
+ * key whose answer was never stored still says where its committed outcome is.
  */
 export interface IdempotencyClaim {
   userId: string;

@@ -120,16 +120,29 @@ describe('PostgresEventStore specifics (real Postgres)', () => {
 
   describe('idempotency claims written with the append', () => {
     const newClaim = (): IdempotencyClaim => ({ userId: `user-${randomUUID()}`, key: `key-${randomUUID()}`, requestHash: randomUUID() });
-    const keyRow = async (claim: IdempotencyClaim): Promise<{ request_hash: string; state: string } | undefined> =>
-      (await pool.query<{ request_hash: string; state: string }>('SELECT request_hash, state FROM idempotency_keys WHERE user_id = $1 AND key = $2', [claim.userId, claim.key])).rows[0];
+    type KeyRow = { request_hash: string; state: string; append_stream_id: string | null };
+    const keyRow = async (claim: IdempotencyClaim): Promise<KeyRow | undefined> =>
+      (
+        await pool.query<KeyRow>('SELECT request_hash, state, append_stream_id FROM idempotency_keys WHERE user_id = $1 AND key = $2', [
+          claim.userId,
+          claim.key,
+        ])
+      ).rows[0];
     const version = async (stream: string): Promise<bigint | undefined> => (await store.readStreamMetadata(stream))?.version;
 
-    it('claims the key, in progress, in the same transaction as the events', async () => {
+    it('claims the key, in progress, in the same transaction as the events, naming the append\'s first stream', async () => {
       const claim = newClaim();
       const stream = `claimed-${randomUUID()}`;
-      await store.appendToStreams([{ streamId: stream, expected: 'no_stream', events: [contractEvent()] }], { claim });
+      const second = `claimed-too-${randomUUID()}`;
+      await store.appendToStreams(
+        [
+          { streamId: stream, expected: 'no_stream', events: [contractEvent()] },
+          { streamId: second, expected: 'no_stream', events: [contractEvent()] },
+        ],
+        { claim },
+      );
       expect(await version(stream)).toBe(1n);
-      expect(await keyRow(claim)).toEqual({ request_hash: claim.requestHash, state: 'in_progress' });
+      expect(await keyRow(claim)).toEqual({ request_hash: claim.requestHash, state: 'in_progress', append_stream_id: stream });
     });
 
     it('writes nothing and throws IdempotencyKeyTaken when the user already has the key', async () => {
@@ -192,7 +205,7 @@ describe('PostgresEventStore specifics (real Postgres)', () => {
       expect(store.appendTransactions - transactionsBefore).toBeLessThanOrEqual(2);
       expect(retry).toEqual({ status: 'fulfilled', value: first });
       expect(claimed.status).toBe('fulfilled');
-      expect(await keyRow(fresh)).toEqual({ request_hash: fresh.requestHash, state: 'in_progress' });
+      expect(await keyRow(fresh)).toEqual({ request_hash: fresh.requestHash, state: 'in_progress', append_stream_id: freshStream });
       expect(refused.status === 'rejected' && refused.reason instanceof IdempotencyKeyTaken).toBe(true);
       expect(await version(takenStream)).toBeUndefined();
     });
