@@ -113,6 +113,23 @@ export class ProjectionRunner {
     this.pendingSince = undefined;
   }
 
+  /**
+   * loadCheckpoint until it succeeds (or the runner stops): a feed starts from it, and the database may be
+   * restarting just then. Given up, the projection would stand still in a process that looks alive.
+   */
+  private async loadCheckpointPatiently(): Promise<void> {
+    for (;;) {
+      try {
+        await this.loadCheckpoint();
+        return;
+      } catch (err) {
+        if (this.stopped) return;
+        this.deps.logger.error({ err, projection: this.name }, 'checkpoint not read; retrying');
+        await this.wakeup.sleep(1_000);
+      }
+    }
+  }
+
   /** Writes a checkpoint that only moved in memory (over events of no concern), and announces it. */
   async flushPending(): Promise<void> {
     if (this.pendingSince === undefined || this.busy) return;
@@ -200,7 +217,8 @@ export class ProjectionRunner {
 
   /** Fallback feed without NATS: the store's own subscription (catch-up, then woken by each commit). */
   async runFromStore(): Promise<void> {
-    await this.loadCheckpoint();
+    await this.loadCheckpointPatiently();
+    if (this.stopped) return;
     const subscription = this.deps.store.subscribeToAll({
       after: this.checkpoint,
       onEvents: (events) => this.applyEvents(events, 'store'),
@@ -223,7 +241,7 @@ export class ProjectionRunner {
    */
   async runFromJetStream(js: JetStreamClient, jsm: JetStreamManager, names: EventBusNames): Promise<void> {
     const { logger } = this.deps;
-    await this.loadCheckpoint();
+    await this.loadCheckpointPatiently();
     // A durable name may not contain '/': partition 1 of 4 of the catalog consumes as `<prefix>-catalog-1of4`.
     const durable = `${names.subjectPrefix}-${this.name.replace('/', '-')}`;
     while (!this.stopped) {
