@@ -36,8 +36,8 @@ function throughProxy(url: string, proxy: TcpProxy): string {
 
 export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_000 }, options: { behindProxy?: boolean } = {}): Promise<CommandAppHarness> {
   const database: TestPostgres = await startTestPostgres();
-  const server = new URL(database.url);
-  const proxy = options.behindProxy ? await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) }) : undefined;
+  const postgres = new URL(database.url);
+  const proxy = options.behindProxy ? await startTcpProxy({ host: postgres.hostname, port: Number(postgres.port || 5432) }) : undefined;
   const pool = createPool(proxy ? throughProxy(database.url, proxy) : database.url, { max: 20 });
   await applySchema(pool);
   const store = new PostgresEventStore(pool);

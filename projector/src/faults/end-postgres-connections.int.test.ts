@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
 import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
-import { catalogAndOracle, freePort, killHard, ProductWriter, startProjector, waitForCatalog } from './fault-harness.js';
+import { catalogAndOracle, freePort, killHard, ProductWriter, projectorEnv, startProjector, waitForCatalog } from './fault-harness.js';
 
 const PRODUCTS = 50;
 const EVENTS = 2_000;
@@ -54,7 +54,7 @@ describe('the projector when Postgres ends its connections under load', () => {
   });
 
   it('keeps running and ends with a catalog equal to the oracle', async () => {
-    const env = { PORT: String(await freePort()), DATABASE_URL: database.url, NATS_URL: bus.url, NATS_STREAM: `${bus.namespace}_EVENTS`, NATS_SUBJECT_PREFIX: bus.namespace };
+    const env = projectorEnv(database.url, bus, await freePort());
     const writer = new ProductWriter(store);
     projector = startProjector(env);
     // At once, too: while the projector starts (reading its checkpoints, taking the relay's lock).

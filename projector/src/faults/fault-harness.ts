@@ -18,6 +18,15 @@ export async function killHard(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
+/** The projector's environment for a test's own Postgres database and NATS namespace, serving on `port`. */
+export const projectorEnv = (databaseUrl: string, bus: { url: string; namespace: string }, port: number): NodeJS.ProcessEnv => ({
+  PORT: String(port),
+  DATABASE_URL: databaseUrl,
+  NATS_URL: bus.url,
+  NATS_STREAM: `${bus.namespace}_EVENTS`,
+  NATS_SUBJECT_PREFIX: bus.namespace,
+});
+
 export function startProjector(env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [PROJECTOR], { env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }

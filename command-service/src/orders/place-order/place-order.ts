@@ -3,7 +3,7 @@ import {
   evolveProduct,
   isDomainError,
   ORDER_EVENT_VERSIONS,
-  OrderEvent,
+  ORDER_STREAM_PREFIX,
   orderStreamId,
   PRODUCT_EVENT_VERSIONS,
   productStreamId,
@@ -21,7 +21,7 @@ import {
   type StreamAppend,
 } from '@shop/kernel';
 import { loadThroughCache, type AggregateCache } from '../../commands/aggregate-cache.js';
-import { productAggregate } from '../../commands/aggregates.js';
+import { orderAggregate, productAggregate } from '../../commands/aggregates.js';
 import type { KeyedMutex } from '../../commands/keyed-mutex.js';
 import { afterAppend, toNewEvent } from '../../commands/run-command.js';
 
@@ -135,10 +135,10 @@ async function rememberProducts(
  * consecutive positions), so its last position is the OrderPlaced's plus the number of lines.
  */
 export async function placedOrderIn(store: EventStore, streamId: string): Promise<PlacedOrder | undefined> {
-  if (!streamId.startsWith('order-')) return undefined;
+  if (!streamId.startsWith(ORDER_STREAM_PREFIX)) return undefined;
   const [first] = await store.readStream(streamId, { maxCount: 1 });
-  if (!first || first.type !== 'OrderPlaced' || first.streamVersion !== 1n) return undefined;
-  const placed = OrderEvent.parse({ type: first.type, data: first.data });
+  if (!first) return undefined;
+  const placed = orderAggregate.parse(first);
   if (placed.type !== 'OrderPlaced') return undefined;
   return {
     orderId: placed.data.orderId,

@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { applySchema, createPool, inTransaction, PostgresEventStore } from '@shop/kernel';
 import { createLogger } from '@shop/service-kit';
 import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
-import { freePort, killHard, startProjector } from '../../faults/fault-harness.js';
+import { freePort, killHard, projectorEnv, startProjector } from '../../faults/fault-harness.js';
 import { createProjectorMetrics } from '../../metrics.js';
 import { ProjectionRunner } from '../../runner/projection-runner.js';
 import { customersProjectionInto } from '../customers/customers.projection.js';
@@ -46,13 +46,7 @@ describe('the projector process runs the orders and customers projections (real 
     store = new PostgresEventStore(pool);
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    projector = startProjector({
-      PORT: String(port),
-      DATABASE_URL: database.url,
-      NATS_URL: bus.url,
-      NATS_STREAM: `${bus.namespace}_EVENTS`,
-      NATS_SUBJECT_PREFIX: bus.namespace,
-    });
+    projector = startProjector(projectorEnv(database.url, bus, port));
   }, 60_000);
 
   afterAll(async () => {
