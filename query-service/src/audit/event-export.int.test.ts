@@ -18,6 +18,7 @@ const metadata = { correlationId: randomUUID(), causationId: randomUUID(), actor
 interface Export {
   status: number;
   contentType: string | null;
+  accelBuffering: string | null;
   body: string;
 }
 
@@ -32,7 +33,12 @@ describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand
   const auth = async (role: Role = 'auditor'): Promise<Record<string, string>> => ({ authorization: `Bearer ${await deps.tokens.issue({ userId: randomUUID(), role })}` });
   async function exportOf(query: string, role: Role | null = 'auditor'): Promise<Export> {
     const response = await fetch(`${base}/api/audit/events.ndjson${query}`, { headers: role ? await auth(role) : {} });
-    return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      accelBuffering: response.headers.get('x-accel-buffering'),
+      body: await response.text(),
+    };
   }
   const lines = (body: string): Array<Record<string, unknown>> =>
     body
@@ -70,7 +76,11 @@ describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand
 
   it('streams the whole log as NDJSON: every event once, in global order, exactly as the paged audit read shows it', async () => {
     const answer = await exportOf('');
-    expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: 200, contentType: 'application/x-ndjson' });
+    expect({ status: answer.status, contentType: answer.contentType, buffering: answer.accelBuffering }).toEqual({
+      status: 200,
+      contentType: 'application/x-ndjson',
+      buffering: 'no',
+    });
     expect(answer.body.endsWith('\n')).toBe(true);
     expect(positions(answer.body)).toEqual(range(1, TOTAL));
 
