@@ -3,7 +3,7 @@ import { readStoreHead, verifyHashChains, type EventStore, type LogAnchor, type 
 import { formatExportProgress, formatProgress, formatVerdict, type AuditCommand, type SignedAnchorFiles } from './audit-cli.js';
 import { formatAnchor } from './audit.params.js';
 import { toVerifyResultView } from './audit.views.js';
-import { writeExport, type ExportRange } from './event-export.js';
+import { exportRange, writeExport } from './event-export.js';
 import { AnchorKeyError, checkSignedAnchor, generateAnchorKeyPair, parseAnchorKey, signAnchor } from './signed-anchor.js';
 
 /**
@@ -152,7 +152,7 @@ export async function readSignedAnchor(files: SignedAnchorFiles): Promise<{ anch
 export async function runExport(command: Extract<AuditCommand, { kind: 'export' }>, store: EventStore, db: Queryable): Promise<number> {
   const head = await readStoreHead(db);
   // A fixed range: events appended while the export runs are not in it (run again with --after to follow).
-  const range: ExportRange = { after: command.after, to: command.to === undefined || command.to > head ? head : command.to };
+  const range = exportRange(command.after, command.to, head);
   let file;
   if (command.out !== undefined) {
     try {

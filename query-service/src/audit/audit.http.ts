@@ -8,7 +8,7 @@ import { readLogPage, readOrderAsOf, readStreamPage } from './audit.queries.js';
 import { toVerifyResultView } from './audit.views.js';
 import { AnchorText, PositionText, StreamIdText } from './audit.params.js';
 import { AsOfText, describeAsOf } from './order-as-of.js';
-import { writeExport, type ExportRange } from './event-export.js';
+import { exportRange, writeExport } from './event-export.js';
 import { DiffFromText, diffOrder } from './order-diff.js';
 
 const StreamParams = z.strictObject({ stream: StreamIdText });
@@ -88,7 +88,7 @@ function exportRoute(router: Router, deps: AuditRoutesDeps, auditorOnly: Request
       throw new ProblemError(400, 'invalid_range', 'Invalid range', `to (${query.to}) is below after (${query.after})`);
     }
     const head = await readStoreHead(deps.pool);
-    const range: ExportRange = { after: query.after, to: query.to === undefined || query.to > head ? head : query.to };
+    const range = exportRange(query.after, query.to, head);
     res.status(200);
     res.setHeader('Content-Type', 'application/x-ndjson');
     res.setHeader('Cache-Control', 'no-store');

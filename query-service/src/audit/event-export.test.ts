@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { InMemoryEventStore, type EventStore, type NewEvent } from '@shop/kernel';
-import { writeExport, type ExportProgress } from './event-export.js';
+import { exportRange, writeExport, type ExportProgress } from './event-export.js';
 
 const metadata = { correlationId: 'c', causationId: 'c', actor: { system: 'test' } };
 const event = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'StockReceived', schemaVersion: 1, data: { n, pad: 'x'.repeat(200) }, metadata });
@@ -123,5 +123,18 @@ describe('writeExport', () => {
     sink.release();
     await expect(writeExport(failing, { after: 0n, to: 1000n }, sink, { batchSize: 100 })).rejects.toThrow('connection lost');
     expect(sink.lines()).toHaveLength(100);
+  });
+});
+
+describe('exportRange', () => {
+  it('runs through `to`, or the store head when `to` is absent or beyond it', () => {
+    expect(exportRange(10n, 20n, 100n)).toEqual({ after: 10n, to: 20n });
+    expect(exportRange(10n, undefined, 100n)).toEqual({ after: 10n, to: 100n });
+    expect(exportRange(10n, 500n, 100n)).toEqual({ after: 10n, to: 100n });
+  });
+
+  it('is empty, never reversed, when `after` lies at or past the head', () => {
+    expect(exportRange(100n, undefined, 100n)).toEqual({ after: 100n, to: 100n });
+    expect(exportRange(500n, 900n, 100n)).toEqual({ after: 500n, to: 500n });
   });
 });

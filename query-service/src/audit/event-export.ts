@@ -26,6 +26,15 @@ export interface ExportProgress {
 export const DEFAULT_EXPORT_BATCH = 500;
 
 /**
+ * The range an export covers: through `to` when given, but never past the store head at the start (an export is a
+ * fixed slice, not a tail that never ends), and never ending before it begins (past the head: an empty range).
+ */
+export function exportRange(after: bigint, to: bigint | undefined, head: bigint): ExportRange {
+  const end = to === undefined || to > head ? head : to;
+  return { after, to: end < after ? after : end };
+}
+
+/**
  * The range's lines, one string per batch. An async generator: Readable.from pulls the next batch only when its
  * buffer has room, which is what carries the sink's back-pressure down to the Postgres reads.
  */
