@@ -90,6 +90,7 @@ describe('parseAnchorKey and anchorKeyId', () => {
     ['an empty file', '', 'public'],
     ['words', 'not a key at all', 'public'],
     ['a public key where a private one is needed', pair.publicKeyPem, 'private'],
+    ['a private key where the public one is needed', pair.privateKeyPem, 'public'],
     ['an RSA key', generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'pem', type: 'spki' }).toString(), 'public'],
     ['base64 that is no DER key', Buffer.from('hello').toString('base64'), 'public'],
   ])('refuses %s with an AnchorKeyError', (_what, text, kind) => {

@@ -54,6 +54,10 @@ export function parseAnchorKey(text: string, kind: 'private' | 'public'): KeyObj
   const trimmed = text.trim();
   let key: KeyObject;
   try {
+    if (kind === 'public' && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(trimmed)) {
+      // node would derive the public half and carry on; but a private key passed around to checkers is a leak.
+      throw new AnchorKeyError('this is a private key: give the public one (the .pub file keygen wrote)');
+    }
     if (trimmed.includes('-----BEGIN')) {
       key = kind === 'private' ? createPrivateKey(trimmed) : createPublicKey(trimmed);
     } else if (trimmed.length > 0 && BASE64_DER.test(trimmed)) {
