@@ -24,7 +24,7 @@ export interface QueryServiceDeps {
   maxConsistencyWaitMs: number;
   readiness: () => Promise<string | undefined>;
   /** The audit routes read the event store itself; `head` is its position (their read-your-writes source). */
-  audit: { store: EventStore; head: PositionSource };
+  audit: { store: EventStore; head: PositionSource; exportBatchSize?: number };
   /** Sales reports: the Elasticsearch adapter when ELASTICSEARCH_URL is set; default the SQL read model. */
   salesReports?: SalesReportSource;
 }
@@ -39,7 +39,13 @@ export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION), catalog: deps.positions.of(CATALOG_PROJECTION) }));
   service.app.use(orderRoutes({ ...deps, fresh: freshFrom(ORDERS_PROJECTION) }));
   service.app.use(
-    auditRoutes({ store: deps.audit.store, pool: deps.pool, tokens: deps.tokens, fresh: consistency(deps.audit.head, deps.maxConsistencyWaitMs) }),
+    auditRoutes({
+      store: deps.audit.store,
+      pool: deps.pool,
+      tokens: deps.tokens,
+      fresh: consistency(deps.audit.head, deps.maxConsistencyWaitMs),
+      ...(deps.audit.exportBatchSize ? { exportBatchSize: deps.audit.exportBatchSize } : {}),
+    }),
   );
   const reports = deps.salesReports ?? new SqlSalesReport(deps.pool);
   service.app.use(analyticsRoutes({ ...deps, reports, freshSales: freshFrom(reports.projection), freshCatalog: freshFrom(CATALOG_PROJECTION) }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatEventLine, formatProgress, formatVerdict, parseAuditCommand } from './audit-cli.js';
+import { formatEventLine, formatExportProgress, formatProgress, formatVerdict, parseAuditCommand } from './audit-cli.js';
 import type { VerifyResultView } from './audit.views.js';
 
 const orderId = '0b8f9c2e-4d1a-4e6b-9f3c-2a7d5e8b1c40';
@@ -27,6 +27,25 @@ describe('parseAuditCommand', () => {
     });
   });
 
+  it('reads keygen, anchor, export and verify with a signed anchor', () => {
+    expect(parseAuditCommand(['keygen'])).toEqual({ kind: 'keygen', out: 'audit-anchor' });
+    expect(parseAuditCommand(['keygen', '--out', '/keys/auditor'])).toEqual({ kind: 'keygen', out: '/keys/auditor' });
+    expect(parseAuditCommand(['anchor'])).toEqual({ kind: 'anchor' });
+    expect(parseAuditCommand(['anchor', '--sign', 'a.key', '--out', 'a.json', '--batch-size', '100'])).toEqual({
+      kind: 'anchor',
+      privateKeyFile: 'a.key',
+      out: 'a.json',
+      batchSize: 100,
+    });
+    expect(parseAuditCommand(['verify', '--anchor', 'a.json', '--public-key', 'a.pub', '--concurrency', '2'])).toEqual({
+      kind: 'verify',
+      signed: { anchorFile: 'a.json', publicKeyFile: 'a.pub' },
+      concurrency: 2,
+    });
+    expect(parseAuditCommand(['export'])).toEqual({ kind: 'export', after: 0n });
+    expect(parseAuditCommand(['export', '--after', '10', '--to', '10', '--out', 'x.ndjson'])).toEqual({ kind: 'export', after: 10n, to: 10n, out: 'x.ndjson' });
+  });
+
   it('answers help for --help', () => {
     expect(parseAuditCommand(['--help'])).toEqual({ kind: 'help' });
     expect(parseAuditCommand(['verify', '-h'])).toEqual({ kind: 'help' });
@@ -46,6 +65,21 @@ describe('parseAuditCommand', () => {
     [['order', 'not-a-uuid'], /order id/],
     [['order', orderId, '--as-of', 'yesterday'], /--as-of/],
     [['order', orderId, '--as-of'], /argument missing/],
+    [['verify', '--public-key', 'k.pub'], /give the file with --anchor/],
+    [['verify', '--anchor', 'a.json', '--public-key', ''], /--public-key/],
+    [['verify', '--anchor', 'a.json', '--public-key', 'k.pub', '--sign', 'k'], /verify takes no --sign/],
+    [['verify', '--anchor', 'a.json'], /--anchor/],
+    [['keygen', 'mine'], /keygen takes no arguments/],
+    [['keygen', '--sign', 'k'], /keygen takes no --sign/],
+    [['anchor', '--out', 'a.json'], /--out writes a signed anchor document/],
+    [['anchor', '--public-key', 'k.pub'], /anchor takes no --public-key/],
+    [['anchor', '--sign'], /argument missing/],
+    [['export', '--after', '-1'], /--after/],
+    [['export', '--to', 'x'], /--to/],
+    [['export', '--after', '10', '--to', '9'], /--to \(9\) is below --after \(10\)/],
+    [['export', 'now'], /export takes no arguments/],
+    [['export', '--sign', 'k'], /export takes no --sign/],
+    [['stream', 'order-1', '--out', 'x'], /stream takes no --out/],
   ])('explains %j as bad usage', (argv, message) => {
     const command = parseAuditCommand(argv);
     expect(command.kind).toBe('usage');
@@ -110,5 +144,13 @@ describe('formatting', () => {
       hash: digest,
     });
     expect(line).toBe(`v3  @42  2025-06-01T10:00:00.000Z  OrderPaid/1  hash ${digest}  actor {"system":"relay"}  correlation c  {"method":"card"}`);
+  });
+});
+
+describe('formatExportProgress', () => {
+  it('says how many events went out, through which position of the range, and how fast', () => {
+    expect(formatExportProgress({ exported: 2500, position: 2600n, range: { after: 100n, to: 5100n } }, 500)).toBe(
+      'exported 2,500 events through position 2600 of 5100 (5,000 events/s)',
+    );
   });
 });

@@ -10,6 +10,7 @@ import { createPool, PostgresEventStore, verifyHashChains } from '@shop/kernel';
 import { loadConfig } from '@shop/service-kit';
 import { formatEventLine, formatProgress, formatVerdict, parseAuditCommand, USAGE, type AuditCommand } from './audit-cli.js';
 import { readOrderAsOf, readStreamPage } from './audit.queries.js';
+import { readSignedAnchor, runAnchor, runExport, runKeygen } from './audit-cli-tools.js';
 import { toVerifyResultView } from './audit.views.js';
 
 const Config = z.object({ DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/shop') });
@@ -23,10 +24,13 @@ type Runnable = Exclude<AuditCommand, { kind: 'help' } | { kind: 'usage' }>;
 async function run(command: Runnable, store: PostgresEventStore, pool: ReturnType<typeof createPool>): Promise<number> {
   switch (command.kind) {
     case 'verify': {
+      const signed = command.signed ? await readSignedAnchor(command.signed) : undefined;
+      if (signed && 'exitCode' in signed) return signed.exitCode;
+      const expectAnchor = signed ? signed.anchor : command.anchor;
       const started = performance.now();
       let lastLine = 0;
       const verdict = await verifyHashChains(pool, {
-        ...(command.anchor ? { expectAnchor: command.anchor } : {}),
+        ...(expectAnchor ? { expectAnchor } : {}),
         ...(command.batchSize ? { batchSize: command.batchSize } : {}),
         ...(command.concurrency ? { concurrency: command.concurrency } : {}),
         onProgress: (progress) => {
@@ -61,6 +65,12 @@ async function run(command: Runnable, store: PostgresEventStore, pool: ReturnTyp
       console.log(JSON.stringify(order, null, 2));
       return 0;
     }
+    case 'anchor':
+      return runAnchor(command, pool);
+    case 'export':
+      return runExport(command, store, pool);
+    case 'keygen':
+      return runKeygen(command);
     default:
       return assertNever(command);
   }

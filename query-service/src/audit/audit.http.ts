@@ -1,12 +1,15 @@
 import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { verifyHashChains, type EventStore } from '@shop/kernel';
+import { assertNever, orderStreamId } from '@shop/domain';
+import { readStoreHead, verifyHashChains, type EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
 import { readLogPage, readOrderAsOf, readStreamPage } from './audit.queries.js';
 import { toVerifyResultView } from './audit.views.js';
 import { AnchorText, PositionText, StreamIdText } from './audit.params.js';
 import { AsOfText, describeAsOf } from './order-as-of.js';
+import { exportRange, writeExport } from './event-export.js';
+import { DiffFromText, diffOrder } from './order-diff.js';
 
 const StreamParams = z.strictObject({ stream: StreamIdText });
 const StreamQuery = z.strictObject({
@@ -17,6 +20,8 @@ const LogQuery = StreamQuery;
 const OrderParams = z.strictObject({ id: z.uuid().transform((id) => id.toLowerCase()) });
 const OrderQuery = z.strictObject({ asOf: AsOfText.optional() });
 const VerifyQuery = z.strictObject({ anchor: AnchorText.optional() });
+const ExportQuery = z.strictObject({ after: PositionText.default(0n), to: PositionText.optional() });
+const DiffQuery = z.strictObject({ from: DiffFromText.optional(), to: AsOfText.optional() });
 
 export interface AuditRoutesDeps {
   store: EventStore;
@@ -26,6 +31,8 @@ export interface AuditRoutesDeps {
   /** Read-your-writes against the store head (see store-head.ts). */
   fresh: RequestHandler;
   now?: () => Date;
+  /** Events per read of the NDJSON export (default DEFAULT_EXPORT_BATCH). */
+  exportBatchSize?: number;
 }
 
 /** `/api/audit/*`: the auditor's reads of the event store itself. Auditors only. */
@@ -65,5 +72,66 @@ export function auditRoutes(deps: AuditRoutesDeps): Router {
     res.json(toVerifyResultView(verdict));
   });
 
+  exportRoute(router, deps, auditorOnly);
+  diffRoute(router, deps, auditorOnly, now);
   return router;
+}
+
+/**
+ * `GET /api/audit/events.ndjson?after=&to=`: the range streamed, one AuditEvent a line. `to` defaults to the store
+ * head when the request starts (an export is a fixed range, not a tail), and is capped at it.
+ */
+function exportRoute(router: Router, deps: AuditRoutesDeps, auditorOnly: RequestHandler[]): void {
+  router.get('/api/audit/events.ndjson', ...auditorOnly, async (req, res) => {
+    const query = parseOrThrow(ExportQuery, req.query, 'query string');
+    if (query.to !== undefined && query.to < query.after) {
+      throw new ProblemError(400, 'invalid_range', 'Invalid range', `to (${query.to}) is below after (${query.after})`);
+    }
+    const head = await readStoreHead(deps.pool);
+    const range = exportRange(query.after, query.to, head);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/x-ndjson');
+    res.setHeader('Cache-Control', 'no-store');
+    // Tells nginx not to buffer this answer (it would otherwise spool up to 1 GB to disk): the client's own pace
+    // then reaches the Postgres reads, end to end.
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.setHeader('Content-Disposition', `attachment; filename="shop-events-${range.after}-${range.to}.ndjson"`);
+    try {
+      await writeExport(deps.store, range, res, deps.exportBatchSize ? { batchSize: deps.exportBatchSize } : {});
+    } catch (error) {
+      // The client hung up (the pipeline stopped reading): nothing to answer, nothing wrong on our side.
+      if ((error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      // A read failed mid-stream: the status is already sent, so the only honest signal left is an aborted
+      // response (the pipeline destroyed it: the client sees a truncated chunked body, never a complete-looking
+      // file). The problem handler logs the error.
+      res.destroy();
+      throw error;
+    }
+  });
+}
+
+/** `GET /api/audit/orders/:id/diff?from=&to=`: each field changed between the two points, and by which event. */
+function diffRoute(router: Router, deps: AuditRoutesDeps, auditorOnly: RequestHandler[], now: () => Date): void {
+  router.get('/api/audit/orders/:id/diff', ...auditorOnly, async (req, res) => {
+    const { id } = parseOrThrow(OrderParams, req.params, 'order id');
+    const { from, to } = parseOrThrow(DiffQuery, req.query, 'query string');
+    const at = now();
+    const answer = diffOrder(await deps.store.readStream(orderStreamId(id)), from ?? { kind: 'version', version: 0n }, to ?? { kind: 'now' }, at);
+    switch (answer.kind) {
+      case 'diff':
+        res.json(answer.diff);
+        return;
+      case 'not_found':
+        throw new ProblemError(404, 'order_not_found', 'Order not found', `No order ${id}${to ? ` as of ${describeAsOf(to, at)}` : ''}`);
+      case 'reversed':
+        throw new ProblemError(
+          400,
+          'invalid_range',
+          'Invalid range',
+          `from (version ${answer.fromVersion}) lies after to (version ${answer.toVersion}) in the order's stream`,
+        );
+      default:
+        assertNever(answer);
+    }
+  });
 }
