@@ -110,6 +110,11 @@ const deeplyNestedText: fc.Arbitrary<string> = fc.oneof(
 interface FuzzContext {
   /** Ids that exist (so that a request can get past "not found" into the handler's deeper checks). */
   ids: string[];
+  /**
+   * Header values to use instead of the generated ones, by lower-case name: for a header whose valid values have an
+   * answer that is a documented 5xx (a Consistency-Token ahead of the read model waits, then answers 503).
+   */
+  headers?: Record<string, fc.Arbitrary<string>>;
 }
 
 /** A value for `schema`: usually one that looks right (so deeper code runs), often a hostile one. */
@@ -188,7 +193,7 @@ const pathSegment = (context: FuzzContext): fc.Arbitrary<string> =>
   );
 
 /** Header values: only what an HTTP client can send (visible ASCII), but anything else about them is fair game. */
-const headerValue: fc.Arbitrary<string> = fc.oneof(
+export const hostileHeaderValue: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 }),
   fc.constantFrom('', '*', '"1"', 'W/"1"', '"99999999999999999999"', '-1', '1e9', '18446744073709551616', '0x10', 'null', 'x'.repeat(8_000)),
 );
@@ -239,7 +244,8 @@ export function requestArbitrary(operation: FuzzOperation, context: FuzzContext 
     fc.tuple(
       ...headerParameters.map((p) =>
         fc.option(
-          fc.oneof(plausibleArbitrary(resolve(p.schema), resolve, context, 0).filter((v): v is string => typeof v === 'string' && /^[\x20-\x7e]*$/.test(v)), headerValue),
+          context.headers?.[p.name.toLowerCase()] ??
+          fc.oneof(plausibleArbitrary(resolve(p.schema), resolve, context, 0).filter((v): v is string => typeof v === 'string' && /^[\x20-\x7e]*$/.test(v)), hostileHeaderValue),
           { nil: undefined, freq: 6 },
         ),
       ),
@@ -254,7 +260,7 @@ export function requestArbitrary(operation: FuzzOperation, context: FuzzContext 
       { arbitrary: fc.constant('application/json'), weight: 12 },
       { arbitrary: fc.constantFrom('application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', undefined), weight: 1 },
     ),
-    rarely(fc.record({ 'x-request-id': headerValue, 'x-forwarded-for': fc.constantFrom('127.0.0.2', '1.2.3.4, 10.0.0.1', 'garbage', '::1') }, { requiredKeys: [] }), 4),
+    rarely(fc.record({ 'x-request-id': hostileHeaderValue, 'x-forwarded-for': fc.constantFrom('127.0.0.2', '1.2.3.4, 10.0.0.1', 'garbage', '::1') }, { requiredKeys: [] }), 4),
   ).map(([values, authorization, contentType, extra]) => {
     const built: Record<string, string> = { ...extra };
     headerParameters.forEach((p, i) => {
