@@ -58,6 +58,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       duration.observe({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) }, seconds);
+      // One line per request at debug level (LOG_LEVEL=debug), named by its X-Request-Id like every other line about it.
+      options.logger.debug({ requestId: requestIdOf(res), method: req.method, route: `${req.baseUrl}${route}`, status: res.statusCode, seconds }, 'request');
     });
     next();
   };
