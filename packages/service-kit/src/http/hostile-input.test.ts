@@ -1,7 +1,9 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import express from 'express';
 import { createLogger } from '../logger.js';
+import { problemHandler } from './problem.js';
 import { jsonBody, jsonDepthExceeds, isWellFormedPercentEncoding, MAX_JSON_DEPTH } from './hostile-input.js';
 import { createServiceApp } from './service-app.js';
 
@@ -110,6 +112,23 @@ describe('a service app that trusts no proxy', () => {
     try {
       const answer = await send((server.address() as AddressInfo).port, 'GET', '/ip', { 'x-forwarded-for': '203.0.113.9' });
       expect(JSON.parse(answer.body)).toEqual({ ip: '127.0.0.1' });
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('the problem handler', () => {
+  it('answers the URIError express throws while decoding a :param with 400 malformed_uri, not 500', async () => {
+    // A plain app, without rejectMalformedUri in front: what a route mounted outside createServiceApp would meet.
+    const app = express();
+    app.get('/things/:id', (req, res) => void res.json({ id: req.params.id }));
+    app.use(problemHandler(createLogger('test', 'silent')));
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const answer = await send((server.address() as AddressInfo).port, 'GET', '/things/%E0%A4%A');
+      expect({ status: answer.status, code: (JSON.parse(answer.body) as { code: string }).code }).toEqual({ status: 400, code: 'malformed_uri' });
     } finally {
       server.close();
     }
