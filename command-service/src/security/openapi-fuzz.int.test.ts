@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { describeRequest, fuzzableOperations, requestArbitrary, sendRaw } from '@shop/testing';
+import { randomUUID } from 'node:crypto';
+import { describeRequest, fuzzableOperations, requestArbitrary, requestStringFields, sendRaw, withValueAt } from '@shop/testing';
 import { startCommandApp, type CommandAppHarness } from '../testing/command-app.js';
 
 /** Fixed, so a failure here is a failure everywhere (fast-check prints the path to replay it). */
@@ -16,6 +17,8 @@ const SLOWEST_ANSWER_MS = 2_000;
 describe('command-service under fuzzed requests (docs/openapi.json, real Postgres)', () => {
   let app: CommandAppHarness;
   let context: Parameters<typeof requestArbitrary>[1];
+  let productId: string;
+  let orderId: string;
 
   const storeHead = async (): Promise<string> =>
     (await app.pool.query<{ head: string }>("SELECT count(*) || '@' || COALESCE(max(global_position), 0) AS head FROM events")).rows[0]!.head;
@@ -28,13 +31,13 @@ describe('command-service under fuzzed requests (docs/openapi.json, real Postgre
       token: admin,
       body: { sku: 'FUZZ-1', name: 'Fuzzed mug', description: 'Target of the fuzzer', priceCents: 990, currency: 'EUR', initialStock: 1_000 },
     });
-    const { id: productId } = (await created.json()) as { id: string };
+    ({ id: productId } = (await created.json()) as { id: string });
     const placed = await app.request('POST', '/api/orders', {
       token: shopper.token,
       headers: { 'idempotency-key': 'fuzz-setup-order-1' },
       body: { lines: [{ productId, quantity: 1 }], shippingAddress: { line1: '1 Fuzz Street', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' } },
     });
-    const { orderId } = (await placed.json()) as { orderId: string };
+    ({ orderId } = (await placed.json()) as { orderId: string });
     context = {
       ids: [productId, orderId, shopper.customerId],
       tokens: {
@@ -51,6 +54,36 @@ describe('command-service under fuzzed requests (docs/openapi.json, real Postgre
   });
 
   const operations = fuzzableOperations('command-service');
+  const stringFields = requestStringFields('command-service');
+  const fieldName = (field: (typeof stringFields)[number]) => `${field.operation.label} ${field.at.join('.')}`;
+
+  it('documents a maximum length for every string of every command body (or an enum or UUID format)', () => {
+    expect(stringFields.length).toBeGreaterThan(15);
+    expect(stringFields.filter((field) => !field.bounded).map(fieldName)).toEqual([]);
+  });
+
+  it.each(stringFields.filter((field) => field.maxLength !== undefined).map((field) => [fieldName(field), field] as const))(
+    'refuses %s one character over its documented maximum, and writes nothing',
+    async (_name, field) => {
+      const { operation, at } = field;
+      const max = field.maxLength!;
+      const overlong = at.at(-1) === 'email' ? `${'a'.repeat(max - 11)}@example.com` : 'x'.repeat(max + 1);
+      const role = operation.roles[0];
+      const before = await storeHead();
+      const answer = await app.request(operation.method, operation.path.replace('{id}', operation.path.startsWith('/api/orders') ? orderId : productId), {
+        ...(role ? { token: context.tokens[role] } : {}),
+        body: withValueAt(field.example, at, overlong),
+        headers: { 'if-match': '*', 'idempotency-key': `length-${randomUUID()}` },
+      });
+      const problem = (await answer.json()) as { code?: string; errors?: Array<{ path: string }> };
+      expect({ status: answer.status, code: problem.code, paths: problem.errors?.map((e) => e.path) }).toEqual({
+        status: 400,
+        code: 'validation_failed',
+        paths: expect.arrayContaining([at.join('.')]),
+      });
+      expect(await storeHead()).toBe(before);
+    },
+  );
 
   it('answers a body nested 30,000 deep with 400 json_too_deep, not the 500 of an overflowing fingerprint', async () => {
     const before = await storeHead();

@@ -322,3 +322,61 @@ export const describeRequest = (built: FuzzRequest): string => {
   const cut = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text);
   return `${built.method} ${cut(built.path)} headers=${cut(JSON.stringify(built.headers))} body=${built.body === undefined ? '(none)' : cut(built.body)}`;
 };
+
+/** A string field of an operation's request body, as docs/openapi.json describes it. */
+export interface RequestStringField {
+  operation: FuzzOperation;
+  /** The body the document gives as its example (the field is set into a copy of it). */
+  example: unknown;
+  /** Where the field sits: property names and, for arrays, `0` (the first item). */
+  at: string[];
+  maxLength: number | undefined;
+  /** Has a maximum length, or is an enum or a UUID (which bound it as well). */
+  bounded: boolean;
+}
+
+/** Every string field of every request body of `service`'s operations, nested ones included. */
+export function requestStringFields(service: string): RequestStringField[] {
+  const document = loadDocument();
+  const { resolve } = resolver(document);
+  const examples = new Map<string, unknown>();
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method] as { requestBody?: { content?: Record<string, { example?: unknown }> } } | undefined;
+      examples.set(`${method.toUpperCase()} ${path}`, operation?.requestBody?.content?.['application/json']?.example);
+    }
+  }
+  const fields: RequestStringField[] = [];
+  const walk = (operation: FuzzOperation, raw: Schema, at: string[]): void => {
+    const schema = resolve(raw);
+    const type = ([] as unknown[]).concat(schema.type);
+    if (type.includes('object')) {
+      for (const [name, property] of Object.entries((schema.properties as Record<string, Schema> | undefined) ?? {})) walk(operation, property, [...at, name]);
+    } else if (type.includes('array') && schema.items) {
+      walk(operation, schema.items as Schema, [...at, '0']);
+    } else if (type.includes('string')) {
+      const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
+      fields.push({
+        operation,
+        example: examples.get(operation.label),
+        at,
+        maxLength,
+        bounded: maxLength !== undefined || Array.isArray(schema.enum) || schema.format === 'uuid',
+      });
+    }
+  };
+  for (const operation of fuzzableOperations(service)) if (operation.body) walk(operation, operation.body, []);
+  return fields;
+}
+
+/** A deep copy of `value` with `replacement` at `at` (missing objects on the way are made). */
+export function withValueAt(value: unknown, at: readonly string[], replacement: unknown): unknown {
+  const copy = structuredClone(value ?? {}) as Record<string, unknown>;
+  let node: Record<string, unknown> = copy;
+  at.slice(0, -1).forEach((key, i) => {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = at[i + 1] === '0' ? [] : {};
+    node = node[key] as Record<string, unknown>;
+  });
+  node[at[at.length - 1]!] = replacement;
+  return copy;
+}
