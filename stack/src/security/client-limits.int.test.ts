@@ -112,12 +112,12 @@ describe('limits per client through the gateway', () => {
     // …another address is not slowed at all on another account…
     const bystander = await login('127.0.0.3', 'analyst@shop.local', PASSWORD);
     expect(bystander.status).toBe(200);
-    expect(bystander.elapsedMs).toBeLessThan(1_000);
+    expect(bystander.elapsedMs).toBeLessThan(2_000);
     // …and naming the attacker's address does not put a client into the attacker's bucket: the attacked account
     // still signs in from elsewhere, at most slowed by the per-account delay (capped at 2 s by default), never refused.
     const owner = await login('127.0.0.4', 'admin@shop.local', PASSWORD, { 'x-forwarded-for': attacker });
     expect(owner.status).toBe(200);
-    expect(owner.elapsedMs).toBeLessThan(2_000 + 1_000);
+    expect(owner.elapsedMs).toBeLessThan(2_000 + 2_000);
   }, 60_000);
 
   it('slows one address spraying a password over many emails, and no other address', async () => {
@@ -129,7 +129,7 @@ describe('limits per client through the gateway', () => {
     expect(statuses.slice(30).filter((status) => status === 429).length).toBeGreaterThanOrEqual(5);
     const other = await login('127.0.0.6', 'shopper@shop.local', PASSWORD);
     expect(other.status).toBe(200);
-    expect(other.elapsedMs).toBeLessThan(1_000);
+    expect(other.elapsedMs).toBeLessThan(2_000);
   }, 60_000);
 
   it('keeps ten sign-ups from one address to itself, whatever X-Forwarded-For it sends', async () => {
@@ -141,7 +141,7 @@ describe('limits per client through the gateway', () => {
     expect(await register(busy, { 'x-forwarded-for': '203.0.113.51' })).toMatchObject({ status: 429 });
     const other = await register('127.0.0.8');
     expect(other.status).toBe(201);
-    expect(other.elapsedMs).toBeLessThan(1_000);
+    expect(other.elapsedMs).toBeLessThan(2_000);
     expect((await register('127.0.0.9', { 'x-forwarded-for': busy })).status).toBe(201);
   }, 60_000);
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { requestIdOf } from './client-identity.js';
 
 /** RFC 9457 problem details with a stable machine-readable `code`. */
 export interface ProblemBody {
@@ -128,9 +129,9 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const known = toProblem(error);
     const problem = known ?? failureProblem(error);
     if (!known && problem.status === 503) {
-      logger.warn({ err: String((error as { message?: unknown }).message), method: req.method, path: req.path, requestId: res.locals.requestId as unknown }, 'database unavailable');
+      logger.warn({ err: String((error as { message?: unknown }).message), method: req.method, path: req.path, requestId: requestIdOf(res) }, 'database unavailable');
     } else if (!known) {
-      logger.error({ err: error, method: req.method, path: req.path, requestId: res.locals.requestId as unknown }, 'unhandled error');
+      logger.error({ err: error, method: req.method, path: req.path, requestId: requestIdOf(res) }, 'unhandled error');
     }
     if (res.headersSent) return;
     sendProblem(res, problem);
