@@ -1,9 +1,9 @@
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import type { ProductState } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
-import { createServiceApp, identify, ProblemError, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
-import { loginRoutes } from './auth/login.http.js';
+import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
+import { loginRoutes, type LoginLimits } from './auth/login.http.js';
 import { AggregateCache } from './commands/aggregate-cache.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
 import { registerRoutes } from './customers/register/register.http.js';
@@ -26,7 +26,14 @@ export interface CommandServiceDeps {
   logger: Logger;
   bodyLimitBytes: number;
   writeLimit: RateLimit;
+  /** Sign-in limits (auth/login.http.ts); `loginLimit` also limits registrations unless `registerLimit` is given. */
   loginLimit: RateLimit;
+  loginAddressLimit?: LoginLimits['loginAddressLimit'];
+  loginSlowdown?: LoginLimits['loginSlowdown'];
+  registerLimit?: RateLimit;
+  limiterMemory?: LoginLimits['limiterMemory'];
+  /** TRUSTED_PROXIES: whose X-Forwarded-For names the client (default: loopback and private ranges). */
+  trustedProxies?: TrustedProxies;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -44,21 +51,22 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
   const service = createServiceApp({
     service: 'command-service',
     logger: deps.logger,
+    trustedProxies: deps.trustedProxies,
     readiness: async () => {
       await deps.pool.query('SELECT 1');
       return undefined;
     },
   });
-  service.app.use(requireJson, express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  service.app.use(requireJson, jsonBody({ limit: deps.bodyLimitBytes }));
   // Per-process helpers shared by the routes: per-aggregate locks, the product-state cache, idempotency keys.
   const locks = new KeyedMutex();
   const products = new AggregateCache<ProductState>();
   const idempotencyKeys = new IdempotencyStore(deps.bookkeeping, deps.logger);
   const routeDeps = { ...deps, locks, products, idempotencyKeys };
-  service.app.use(registerRoutes({ ...deps, registerLimit: deps.loginLimit }));
+  service.app.use(registerRoutes({ ...deps, registerLimit: deps.registerLimit ?? deps.loginLimit }));
   service.app.use(loginRoutes(deps));
   // Every other write is counted against its client: the user when the token is valid, else the address.
-  service.app.use(identify(deps.tokens), rateLimit(deps.writeLimit, clientKey));
+  service.app.use(identify(deps.tokens), rateLimit(deps.writeLimit, clientKey, 'rate_limited', deps.limiterMemory));
   service.app.use(createProductRoutes(routeDeps));
   service.app.use(changeProductDetailsRoutes(routeDeps));
   service.app.use(adjustStockRoutes(routeDeps));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JwtSettingsConfig } from '@shop/service-kit';
+import { ClientIdentityConfig, JwtSettingsConfig } from '@shop/service-kit';
 
 export const CommandServiceConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
@@ -9,9 +9,30 @@ export const CommandServiceConfig = z.object({
   /** Writes per client (user, else address): a burst of this many at once, then the sustained rate below. */
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
+  // --- Client identity and sign-in limits (issue 14; README "Settings"). Clients are told apart by address as the
+  // gateway saw it: TRUSTED_PROXIES names the gateway hops whose X-Forwarded-For is believed.
+  ...ClientIdentityConfig,
   /** Login attempts per address and email: a small burst, then about one every 6 s. */
   LOGIN_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1 / 6),
+  /** Login attempts per address over all emails (password spraying): a burst, then one every 2 s. */
+  LOGIN_ADDRESS_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(30),
+  LOGIN_ADDRESS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(0.5),
+  /** Per account over all addresses only a delay, never a refusal: after this many failures… */
+  LOGIN_ACCOUNT_FREE_FAILURES: z.coerce.number().int().min(0).default(5),
+  /** …each sign-in waits this long, doubled per further failure, up to the cap… */
+  LOGIN_ACCOUNT_DELAY_BASE_MS: z.coerce.number().int().min(0).default(250),
+  LOGIN_ACCOUNT_DELAY_MAX_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
+  /** …and failures are forgotten at this rate (per second). */
+  LOGIN_ACCOUNT_FAILURES_FORGOTTEN_PER_SECOND: z.coerce.number().positive().default(0.1),
+  /** Registrations per address: a small burst, then about one every 6 s. */
+  REGISTER_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
+  REGISTER_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1 / 6),
+  /** Each limiter remembers at most this many clients (least recently seen forgotten first)… */
+  RATE_LIMIT_MAX_KEYS: z.coerce.number().int().min(100).default(100_000),
+  /** …and keys longer than this (an email typed by anyone) are kept as their SHA-256. */
+  RATE_LIMIT_MAX_KEY_LENGTH: z.coerce.number().int().min(64).default(256),
+  // --- end of client identity and sign-in limits
   /** When set (local development only), the dev accounts are (re)seeded with this password at start. */
   DEV_USERS_PASSWORD: z.string().min(8).optional(),
 });

@@ -39,6 +39,16 @@ const { app } = buildCommandApp({
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   writeLimit: { burst: config.RATE_LIMIT_BURST, perSecond: config.RATE_LIMIT_PER_SECOND },
   loginLimit: { burst: config.LOGIN_RATE_LIMIT_BURST, perSecond: config.LOGIN_RATE_LIMIT_PER_SECOND },
+  loginAddressLimit: { burst: config.LOGIN_ADDRESS_RATE_LIMIT_BURST, perSecond: config.LOGIN_ADDRESS_RATE_LIMIT_PER_SECOND },
+  loginSlowdown: {
+    freeFailures: config.LOGIN_ACCOUNT_FREE_FAILURES,
+    baseDelayMs: config.LOGIN_ACCOUNT_DELAY_BASE_MS,
+    maxDelayMs: config.LOGIN_ACCOUNT_DELAY_MAX_MS,
+    forgetPerSecond: config.LOGIN_ACCOUNT_FAILURES_FORGOTTEN_PER_SECOND,
+  },
+  registerLimit: { burst: config.REGISTER_RATE_LIMIT_BURST, perSecond: config.REGISTER_RATE_LIMIT_PER_SECOND },
+  limiterMemory: { maxKeys: config.RATE_LIMIT_MAX_KEYS, maxKeyLength: config.RATE_LIMIT_MAX_KEY_LENGTH },
+  trustedProxies: config.TRUSTED_PROXIES,
 });
 const server = createServer(app);
 server.keepAliveTimeout = 65_000;

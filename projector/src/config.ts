@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientIdentityConfig } from '@shop/service-kit';
 
 export const ProjectorConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3003),
@@ -21,5 +22,7 @@ export const ProjectorConfig = z.object({
   ELASTICSEARCH_SALES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('shop-sales'),
   /** Events per analytics batch: each batch waits for one Elasticsearch refresh (≈ 1 s), so it is larger. */
   ELASTICSEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
+  // --- Client identity (issue 14): the gateway hops whose X-Forwarded-For is believed.
+  ...ClientIdentityConfig,
 });
 export type ProjectorConfig = z.infer<typeof ProjectorConfig>;

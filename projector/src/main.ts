@@ -55,6 +55,7 @@ const invalidate = redis ? createCacheInvalidator(redis, logger) : async (): Pro
 const service = createServiceApp({
   service: 'projector',
   logger,
+  trustedProxies: config.TRUSTED_PROXIES,
   readiness: async () => {
     await pool.query('SELECT 1');
     return nats?.isClosed() ? 'NATS connection closed' : undefined;

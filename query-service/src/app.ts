@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import type { EventStore } from '@shop/kernel';
 import { ANALYTICS_PROJECTION, CATALOG_PROJECTION, ORDERS_PROJECTION, SALES_PROJECTION } from '@shop/read-models';
-import { createServiceApp, type Logger, type ServiceApp, type TokenService } from '@shop/service-kit';
+import { createServiceApp, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
 import { analyticsRoutes } from './analytics/analytics.http.js';
 import type { SalesReportSource } from './analytics/sales-report.port.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
@@ -27,13 +27,15 @@ export interface QueryServiceDeps {
   audit: { store: EventStore; head: PositionSource; exportBatchSize?: number };
   /** Sales reports: the Elasticsearch adapter when ELASTICSEARCH_URL is set; default the SQL read model. */
   salesReports?: SalesReportSource;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For names the client (default: loopback and private ranges). */
+  trustedProxies?: TrustedProxies;
 }
 
 /** The read models the query service serves from: main.ts tracks exactly these. */
 export const SERVED_PROJECTIONS = [CATALOG_PROJECTION, ORDERS_PROJECTION, SALES_PROJECTION, ANALYTICS_PROJECTION] as const;
 
 export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
-  const service = createServiceApp({ service: 'query-service', logger: deps.logger, readiness: deps.readiness });
+  const service = createServiceApp({ service: 'query-service', logger: deps.logger, readiness: deps.readiness, trustedProxies: deps.trustedProxies });
   /** Read-your-writes for a route served from `projection` (Consistency-Token in, Read-Model-Position out). */
   const freshFrom = (projection: string): RequestHandler => consistency(deps.positions.of(projection), deps.maxConsistencyWaitMs);
   service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION), catalog: deps.positions.of(CATALOG_PROJECTION) }));

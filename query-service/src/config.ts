@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JwtSettingsConfig } from '@shop/service-kit';
+import { ClientIdentityConfig, JwtSettingsConfig } from '@shop/service-kit';
 
 export const QueryServiceConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3002),
@@ -12,5 +12,7 @@ export const QueryServiceConfig = z.object({
   ELASTICSEARCH_URL: z.string().optional(),
   ELASTICSEARCH_SALES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('shop-sales'),
   CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  // --- Client identity (issue 14): the gateway hops whose X-Forwarded-For is believed.
+  ...ClientIdentityConfig,
 });
 export type QueryServiceConfig = z.infer<typeof QueryServiceConfig>;

@@ -56,6 +56,7 @@ const { app } = buildQueryApp({
   logger,
   maxConsistencyWaitMs: config.CONSISTENCY_MAX_WAIT_MS,
   audit: { store: new PostgresEventStore(pool), head: storeHead.tracker },
+  trustedProxies: config.TRUSTED_PROXIES,
   readiness: async () => {
     await pool.query('SELECT 1');
     return undefined;

@@ -7,3 +7,5 @@ export * from './config.js';
 export * from './logger.js';
 export * from './lifecycle.js';
 export * from './free-port.js';
+export * from './http/client-identity.js';
+export * from './http/hostile-input.js';

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,13 @@ const listenOnAnyPort = async (server: Server): Promise<number> => {
 };
 
 describe('built-in gateway (used when nginx is not installed)', () => {
-  const upstream = (name: string) => createServer((req, res) => res.end(`${name} ${req.method} ${req.url}`));
+  // Each upstream names itself, and shows what the gateway told it about the client.
+  const upstream = (name: string) =>
+    createServer((req, res) => {
+      res.setHeader('x-seen-forwarded-for', String(req.headers['x-forwarded-for']));
+      res.setHeader('x-seen-request-id', String(req.headers['x-request-id']));
+      res.end(`${name} ${req.method} ${req.url}`);
+    });
   const query = upstream('query');
   const command = upstream('command');
   let gateway: Server;
@@ -49,6 +55,48 @@ describe('built-in gateway (used when nginx is not installed)', () => {
     expect(await asset.text()).toBe('console.log(1)');
     expect(await (await fetch(`${base}/some/page`)).text()).toBe('<h1>shop</h1>');
     expect(await (await fetch(`${base}/../../etc/passwd`)).text()).toBe('<h1>shop</h1>');
+  });
+
+  /** A raw request (fetch would normalise the URL), from a chosen loopback source address. */
+  const raw = (path: string, options: { headers?: Record<string, string>; localAddress?: string } = {}) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+      const { hostname, port } = new URL(base);
+      const req = request({ host: hostname, port: Number(port), path, headers: options.headers, localAddress: options.localAddress }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject).end();
+    });
+
+  it.each(['/%E0%A4%A', '/api/products/%E0%A4%A', '/api/products?search=%E0%A4%A'])(
+    'answers %s with 400 problem+json, and keeps serving',
+    async (path) => {
+      const rejections: unknown[] = [];
+      const record = (reason: unknown) => rejections.push(reason);
+      process.on('unhandledRejection', record);
+      try {
+        const answer = await raw(path);
+        expect(answer.status).toBe(400);
+        expect(answer.headers['content-type']).toBe('application/problem+json');
+        expect(JSON.parse(answer.body)).toMatchObject({ status: 400, code: 'malformed_uri' });
+        expect(await (await fetch(`${base}/api/products`)).text()).toBe('query GET /api/products');
+        // An unhandled rejection is reported on a later turn of the event loop: give it one.
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(rejections).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', record);
+      }
+    },
+  );
+
+  it('replaces a forged X-Forwarded-For with the address the connection came from', async () => {
+    const answer = await raw('/api/products', { headers: { 'x-forwarded-for': '203.0.113.7, 127.0.0.9' }, localAddress: '127.0.0.2' });
+    expect(answer.headers['x-seen-forwarded-for']).toBe('127.0.0.2');
+  });
+
+  it('passes a well-formed X-Request-Id on, and makes one otherwise', async () => {
+    expect((await raw('/api/products', { headers: { 'x-request-id': 'abc-123' } })).headers['x-seen-request-id']).toBe('abc-123');
+    expect((await raw('/api/products', { headers: { 'x-request-id': 'no spaces allowed' } })).headers['x-seen-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('answers 502 problem+json when a service does not answer', async () => {

@@ -8,7 +8,7 @@ import { parseOrThrow, ProblemError } from '@shop/service-kit';
 import { customerAggregate } from '../../commands/aggregates.js';
 import { runCommand } from '../../commands/run-command.js';
 import { correlationIdOf, setConsistencyToken } from '../../http/command-context.js';
-import { rateLimit, type RateLimit } from '../../http/rate-limit.js';
+import { rateLimit, type LimiterMemory, type RateLimit } from '../../http/rate-limit.js';
 import { hashPassword } from '../../auth/user-accounts.js';
 
 const RegisterBody = z.strictObject({
@@ -24,9 +24,10 @@ const isUniqueViolation = (error: unknown): boolean => (error as { code?: string
  * (CustomerRegistered). The account row comes first because its unique email is the check; if the event cannot
  * be appended the row is removed again, so a failed registration can simply be retried.
  */
-export function registerRoutes(deps: { pool: pg.Pool; store: EventStore; registerLimit: RateLimit }): Router {
+export function registerRoutes(deps: { pool: pg.Pool; store: EventStore; registerLimit: RateLimit; limiterMemory?: LimiterMemory }): Router {
   const router = Router();
-  const limit = rateLimit(deps.registerLimit, (req) => req.ip ?? 'unknown', 'registration_rate_limited');
+  // Per address as the gateway saw it (trust proxy): one client's sign-ups never slow another's.
+  const limit = rateLimit(deps.registerLimit, (req) => req.ip ?? 'unknown', 'registration_rate_limited', deps.limiterMemory);
   router.post('/api/auth/register', limit, async (req, res) => {
     const body = parseOrThrow(RegisterBody, req.body, 'registration');
     const customerId = randomUUID();

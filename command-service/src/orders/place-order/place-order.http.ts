@@ -12,13 +12,25 @@ import { idempotency, withDeferredClaim, type StoredAnswer } from '../../http/id
 import { streamVersionEtag } from '../../http/preconditions.js';
 import { placedOrderIn, placeOrder, type PlacedOrder } from './place-order.js';
 
+/**
+ * The address as a request may send it: the domain's shape with a length on every field (the event schema stays
+ * without caps, so events already stored keep reading back).
+ */
+const ShippingAddressBody = ShippingAddress.extend({
+  name: z.string().min(1).max(200).optional(),
+  line1: z.string().min(1).max(200),
+  line2: z.string().min(1).max(200).optional(),
+  city: z.string().min(1).max(100),
+  postalCode: z.string().min(1).max(20),
+});
+
 /** Only products and quantities: prices, totals, status and the customer come from the server, never the body. */
 const PlaceOrderBody = z.strictObject({
   lines: z
     .array(z.strictObject({ productId: z.uuid(), quantity: z.number().int().min(MIN_LINE_QUANTITY).max(MAX_LINE_QUANTITY) }))
     .min(1)
     .max(100),
-  shippingAddress: ShippingAddress,
+  shippingAddress: ShippingAddressBody,
 });
 
 /**

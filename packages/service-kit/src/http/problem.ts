@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { requestIdOf } from './client-identity.js';
 
 /** RFC 9457 problem details with a stable machine-readable `code`. */
 export interface ProblemBody {
@@ -94,6 +95,8 @@ export const failureProblem = (error: unknown): ProblemError =>
 
 function toProblem(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
+  // express's router decoding a `:param` (rejectMalformedUri stops these first; this keeps a route mounted before it safe).
+  if (error instanceof URIError) return new ProblemError(400, 'malformed_uri', 'Bad Request', 'The request URI holds a malformed percent-encoding');
   if (isBodyParserError(error)) {
     switch (error.type) {
       case 'entity.parse.failed':
@@ -126,9 +129,9 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const known = toProblem(error);
     const problem = known ?? failureProblem(error);
     if (!known && problem.status === 503) {
-      logger.warn({ err: String((error as { message?: unknown }).message), method: req.method, path: req.path }, 'database unavailable');
+      logger.warn({ err: String((error as { message?: unknown }).message), method: req.method, path: req.path, requestId: requestIdOf(res) }, 'database unavailable');
     } else if (!known) {
-      logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+      logger.error({ err: error, method: req.method, path: req.path, requestId: requestIdOf(res) }, 'unhandled error');
     }
     if (res.headersSent) return;
     sendProblem(res, problem);

@@ -1,6 +1,8 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies, requestId, requestIdOf, type TrustedProxies } from './client-identity.js';
+import { rejectMalformedUri } from './hostile-input.js';
 import { notFoundRoute, problemHandler } from './problem.js';
 
 export interface ServiceApp {
@@ -15,7 +17,15 @@ export interface ServiceAppOptions {
   logger: Logger;
   /** Resolves when every dependency the service needs answers; rejects (or returns a reason) otherwise. */
   readiness: () => Promise<string | undefined>;
+  /** Whose `X-Forwarded-For` to believe (TRUSTED_PROXIES); defaults to loopback and the compose network's ranges. */
+  trustedProxies?: TrustedProxies;
 }
+
+const defaultTrustedProxies = (): TrustedProxies => {
+  const parsed = parseTrustedProxies(DEFAULT_TRUSTED_PROXIES);
+  if (!parsed.ok) throw new Error('the default TRUSTED_PROXIES does not parse');
+  return parsed.value;
+};
 
 /**
  * An express app with what every Shop service serves: /metrics, /healthz, /readyz, request metrics,
@@ -26,6 +36,10 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // req.ip is the client as the gateway saw it, never an address the client wrote into X-Forwarded-For itself:
+  // only the trusted hops' header is read (the gateways replace it with their peer's address).
+  const trusted = options.trustedProxies ?? defaultTrustedProxies();
+  app.set('trust proxy', trusted === false ? false : [...trusted]);
 
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.service });
@@ -44,16 +58,22 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       duration.observe({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) }, seconds);
+      // One line per request at debug level (LOG_LEVEL=debug), named by its X-Request-Id like every other line about it.
+      options.logger.debug({ requestId: requestIdOf(res), method: req.method, route: `${req.baseUrl}${route}`, status: res.statusCode, seconds }, 'request');
     });
     next();
   };
-  app.use(measure);
+  app.use(measure, requestId, rejectMalformedUri);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.service });
   });
   app.get('/readyz', async (_req, res) => {
-    const problem = await options.readiness().catch((error: unknown) => String(error));
+    const problem = await options.readiness().catch((error: unknown) => {
+      // The error's text (hosts, users, SQL) goes to the log only: /readyz is reachable by anyone who reaches the service.
+      options.logger.warn({ err: error, requestId: requestIdOf(res) }, 'not ready');
+      return 'a dependency is not answering';
+    });
     if (problem === undefined) res.json({ status: 'ready', service: options.service });
     else res.status(503).json({ status: 'not_ready', service: options.service, reason: problem });
   });
