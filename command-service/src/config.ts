@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { JwtSettingsConfig } from '@shop/service-kit';
+import { JwtSignerConfig } from '@shop/service-kit';
 
 export const CommandServiceConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
-  ...JwtSettingsConfig,
+  ...JwtSignerConfig,
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   /** Writes per client (user, else address): a burst of this many at once, then the sustained rate below. */
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
@@ -12,7 +12,11 @@ export const CommandServiceConfig = z.object({
   /** Login attempts per address and email: a small burst, then about one every 6 s. */
   LOGIN_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1 / 6),
-  /** When set (local development only), the dev accounts are (re)seeded with this password at start. */
+  /** When set (local development only; refused with NODE_ENV=production), the dev accounts are (re)seeded with it. */
   DEV_USERS_PASSWORD: z.string().min(8).optional(),
+  NODE_ENV: z.string().optional(),
 });
 export type CommandServiceConfig = z.infer<typeof CommandServiceConfig>;
+
+/** `create-admin` needs the database only (it runs beside the service, with the service's environment). */
+export const CreateAdminConfig = z.object({ DATABASE_URL: CommandServiceConfig.shape.DATABASE_URL });

@@ -1,56 +1,19 @@
-import { createServer } from 'node:http';
-import { createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
-import { buildCommandApp } from './app.js';
-import { seedDevAccounts } from './auth/user-accounts.js';
-import { CommandServiceConfig } from './config.js';
+import { configOrExit, loadConfig } from '@shop/service-kit';
+import { runCreateAdmin } from './auth/create-admin/create-admin.cli.js';
+import { CREATE_ADMIN_USAGE } from './auth/create-admin/create-admin.js';
+import { CreateAdminConfig } from './config.js';
+import { serve } from './serve.js';
 
-// Composition root: the only place that reads the environment and builds the dependencies.
-const config = loadConfig(CommandServiceConfig);
-const logger = createLogger('command-service');
-const pool = createPool(config.DATABASE_URL, {
-  max: 20,
-  applicationName: 'command-service',
-  onIdleError: warnOfLostConnection(logger, 'events'),
-});
-// Idempotency-key bookkeeping commits without waiting for the WAL flush (why that is safe: http/idempotency.ts).
-const bookkeeping = createPool(config.DATABASE_URL, {
-  max: 10,
-  applicationName: 'command-service-bookkeeping',
-  asynchronousCommit: true,
-  onIdleError: warnOfLostConnection(logger, 'bookkeeping'),
-});
-const tokens = createTokenService({
-  secret: config.JWT_SECRET,
-  issuer: config.JWT_ISSUER,
-  audience: config.JWT_AUDIENCE,
-  ttlSeconds: config.JWT_TTL_SECONDS,
-});
-
-const store = new PostgresEventStore(pool);
-if (config.DEV_USERS_PASSWORD) await seedDevAccounts(pool, store, config.DEV_USERS_PASSWORD);
-
-const { app } = buildCommandApp({
-  pool,
-  bookkeeping,
-  store,
-  tokens,
-  logger,
-  bodyLimitBytes: config.BODY_LIMIT_BYTES,
-  writeLimit: { burst: config.RATE_LIMIT_BURST, perSecond: config.RATE_LIMIT_PER_SECOND },
-  loginLimit: { burst: config.LOGIN_RATE_LIMIT_BURST, perSecond: config.LOGIN_RATE_LIMIT_PER_SECOND },
-});
-const server = createServer(app);
-server.keepAliveTimeout = 65_000;
-await listen(server, config.PORT);
-logger.info({ port: config.PORT }, 'command-service listening');
-
-onShutdown(logger, [
-  () => closeServer(server),
-  // Requests whose clients went away may still be appending: let them finish (and store their idempotent answers).
-  async () => {
-    if (!(await waitUntilIdle([pool, bookkeeping]))) logger.warn('work still in flight at shutdown');
-  },
-  () => pool.end(),
-  () => bookkeeping.end(),
-]);
+// `node command-service/dist/main.js` serves; `… create-admin --email <email>` (password on stdin) manages the admin
+// account and exits. The image's ENTRYPOINT is this file, so `docker-compose run --rm -T command-service create-admin …`
+// runs the same code with the service's environment.
+const [command, ...args] = process.argv.slice(2);
+if (command === undefined) {
+  await serve(process.env);
+} else if (command === 'create-admin') {
+  const { DATABASE_URL } = configOrExit('create-admin', () => loadConfig(CreateAdminConfig, process.env));
+  process.exitCode = await runCreateAdmin(args, DATABASE_URL, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+} else {
+  process.stderr.write(`command-service: unknown command "${command}"\n  no argument: serve the command API\n  ${CREATE_ADMIN_USAGE}\n`);
+  process.exitCode = 2;
+}

@@ -22,7 +22,12 @@ export function loginRoutes(deps: { pool: pg.Pool; tokens: TokenService; loginLi
     const body = parseOrThrow(LoginBody, req.body, 'login request');
     const account = await checkCredentials(deps.pool, body.email, body.password);
     if (!account) throw new ProblemError(401, 'invalid_credentials', 'Unauthorized', 'Email or password is wrong');
-    const principal = { userId: account.id, role: account.role, ...(account.customerId ? { customerId: account.customerId } : {}) };
+    const principal = {
+      userId: account.id,
+      role: account.role,
+      tokenVersion: account.tokenVersion,
+      ...(account.customerId ? { customerId: account.customerId } : {}),
+    };
     const token = await deps.tokens.issue(principal);
     res.json({ token, role: account.role, ...(account.customerId ? { customerId: account.customerId } : {}) });
   });

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { applySchema, createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { createLogger, createTokenService, type TokenService } from '@shop/service-kit';
+import type { KeyObject } from 'node:crypto';
+import { accountTokenVersions, createLogger, createTokenService, generateEd25519KeyPair, type TokenService } from '@shop/service-kit';
 import { startTcpProxy, startTestPostgres, type TcpProxy, type TestPostgres } from '@shop/testing';
 import { buildCommandApp } from '../app.js';
 import { seedDevAccounts } from '../auth/user-accounts.js';
@@ -16,6 +17,8 @@ export interface CommandAppHarness {
   pool: pg.Pool;
   store: PostgresEventStore;
   tokens: TokenService;
+  /** The key pair the service signs with (generated per harness), for tests that forge or inspect tokens. */
+  keys: { privateKey: KeyObject; publicKey: KeyObject };
   tokenFor(email: string): Promise<string>;
   /** Registers a new shopper and answers its token and customer id. */
   newShopper(): Promise<{ token: string; customerId: string }>;
@@ -42,7 +45,8 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
   await applySchema(pool);
   const store = new PostgresEventStore(pool);
   await seedDevAccounts(pool, store, TEST_PASSWORD);
-  const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 600 });
+  const keys = generateEd25519KeyPair();
+  const tokens = createTokenService({ privateKey: keys.privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 600, versions: accountTokenVersions(pool) });
   const { app } = buildCommandApp({ pool, bookkeeping: pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
   const http: Server = createServer(app);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -70,6 +74,7 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
     pool,
     store,
     tokens,
+    keys,
     tokenFor,
     async newShopper() {
       const email = `shopper-${randomUUID()}@example.com`;
