@@ -48,9 +48,9 @@ export function createTestTokens(): TestTokens {
       // No password: the account exists for its token version only (login is the command service's business).
       const { rows } = await pool.query<{ token_version: number }>(
         `WITH inserted AS (
-           INSERT INTO user_accounts (id, email, password_hash, role, customer_id) VALUES ($1, $1 || '@accounts.test', '!', $2, $3)
+           INSERT INTO user_accounts (id, email, password_hash, role, customer_id) VALUES ($1::uuid, $1::text || '@accounts.test', '!', $2, $3)
            ON CONFLICT (id) DO NOTHING RETURNING token_version)
-         SELECT token_version FROM inserted UNION ALL SELECT token_version FROM user_accounts WHERE id = $1`,
+         SELECT token_version FROM inserted UNION ALL SELECT token_version FROM user_accounts WHERE id = $1::uuid`,
         [principal.userId, principal.role, principal.customerId ?? null],
       );
       return signer.issue({ ...principal, tokenVersion: rows[0]!.token_version });
