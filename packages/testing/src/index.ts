@@ -6,3 +6,4 @@ export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { describeOpenApiConformance } from './openapi-conformance.js';
 export { openApiSchemaProblems } from './openapi-schema.js';
 export { elasticsearchErrorAnswer, mockElasticsearch, type ElasticsearchMock, type MockedRequest } from './elasticsearch.js';
+export { attackTokens, type AttackedService, type AttackVictim } from './token-attacks.js';
