@@ -14,6 +14,8 @@ export const TEST_PASSWORD = 'integration-password';
 /** The command service on a real Postgres, listening on a free port, with helpers to call it as each role. */
 export interface CommandAppHarness {
   base: string;
+  /** The test database (for processes started beside the app, e.g. the create-admin CLI). */
+  databaseUrl: string;
   pool: pg.Pool;
   store: PostgresEventStore;
   tokens: TokenService;
@@ -71,6 +73,7 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
 
   return {
     base,
+    databaseUrl: database.url,
     pool,
     store,
     tokens,
