@@ -63,7 +63,8 @@ export async function attackTokens(service: AttackedService, victim: AttackVicti
     'bad kid': await signed({ kid: 'not-our-key' }),
     'no kid': await signed({ kid: null }),
     'another Ed25519 key under our kid': await signed({ key: generateKeyPairSync('ed25519').privateKey }),
-    'role raised after signing': `${header}.${encode({ ...payload, iat: now() - 7_200 })}.${signature}`,
+    // The genuine signature over an edited payload (a different role; for an admin victim, any other one).
+    'payload edited after signing': `${header}.${encode({ ...payload, role: victim.role === 'admin' ? 'shopper' : 'admin', iat: now() - 7_200 })}.${signature}`,
     'not a JWT': 'not.a.token',
   };
 }
