@@ -168,7 +168,7 @@ describe('query-service security (real Postgres and Redis, over HTTP)', () => {
     it('answers every refusal as problem+json with a stable code', async () => {
       for (const [route, expected] of Object.entries(EXPECTED)) {
         for (const caller of CALLERS.filter((c) => expected[c] >= 400)) {
-          const response = await get(pathOf(route), caller === 'anonymous' ? undefined : tokens[caller as Exclude<Caller, 'anonymous'>]);
+          const response = await get(pathOf(route), caller === 'anonymous' ? undefined : tokens[caller]);
           expect(response.headers.get('content-type')).toContain('application/problem+json');
           const codes: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'order_not_found' };
           expect({ route, caller, code: ((await response.json()) as { code: string }).code }).toEqual({ route, caller, code: codes[response.status] });

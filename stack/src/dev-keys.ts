@@ -45,7 +45,7 @@ export function stackJwtKeys(given: { privateKey: string | undefined; publicKey:
     say(`JWT: development key pair from ${dir} (local use only)`);
     return { privateKey: keyText(privateKey), publicKey };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${privateFile}: ${(error as Error).message} (delete it to generate a new pair)`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${privateFile}: ${(error as Error).message} (delete it to generate a new pair)`, { cause: error });
   }
   const pair = generateEd25519KeyPair();
   mkdirSync(dir, { recursive: true, mode: 0o700 });

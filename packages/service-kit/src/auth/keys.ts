@@ -33,7 +33,7 @@ export function parseEd25519PrivateKey(text: string): KeyObject {
       : createPrivateKey({ key: derOf(trimmed, what), format: 'der', type: 'pkcs8' });
     return assertEd25519(key, what);
   } catch (error) {
-    throw new Error(`${what} cannot be read: ${(error as Error).message}`);
+    throw new Error(`${what} cannot be read: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -51,7 +51,7 @@ export function parseEd25519PublicKey(text: string): KeyObject {
       : createPublicKey({ key: derOf(trimmed, what), format: 'der', type: 'spki' });
     return assertEd25519(key, what);
   } catch (error) {
-    throw new Error(`${what} cannot be read: ${(error as Error).message}`);
+    throw new Error(`${what} cannot be read: ${(error as Error).message}`, { cause: error });
   }
 }
 
