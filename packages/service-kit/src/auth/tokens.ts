@@ -128,7 +128,7 @@ export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerif
 }
 
 /** Both halves over one key pair: the command service's token service. */
-export function createTokenService(settings: Omit<TokenSignerSettings, 'keyId'> & Omit<TokenVerifierSettings, 'publicKey' | 'keyId'> & { keyId?: string | undefined }): TokenService {
+export function createTokenService(settings: TokenSignerSettings & Pick<TokenVerifierSettings, 'versions'>): TokenService {
   const signer = createTokenSigner(settings);
   const verifier = createTokenVerifier({ ...settings, publicKey: createPublicKey(settings.privateKey) });
   return { issue: (principal) => signer.issue(principal), verify: (token) => verifier.verify(token) };
