@@ -94,7 +94,7 @@ describe('the whole shop through the gateway', () => {
   };
 
   it('says it runs in development mode, with a development key pair it generated into SHOP_DATA_DIR', () => {
-    expect(lines.filter((line) => line.startsWith('Development mode:'))).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith('Development mode (npm start):'))).toHaveLength(1);
     expect(lines).toContainEqual(expect.stringMatching(/^JWT: generated a development key pair in .*dev-keys/));
   });
 

@@ -45,9 +45,9 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
   };
 
   if (config.NODE_ENV === 'production') {
-    throw new Error('npm start is the development path (dev accounts, generated dev keys) and refuses NODE_ENV=production; deploy the services themselves (docker-compose, README "Production")');
+    throw new Error('npm start is the development path (dev accounts, generated dev keys) and refuses NODE_ENV=production; deploy the services themselves (docker-compose; README "Tokens, accounts and production mode")');
   }
-  say(`Development mode: dev accounts seeded with DEV_USERS_PASSWORD, development JWT keys; for local use only`);
+  say('Development mode (npm start): dev accounts seeded with DEV_USERS_PASSWORD; for local use only, never in production');
   try {
     const prometheusBinary = config.SHOP_PROMETHEUS === 'off' ? undefined : which('prometheus');
     await assertPortsFree({
