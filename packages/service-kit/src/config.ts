@@ -28,8 +28,8 @@ export function configOrExit<T>(service: string, load: () => T): T {
   }
 }
 
-const keySetting = (name: string, parse: (text: string) => KeyObject) =>
-  z.string({ error: `${name} is required (Ed25519, PEM or one line of base64 DER; see the README)` }).transform((text, ctx) => {
+const keySetting = (parse: (text: string) => KeyObject) =>
+  z.string({ error: `required: an Ed25519 key as PEM or one line of base64 DER (README: "Tokens, accounts and production mode")` }).transform((text, ctx) => {
     try {
       return parse(text);
     } catch (error) {
@@ -51,13 +51,13 @@ const JwtClaimsConfig = {
  * them on writes (with the public half of the same key).
  */
 export const JwtSignerConfig = {
-  JWT_PRIVATE_KEY: keySetting('JWT_PRIVATE_KEY', parseEd25519PrivateKey),
+  JWT_PRIVATE_KEY: keySetting(parseEd25519PrivateKey),
   ...JwtClaimsConfig,
   JWT_TTL_SECONDS: z.coerce.number().int().positive().max(86_400).default(3_600),
 };
 
 /** The query service's token settings: the Ed25519 public key only, so it can verify tokens but never mint one. */
 export const JwtVerifierConfig = {
-  JWT_PUBLIC_KEY: keySetting('JWT_PUBLIC_KEY', parseEd25519PublicKey),
+  JWT_PUBLIC_KEY: keySetting(parseEd25519PublicKey),
   ...JwtClaimsConfig,
 };

@@ -37,6 +37,16 @@ export function parseEd25519PrivateKey(text: string): KeyObject {
   }
 }
 
+/** True when `text` is base64 DER of a PKCS#8 private key (a likely mix-up of the two settings). */
+function isPrivateDer(text: string): boolean {
+  try {
+    createPrivateKey({ key: derOf(text, 'the key'), format: 'der', type: 'pkcs8' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The public (verifying) key: SPKI PEM or base64 DER. A private key is refused here even though Node could derive
  * the public key from it: the point of the split is that the verifying service never holds the signing key.
@@ -45,7 +55,7 @@ export function parseEd25519PublicKey(text: string): KeyObject {
   const trimmed = text.trim();
   const what = 'the public key';
   try {
-    if (trimmed.includes('PRIVATE KEY')) throw new Error('it is a private key; give the public key only');
+    if (trimmed.includes('PRIVATE KEY') || isPrivateDer(trimmed)) throw new Error('it is a private key; give the public key only');
     const key = trimmed.includes('-----BEGIN')
       ? createPublicKey({ key: unescapePem(trimmed), format: 'pem' })
       : createPublicKey({ key: derOf(trimmed, what), format: 'der', type: 'spki' });
