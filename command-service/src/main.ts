@@ -1,19 +1,94 @@
-import { configOrExit, loadConfig } from '@shop/service-kit';
+import { createServer } from 'node:http';
+import { createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
+import {
+  accountTokenVersions,
+  closeServer,
+  configOrExit,
+  createLogger,
+  createTokenService,
+  listen,
+  loadConfig,
+  onShutdown,
+  refuseUnsafeProductionSettings,
+  warnOfLostConnection,
+} from '@shop/service-kit';
+import { buildCommandApp } from './app.js';
 import { runCreateAdmin } from './auth/create-admin/create-admin.cli.js';
 import { CREATE_ADMIN_USAGE } from './auth/create-admin/create-admin.js';
-import { CreateAdminConfig } from './config.js';
-import { serve } from './serve.js';
+import { seedDevAccounts } from './auth/user-accounts.js';
+import { CommandServiceConfig, CreateAdminConfig } from './config.js';
 
 // `node command-service/dist/main.js` serves; `… create-admin --email <email>` (password on stdin) manages the admin
 // account and exits. The image's ENTRYPOINT is this file, so `docker-compose run --rm -T command-service create-admin …`
 // runs the same code with the service's environment.
 const [command, ...args] = process.argv.slice(2);
-if (command === undefined) {
-  await serve(process.env);
-} else if (command === 'create-admin') {
-  const { DATABASE_URL } = configOrExit('create-admin', () => loadConfig(CreateAdminConfig, process.env));
-  process.exitCode = await runCreateAdmin(args, DATABASE_URL, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
-} else {
+if (command === 'create-admin') {
+  const { DATABASE_URL } = configOrExit('create-admin', () => loadConfig(CreateAdminConfig));
+  process.exit(await runCreateAdmin(args, DATABASE_URL, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }));
+} else if (command !== undefined) {
   process.stderr.write(`command-service: unknown command "${command}"\n  no argument: serve the command API\n  ${CREATE_ADMIN_USAGE}\n`);
-  process.exitCode = 2;
+  process.exit(2);
 }
+
+// Composition root: the only place that reads the environment and builds the dependencies.
+const config = configOrExit('command-service', () => {
+  const parsed = loadConfig(CommandServiceConfig);
+  refuseUnsafeProductionSettings('command-service', process.env, {
+    keys: { JWT_PRIVATE_KEY: parsed.JWT_PRIVATE_KEY },
+    urls: { DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true } },
+    developmentOnly: { DEV_USERS_PASSWORD: process.env.DEV_USERS_PASSWORD },
+  });
+  return parsed;
+});
+const logger = createLogger('command-service');
+if (process.env.JWT_SECRET !== undefined) logger.warn('JWT_SECRET is no longer used (tokens are Ed25519: JWT_PRIVATE_KEY here, JWT_PUBLIC_KEY in the query service)');
+const pool = createPool(config.DATABASE_URL, {
+  max: 20,
+  applicationName: 'command-service',
+  onIdleError: warnOfLostConnection(logger, 'events'),
+});
+// Idempotency-key bookkeeping commits without waiting for the WAL flush (why that is safe: http/idempotency.ts).
+const bookkeeping = createPool(config.DATABASE_URL, {
+  max: 10,
+  applicationName: 'command-service-bookkeeping',
+  asynchronousCommit: true,
+  onIdleError: warnOfLostConnection(logger, 'bookkeeping'),
+});
+// Token versions are read fresh on every write: a logout or role change holds from the next request on.
+const tokens = createTokenService({
+  privateKey: config.JWT_PRIVATE_KEY,
+  keyId: config.JWT_KEY_ID,
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+  ttlSeconds: config.JWT_TTL_SECONDS,
+  versions: accountTokenVersions(pool),
+});
+
+const store = new PostgresEventStore(pool);
+// Production never gets here with DEV_USERS_PASSWORD (refused above); the second condition keeps it that way.
+if (config.DEV_USERS_PASSWORD && config.NODE_ENV !== 'production') await seedDevAccounts(pool, store, config.DEV_USERS_PASSWORD);
+
+const { app } = buildCommandApp({
+  pool,
+  bookkeeping,
+  store,
+  tokens,
+  logger,
+  bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  writeLimit: { burst: config.RATE_LIMIT_BURST, perSecond: config.RATE_LIMIT_PER_SECOND },
+  loginLimit: { burst: config.LOGIN_RATE_LIMIT_BURST, perSecond: config.LOGIN_RATE_LIMIT_PER_SECOND },
+});
+const server = createServer(app);
+server.keepAliveTimeout = 65_000;
+await listen(server, config.PORT);
+logger.info({ port: config.PORT }, 'command-service listening');
+
+onShutdown(logger, [
+  () => closeServer(server),
+  // Requests whose clients went away may still be appending: let them finish (and store their idempotent answers).
+  async () => {
+    if (!(await waitUntilIdle([pool, bookkeeping]))) logger.warn('work still in flight at shutdown');
+  },
+  () => pool.end(),
+  () => bookkeeping.end(),
+]);
