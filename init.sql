@@ -522,6 +522,10 @@ CREATE TABLE IF NOT EXISTS user_accounts (
   customer_id   uuid,
   created_at    timestamptz NOT NULL DEFAULT now()
 );
+-- Revocation: every token carries the version it was issued under (claim `ver`); logout, a role change and an
+-- admin reset bump it, and every older token is refused (command service: on every write; query service: after a
+-- short cache, TOKEN_VERSION_CACHE_MS). Docs: decisions/0030.
+ALTER TABLE user_accounts ADD COLUMN IF NOT EXISTS token_version integer NOT NULL DEFAULT 0;
 
 -- ───────────────────────── command-side bookkeeping ─────────────────────────
 -- Idempotency keys, per user: the first request with a key stores its answer; a retry with the same key and
@@ -556,5 +560,20 @@ BEGIN
      SET state = 'done', response_status = u.status, response_headers = u.headers, response_body = u.body
     FROM unnest(p_users, p_keys, p_statuses, p_headers, p_bodies) AS u(user_id, key, status, headers, body)
    WHERE k.user_id = u.user_id AND k.key = u.key;
+END
+$$;
+
+-- ───────────────────────── Grants for token revocation (tokens branch) ─────────────────────────
+-- The query service verifies tokens, so it reads each account's token version, and nothing else of user_accounts
+-- (no email, no password hash): a column grant. The command service owns the accounts. Guarded, so this file applies
+-- the same before and after the per-service roles exist.
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_query') THEN
+    GRANT SELECT (id, token_version) ON user_accounts TO shop_query;
+  END IF;
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_command') THEN
+    GRANT SELECT, INSERT, UPDATE ON user_accounts TO shop_command;
+  END IF;
 END
 $$;

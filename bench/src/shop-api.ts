@@ -1,6 +1,11 @@
+import { generateEd25519KeyPair, keyText } from '@shop/service-kit';
+
 /** What the HTTP suites do to the shop through its API: log in as a dev account, create the products they use. */
 export const DEV_PASSWORD = 'bench-dev-password';
-export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret';
+/** A key pair per bench run (nothing committed): the command service signs with one half, the query service verifies with the other. */
+const benchKeys = generateEd25519KeyPair();
+export const BENCH_JWT_PRIVATE_KEY = keyText(benchKeys.privateKey);
+export const BENCH_JWT_PUBLIC_KEY = keyText(benchKeys.publicKey);
 
 export async function login(base: string, email: string): Promise<string> {
   const response = await fetch(`${base}/api/auth/login`, {

@@ -4,6 +4,7 @@ import type { ProductState } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
 import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
 import { loginRoutes, type LoginLimits } from './auth/login.http.js';
+import { logoutRoutes } from './auth/logout.http.js';
 import { AggregateCache } from './commands/aggregate-cache.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
 import { registerRoutes } from './customers/register/register.http.js';
@@ -67,6 +68,7 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
   service.app.use(loginRoutes(deps));
   // Every other write is counted against its client: the user when the token is valid, else the address.
   service.app.use(identify(deps.tokens), rateLimit(deps.writeLimit, clientKey, 'rate_limited', deps.limiterMemory));
+  service.app.use(logoutRoutes(deps));
   service.app.use(createProductRoutes(routeDeps));
   service.app.use(changeProductDetailsRoutes(routeDeps));
   service.app.use(adjustStockRoutes(routeDeps));

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ClientIdentityConfig, JwtSettingsConfig } from '@shop/service-kit';
+import { ClientIdentityConfig, JwtSignerConfig } from '@shop/service-kit';
 
 export const CommandServiceConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
-  ...JwtSettingsConfig,
+  ...JwtSignerConfig,
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   /** Writes per client (user, else address): a burst of this many at once, then the sustained rate below. */
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
@@ -33,7 +33,11 @@ export const CommandServiceConfig = z.object({
   /** …and keys longer than this (an email typed by anyone) are kept as their SHA-256. */
   RATE_LIMIT_MAX_KEY_LENGTH: z.coerce.number().int().min(64).default(256),
   // --- end of client identity and sign-in limits
-  /** When set (local development only), the dev accounts are (re)seeded with this password at start. */
+  /** When set (local development only; refused with NODE_ENV=production), the dev accounts are (re)seeded with it. */
   DEV_USERS_PASSWORD: z.string().min(8).optional(),
+  NODE_ENV: z.string().optional(),
 });
 export type CommandServiceConfig = z.infer<typeof CommandServiceConfig>;
+
+/** `create-admin` needs the database only (it runs beside the service, with the service's environment). */
+export const CreateAdminConfig = z.object({ DATABASE_URL: CommandServiceConfig.shape.DATABASE_URL });

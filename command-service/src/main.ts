@@ -1,13 +1,47 @@
 import { createServer } from 'node:http';
 import { createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
+import {
+  accountTokenVersions,
+  closeServer,
+  configOrExit,
+  createLogger,
+  createTokenService,
+  listen,
+  loadConfig,
+  onShutdown,
+  refuseUnsafeProductionSettings,
+  warnOfLostConnection,
+} from '@shop/service-kit';
 import { buildCommandApp } from './app.js';
+import { runCreateAdmin } from './auth/create-admin/create-admin.cli.js';
+import { CREATE_ADMIN_USAGE } from './auth/create-admin/create-admin.js';
 import { seedDevAccounts } from './auth/user-accounts.js';
-import { CommandServiceConfig } from './config.js';
+import { CommandServiceConfig, CreateAdminConfig } from './config.js';
+
+// `node command-service/dist/main.js` serves; `… create-admin --email <email>` (password on stdin) manages the admin
+// account and exits. The image's ENTRYPOINT is this file, so `docker-compose run --rm -T command-service create-admin …`
+// runs the same code with the service's environment.
+const [command, ...args] = process.argv.slice(2);
+if (command === 'create-admin') {
+  const { DATABASE_URL } = configOrExit('create-admin', () => loadConfig(CreateAdminConfig));
+  process.exit(await runCreateAdmin(args, DATABASE_URL, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }));
+} else if (command !== undefined) {
+  process.stderr.write(`command-service: unknown command "${command}"\n  no argument: serve the command API\n  ${CREATE_ADMIN_USAGE}\n`);
+  process.exit(2);
+}
 
 // Composition root: the only place that reads the environment and builds the dependencies.
-const config = loadConfig(CommandServiceConfig);
+const config = configOrExit('command-service', () => {
+  const parsed = loadConfig(CommandServiceConfig);
+  refuseUnsafeProductionSettings('command-service', process.env, {
+    keys: { JWT_PRIVATE_KEY: parsed.JWT_PRIVATE_KEY },
+    urls: { DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true } },
+    developmentOnly: { DEV_USERS_PASSWORD: process.env.DEV_USERS_PASSWORD },
+  });
+  return parsed;
+});
 const logger = createLogger('command-service');
+if (process.env.JWT_SECRET !== undefined) logger.warn('JWT_SECRET is no longer used (tokens are Ed25519: JWT_PRIVATE_KEY here, JWT_PUBLIC_KEY in the query service)');
 const pool = createPool(config.DATABASE_URL, {
   max: 20,
   applicationName: 'command-service',
@@ -20,15 +54,19 @@ const bookkeeping = createPool(config.DATABASE_URL, {
   asynchronousCommit: true,
   onIdleError: warnOfLostConnection(logger, 'bookkeeping'),
 });
+// Token versions are read fresh on every write: a logout or role change holds from the next request on.
 const tokens = createTokenService({
-  secret: config.JWT_SECRET,
+  privateKey: config.JWT_PRIVATE_KEY,
+  keyId: config.JWT_KEY_ID,
   issuer: config.JWT_ISSUER,
   audience: config.JWT_AUDIENCE,
   ttlSeconds: config.JWT_TTL_SECONDS,
+  versions: accountTokenVersions(pool),
 });
 
 const store = new PostgresEventStore(pool);
-if (config.DEV_USERS_PASSWORD) await seedDevAccounts(pool, store, config.DEV_USERS_PASSWORD);
+// Production never gets here with DEV_USERS_PASSWORD (refused above); the second condition keeps it that way.
+if (config.DEV_USERS_PASSWORD && config.NODE_ENV !== 'production') await seedDevAccounts(pool, store, config.DEV_USERS_PASSWORD);
 
 const { app } = buildCommandApp({
   pool,

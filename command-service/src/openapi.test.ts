@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { InMemoryEventStore } from '@shop/kernel';
-import { createLogger, createTokenService } from '@shop/service-kit';
+import { accountTokenVersions, createLogger, createTokenService, generateEd25519KeyPair } from '@shop/service-kit';
 import { describeOpenApiConformance } from '@shop/testing';
 import { buildCommandApp } from './app.js';
 
@@ -14,7 +14,7 @@ describeOpenApiConformance({
       pool,
       bookkeeping: pool,
       store: new InMemoryEventStore(),
-      tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
+      tokens: createTokenService({ privateKey: generateEd25519KeyPair().privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 60, versions: accountTokenVersions(pool) }),
       logger: createLogger('test', 'silent'),
       bodyLimitBytes: 64 * 1024,
       writeLimit: { burst: 1000, perSecond: 1000 },

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startCommandApp, type CommandAppHarness } from './testing/command-app.js';
+import { documentedRoutes, keyIdOf, type Role } from '@shop/service-kit';
+import { attackTokens } from '@shop/testing';
+import { seedDevAccounts, upsertAdmin } from './auth/user-accounts.js';
+import { startCommandApp, TEST_PASSWORD, type CommandAppHarness } from './testing/command-app.js';
 
 type Caller = 'anonymous' | 'owner' | 'otherShopper' | 'admin' | 'auditor' | 'analyst';
 const CALLERS: Caller[] = ['anonymous', 'owner', 'otherShopper', 'admin', 'auditor', 'analyst'];
+const roleOf = (caller: Exclude<Caller, 'anonymous'>): Role => (caller === 'owner' || caller === 'otherShopper' ? 'shopper' : caller);
+const OPENAPI = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as {
+  paths: Record<string, Record<string, { 'x-roles'?: string[] }>>;
+};
+const openApiRoute = (route: string): string => route.replace(/:([a-zA-Z]+)/g, '{$1}');
 const address = { line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 
 /**
@@ -21,6 +30,9 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
   'POST /api/orders/:id/ship': { anonymous: 401, owner: 403, otherShopper: 403, admin: 200, auditor: 403, analyst: 403 },
   'POST /api/orders/:id/refund': { anonymous: 401, owner: 403, otherShopper: 403, admin: 200, auditor: 403, analyst: 403 },
   'POST /api/auth/register': { anonymous: 201, owner: 201, otherShopper: 201, admin: 201, auditor: 201, analyst: 201 },
+  'POST /api/auth/login': { anonymous: 200, owner: 200, otherShopper: 200, admin: 200, auditor: 200, analyst: 200 },
+  // Each caller logs out an account of its own kind (a logout revokes every token of the account).
+  'POST /api/auth/logout': { anonymous: 401, owner: 204, otherShopper: 204, admin: 204, auditor: 204, analyst: 204 },
 };
 
 describe('who may call which write route (role × route, real Postgres)', () => {
@@ -81,6 +93,12 @@ describe('who may call which write route (role × route, real Postgres)', () => 
         return (await app.request('POST', `/api/orders/${await newOrder(true)}/ship`, { token, body: {} })).status;
       case 'POST /api/orders/:id/refund':
         return (await app.request('POST', `/api/orders/${await newOrder(true)}/refund`, { token, body: {} })).status;
+      case 'POST /api/auth/login':
+        return (await app.request('POST', '/api/auth/login', { token, body: { email: 'analyst@shop.local', password: TEST_PASSWORD } })).status;
+      case 'POST /api/auth/logout': {
+        const own = caller === 'anonymous' ? undefined : (await app.newAccount(roleOf(caller))).token;
+        return (await app.request('POST', '/api/auth/logout', { token: own })).status;
+      }
       case 'POST /api/auth/register':
         return (await app.request('POST', '/api/auth/register', { token, body: { email: `r-${randomUUID()}@example.com`, password: 'long-enough-password', name: 'R' } })).status;
       default:
@@ -88,8 +106,104 @@ describe('who may call which write route (role × route, real Postgres)', () => 
     }
   };
 
+  it('covers every command-service operation of docs/openapi.json, no more, no less', () => {
+    const documented = documentedRoutes(OPENAPI, 'command-service').map((r) => `${r.method} ${r.path}`);
+    expect(Object.keys(EXPECTED).map(openApiRoute).sort()).toEqual(documented.sort());
+  });
+
+  it('agrees with the x-roles of docs/openapi.json: 401 without a token and 403 exactly for the roles not listed', () => {
+    for (const [route, expected] of Object.entries(EXPECTED)) {
+      const [method, path] = openApiRoute(route).split(' ') as [string, string];
+      const roles = OPENAPI.paths[path]![method.toLowerCase()]!['x-roles'];
+      for (const caller of CALLERS) {
+        const forbidden = caller === 'anonymous' ? false : roles !== undefined && !roles.includes(roleOf(caller));
+        expect({ route, caller, forbidden: expected[caller] === 403, anonymous401: caller === 'anonymous' && expected[caller] === 401 }).toEqual({
+          route,
+          caller,
+          forbidden,
+          anonymous401: caller === 'anonymous' && roles !== undefined,
+        });
+      }
+    }
+  });
+
   it.each(Object.keys(EXPECTED))('%s answers each caller as its role allows', async (route) => {
     const actual = Object.fromEntries(await Promise.all(CALLERS.map(async (caller) => [caller, await call(route, caller)] as const)));
     expect(actual).toEqual(EXPECTED[route]);
+  });
+});
+
+describe('JWT attacks and revocation on writes (real Postgres)', () => {
+  let app: CommandAppHarness;
+  const product = { sku: 'JWT-1', name: 'Target', description: '', priceCents: 100, currency: 'EUR', initialStock: 1 };
+
+  beforeAll(async () => {
+    app = await startCommandApp();
+  }, 60_000);
+  afterAll(() => app.close());
+
+  /** A write with `token` is refused 401 problem+json `unauthenticated`, and appends nothing. */
+  const expectRefused = async (token: string, what: string): Promise<void> => {
+    const before = await app.eventCount();
+    const response = await app.request('POST', '/api/products', { token, body: { ...product, sku: `JWT-${randomUUID().slice(0, 8)}` } });
+    const body = (await response.json()) as { code?: string };
+    expect({ what, status: response.status, code: body.code, type: response.headers.get('content-type')?.split(';')[0] }).toEqual({
+      what,
+      status: 401,
+      code: 'unauthenticated',
+      type: 'application/problem+json',
+    });
+    expect(await app.eventCount()).toBe(before);
+  };
+
+  it('refuses every forged, stale or misdirected token with 401 problem+json and writes nothing', async () => {
+    const admin = await app.newAccount('admin');
+    // The genuine token of the same account may write: only the attack makes the difference.
+    expect((await app.request('POST', '/api/products', { token: admin.token, body: product })).status).toBe(201);
+    const attacks = await attackTokens(
+      { privateKey: app.keys.privateKey, publicKey: app.keys.publicKey, keyId: keyIdOf(app.keys.publicKey), issuer: 'shop', audience: 'shop-api' },
+      { userId: admin.userId, role: 'admin', tokenVersion: 0 },
+    );
+    expect(Object.keys(attacks)).toEqual(
+      expect.arrayContaining(['alg none', 'HS256 signed with the public key (SPKI DER bytes)', 'expired', 'missing exp', 'wrong audience', 'wrong issuer', 'bad kid']),
+    );
+    for (const [what, token] of Object.entries(attacks)) await expectRefused(token, what);
+  });
+
+  it('revokes every token of the account at logout (all its sessions), and a new login works again', async () => {
+    const admin = await app.newAccount('admin');
+    const otherSession = await app.tokenFor(admin.email);
+    expect((await app.request('POST', '/api/auth/logout', { token: admin.token })).status).toBe(204);
+    await expectRefused(admin.token, 'the token that logged out');
+    await expectRefused(otherSession, 'another session of the same account');
+    expect((await app.request('POST', '/api/auth/logout', { token: admin.token })).status).toBe(401);
+    const fresh = await app.tokenFor(admin.email);
+    expect((await app.request('POST', '/api/products', { token: fresh, body: { ...product, sku: `JWT-${randomUUID().slice(0, 8)}` } })).status).toBe(201);
+  });
+
+  it('revokes the tokens of an account whose role changed (create-admin resetting it)', async () => {
+    const shopper = await app.newAccount('shopper');
+    await upsertAdmin(app.pool, shopper.email, 'a brand new admin passphrase');
+    const before = await app.eventCount();
+    const response = await app.request('POST', '/api/orders', {
+      token: shopper.token,
+      body: { lines: [{ productId: randomUUID(), quantity: 1 }], shippingAddress: { line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' } },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect({ status: response.status, code: ((await response.json()) as { code?: string }).code }).toEqual({ status: 401, code: 'unauthenticated' });
+    expect(await app.eventCount()).toBe(before);
+    // The reset account signs in with its new password, as an admin.
+    const admin = await app.request('POST', '/api/auth/login', { body: { email: shopper.email, password: 'a brand new admin passphrase' } });
+    expect(await admin.json()).toMatchObject({ role: 'admin' });
+  });
+
+  it('keeps the sessions of a dev account re-seeded with the same role, and revokes them when its role changes', async () => {
+    const token = await app.tokenFor('auditor@shop.local');
+    await seedDevAccounts(app.pool, app.store, TEST_PASSWORD);
+    const stillValid = await app.request('POST', '/api/products', { token, body: product });
+    expect(stillValid.status).toBe(403); // authenticated (an auditor may not create products), so not revoked
+    await app.pool.query("UPDATE user_accounts SET role = 'analyst' WHERE email = 'auditor@shop.local'");
+    await seedDevAccounts(app.pool, app.store, TEST_PASSWORD); // back to auditor: a role change
+    await expectRefused(token, 'a dev account whose role the seed changed');
   });
 });

@@ -3,7 +3,17 @@ import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
-import { closeServer, createLogger, createServiceApp, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
+import {
+  closeServer,
+  configOrExit,
+  createLogger,
+  createServiceApp,
+  listen,
+  loadConfig,
+  onShutdown,
+  refuseUnsafeProductionSettings,
+  warnOfLostConnection,
+} from '@shop/service-kit';
 import { ProjectorConfig } from './config.js';
 import { createCacheInvalidator } from './cache/cache-invalidator.js';
 import { createProjectorMetrics } from './metrics.js';
@@ -17,7 +27,19 @@ import { Relay } from './relay/relay.js';
 import { partitionsToRun } from './runner/partition.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 
-const config = loadConfig(ProjectorConfig);
+const config = configOrExit('projector', () => {
+  const parsed = loadConfig(ProjectorConfig);
+  refuseUnsafeProductionSettings('projector', process.env, {
+    urls: {
+      DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true },
+      REDIS_URL: { url: parsed.REDIS_URL, passwordRequired: false },
+      NATS_URL: { url: parsed.NATS_URL, passwordRequired: false },
+      ELASTICSEARCH_URL: { url: parsed.ELASTICSEARCH_URL, passwordRequired: false },
+    },
+    developmentOnly: { DEV_USERS_PASSWORD: process.env.DEV_USERS_PASSWORD },
+  });
+  return parsed;
+});
 const logger = createLogger('projector');
 // The projector never appends events: everything it writes (read models, their checkpoints, the relay's checkpoint,
 // dead letters) is derived from the store and written with its checkpoint in one transaction. So it commits without

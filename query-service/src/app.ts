@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import type { EventStore } from '@shop/kernel';
 import { ANALYTICS_PROJECTION, CATALOG_PROJECTION, ORDERS_PROJECTION, SALES_PROJECTION } from '@shop/read-models';
-import { createServiceApp, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
+import { createServiceApp, type Logger, type ServiceApp, type TokenVerifier, type TrustedProxies } from '@shop/service-kit';
 import { analyticsRoutes } from './analytics/analytics.http.js';
 import type { SalesReportSource } from './analytics/sales-report.port.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
@@ -18,8 +18,8 @@ export interface QueryServiceDeps {
   cache: ReadCache;
   /** How far each read model has got; a route waits on the one it reads from. */
   positions: ProjectionPositions;
-  /** Verifies bearer tokens (issued by the command service with the same settings). */
-  tokens: TokenService;
+  /** Verifies bearer tokens (issued by the command service; the public key only). */
+  tokens: TokenVerifier;
   logger: Logger;
   maxConsistencyWaitMs: number;
   readiness: () => Promise<string | undefined>;

@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import { ClientIdentityConfig, JwtSettingsConfig } from '@shop/service-kit';
+import { ClientIdentityConfig, JwtVerifierConfig } from '@shop/service-kit';
 
 export const QueryServiceConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3002),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
-  /** The same settings as the command service's: the query service verifies the tokens it issues. */
-  ...JwtSettingsConfig,
+  /** The public half of the command service's key (and the same issuer, audience, kid): verify, never sign. */
+  ...JwtVerifierConfig,
+  /**
+   * How long an account's token version is trusted on reads: a logout or role change reaches reads within this.
+   * Bounded in accounts too (least recently used dropped). 0 reads it at every request.
+   */
+  TOKEN_VERSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  TOKEN_VERSION_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Empty or unset: no Redis; an in-process cache stands in (and says so at start). */
   REDIS_URL: z.string().optional(),
   /** Empty or unset: analytics reports come from the SQL `sales` read model; set: from Elasticsearch. */

@@ -2,7 +2,19 @@ import { createServer } from 'node:http';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { createPool, PostgresEventStore } from '@shop/kernel';
-import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
+import {
+  accountTokenVersions,
+  CachedTokenVersions,
+  closeServer,
+  configOrExit,
+  createLogger,
+  createTokenVerifier,
+  listen,
+  loadConfig,
+  onShutdown,
+  refuseUnsafeProductionSettings,
+  warnOfLostConnection,
+} from '@shop/service-kit';
 import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
@@ -11,15 +23,32 @@ import { connectCacheRedis, InProcessReadCache, RedisReadCache, type ReadCache }
 import { QueryServiceConfig } from './config.js';
 import { ProjectionPositions } from './read-your-writes/position-tracker.js';
 
-const config = loadConfig(QueryServiceConfig);
+const config = configOrExit('query-service', () => {
+  const parsed = loadConfig(QueryServiceConfig);
+  refuseUnsafeProductionSettings('query-service', process.env, {
+    // Public, but the key of a known pair would accept tokens minted with its published private half.
+    keys: { JWT_PUBLIC_KEY: parsed.JWT_PUBLIC_KEY },
+    urls: {
+      DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true },
+      REDIS_URL: { url: parsed.REDIS_URL, passwordRequired: false },
+      ELASTICSEARCH_URL: { url: parsed.ELASTICSEARCH_URL, passwordRequired: false },
+    },
+    developmentOnly: { DEV_USERS_PASSWORD: process.env.DEV_USERS_PASSWORD },
+  });
+  return parsed;
+});
 const logger = createLogger('query-service');
-const tokens = createTokenService({
-  secret: config.JWT_SECRET,
+if (process.env.JWT_SECRET !== undefined) logger.warn('JWT_SECRET is no longer used (the query service verifies with JWT_PUBLIC_KEY)');
+const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service', onIdleError: warnOfLostConnection(logger, 'main') });
+// Reads check revocation through a short, bounded cache (TOKEN_VERSION_CACHE_MS): a lookup per account and few
+// seconds, not per request.
+const tokens = createTokenVerifier({
+  publicKey: config.JWT_PUBLIC_KEY,
+  keyId: config.JWT_KEY_ID,
   issuer: config.JWT_ISSUER,
   audience: config.JWT_AUDIENCE,
-  ttlSeconds: config.JWT_TTL_SECONDS,
+  versions: new CachedTokenVersions(accountTokenVersions(pool), { ttlMs: config.TOKEN_VERSION_CACHE_MS, maxEntries: config.TOKEN_VERSION_CACHE_SIZE }),
 });
-const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service', onIdleError: warnOfLostConnection(logger, 'main') });
 
 const positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
 await positions.start(config.DATABASE_URL);

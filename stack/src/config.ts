@@ -18,8 +18,14 @@ export const StackConfig = z.object({
   SHOP_DATA_DIR: z.string().default('.stack'),
   /** Local development only: the password of the seeded dev accounts. */
   DEV_USERS_PASSWORD: z.string().min(8).default('shop-dev-password'),
-  /** Local development only; any deployment sets its own secret. */
-  JWT_SECRET: z.string().min(32).default('local-development-secret-change-me-0123456789'),
+  /**
+   * The token signing key (Ed25519; PEM or one line of base64 DER) and its public half (derived when unset). Unset:
+   * a development pair generated once into SHOP_DATA_DIR/dev-keys (stack/src/dev-keys.ts).
+   */
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  /** `npm start` is the development path: it refuses NODE_ENV=production (run the services or the containers there). */
+  NODE_ENV: z.string().optional(),
   SHOP_GATEWAY: z.enum(['auto', 'nginx', 'node']).default('auto'),
   SHOP_PROMETHEUS: z.enum(['auto', 'off']).default('auto'),
   NATS_STREAM: z.string().default('SHOP_EVENTS'),

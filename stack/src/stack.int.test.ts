@@ -93,6 +93,35 @@ describe('the whole shop through the gateway', () => {
     return ((await response.json()) as { token: string }).token;
   };
 
+  it('says it runs in development mode, with a development key pair it generated into SHOP_DATA_DIR', () => {
+    expect(lines.filter((line) => line.startsWith('Development mode (npm start):'))).toHaveLength(1);
+    expect(lines).toContainEqual(expect.stringMatching(/^JWT: generated a development key pair in .*dev-keys/));
+  });
+
+  it('revokes a token at logout: refused for writes at once, for reads within the token-version cache (5 s)', async () => {
+    const email = `e2e-logout-${Date.now()}@example.com`;
+    const registered = await fetch(`${stack.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'e2e-logout-password', name: 'Leaving Soon' }),
+    });
+    expect(registered.status).toBe(201);
+    const shopper = new ShopClient({ baseUrl: stack.url });
+    await shopper.login(email, 'e2e-logout-password');
+    const { token } = (await (await fetch(`${stack.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'e2e-logout-password' }),
+    })).json()) as { token: string };
+    const read = (): Promise<number> => fetch(`${stack.url}/api/orders`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await read()).toBe(200);
+    await shopper.logout(); // the client's own session; `token` is another session of the same account
+    const write = await fetch(`${stack.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(write.status).toBe(401);
+    // The query service trusted the version it cached at the first read for at most 5 s: bounded, not immediate.
+    await eventually('the read refused', async () => ((await read()) === 401 ? true : undefined), 15_000);
+  });
+
   it('uses nginx as the gateway when it is installed', () => {
     expect(stack.gateway).toBe(which('nginx') ? 'nginx' : 'node');
   });

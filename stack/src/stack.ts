@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { applySchema, createPool } from '@shop/kernel';
 import { closeServer, listen } from '@shop/service-kit';
 import type { StackConfig } from './config.js';
+import { stackJwtKeys } from './dev-keys.js';
 import { startNginx, type GatewayRoutes } from './gateway/nginx.js';
 import { createNodeGateway } from './gateway/node-gateway.js';
 import { assertPortsFree, spawnManaged, waitUntil, type ManagedChild } from './infra/child.js';
@@ -43,6 +44,10 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
     stoppers.length = 0;
   };
 
+  if (config.NODE_ENV === 'production') {
+    throw new Error('npm start is the development path (dev accounts, generated dev keys) and refuses NODE_ENV=production; deploy the services themselves (docker-compose; README "Tokens, accounts and production mode")');
+  }
+  say('Development mode (npm start): dev accounts seeded with DEV_USERS_PASSWORD; for local use only, never in production');
   try {
     const prometheusBinary = config.SHOP_PROMETHEUS === 'off' ? undefined : which('prometheus');
     await assertPortsFree({
@@ -62,7 +67,10 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
     const pool = createPool(postgres.url, { max: 1, applicationName: 'stack' });
     await applySchema(pool).finally(() => pool.end());
 
-    const common = { ...process.env, DATABASE_URL: postgres.url, REDIS_URL: redis.url ?? '', NATS_URL: nats.url ?? '' };
+    const jwt = stackJwtKeys({ privateKey: config.JWT_PRIVATE_KEY, publicKey: config.JWT_PUBLIC_KEY }, dataDir, say);
+    // Each service gets only its half: the query service never sees the signing key.
+    const { JWT_PRIVATE_KEY: _private, JWT_PUBLIC_KEY: _public, JWT_SECRET: _retired, ...inherited } = process.env;
+    const common = { ...inherited, DATABASE_URL: postgres.url, REDIS_URL: redis.url ?? '', NATS_URL: nats.url ?? '' };
     const service = (name: string, entry: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): ManagedChild =>
       spawnManaged({
         name,
@@ -77,10 +85,10 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
       });
     const services = [
       service('command-service', 'command-service/dist/main.js', config.COMMAND_PORT, {
-        JWT_SECRET: config.JWT_SECRET,
+        JWT_PRIVATE_KEY: jwt.privateKey,
         DEV_USERS_PASSWORD: config.DEV_USERS_PASSWORD,
       }),
-      service('query-service', 'query-service/dist/main.js', config.QUERY_PORT, { JWT_SECRET: config.JWT_SECRET }),
+      service('query-service', 'query-service/dist/main.js', config.QUERY_PORT, { JWT_PUBLIC_KEY: jwt.publicKey }),
       service('projector', 'projector/dist/main.js', config.PROJECTOR_PORT, {
         NATS_STREAM: config.NATS_STREAM,
         NATS_SUBJECT_PREFIX: config.NATS_SUBJECT_PREFIX,

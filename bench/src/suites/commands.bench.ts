@@ -5,7 +5,7 @@ import { applySchema, createPool } from '@shop/kernel';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
-import { BENCH_JWT_SECRET, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
+import { BENCH_JWT_PRIVATE_KEY, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
 import { storeCeiling } from './store-ceiling.js';
 
@@ -23,7 +23,7 @@ const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/mai
 const startCommandService = (databaseUrl: string): Promise<RunningService> =>
   startNodeService(COMMAND_SERVICE, {
     DATABASE_URL: databaseUrl,
-    JWT_SECRET: BENCH_JWT_SECRET,
+    JWT_PRIVATE_KEY: BENCH_JWT_PRIVATE_KEY,
     DEV_USERS_PASSWORD: DEV_PASSWORD,
     // One benchmark client sends every order: the per-client limits must not be what is measured.
     RATE_LIMIT_BURST: '1000000',

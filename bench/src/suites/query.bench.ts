@@ -9,7 +9,7 @@ import { createLogger } from '@shop/service-kit';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
-import { BENCH_JWT_SECRET } from '../shop-api.js';
+import { BENCH_JWT_PUBLIC_KEY } from '../shop-api.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
 
 const ROUNDS = 3;
@@ -138,7 +138,7 @@ export const querySuite: Suite = {
       const ids = await fillCatalog(url);
       const redis = new Redis(redisUrl.toString());
       await redis.flushdb().finally(() => redis.disconnect());
-      query = await startNodeService(QUERY_SERVICE, { DATABASE_URL: url, REDIS_URL: redisUrl.toString(), JWT_SECRET: BENCH_JWT_SECRET });
+      query = await startNodeService(QUERY_SERVICE, { DATABASE_URL: url, REDIS_URL: redisUrl.toString(), JWT_PUBLIC_KEY: BENCH_JWT_PUBLIC_KEY });
       context.progress(`${PRODUCTS} products projected; query service up with Redis db ${REDIS_DB}`);
       const rounds: Round[] = [];
       for (let round = 1; round <= ROUNDS; round++) rounds.push(await oneRound(context, round, query, ids));

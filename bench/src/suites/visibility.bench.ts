@@ -4,7 +4,7 @@ import { applySchema, connectNats, createPool, listenForNotifications } from '@s
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
-import { BENCH_JWT_SECRET, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
+import { BENCH_JWT_PRIVATE_KEY, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
 import { percentile } from '../stats.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
 
@@ -130,7 +130,7 @@ async function oneRound(context: SuiteContext, round: number): Promise<Round> {
     await applySchema(pool);
     const commands = await startNodeService(COMMAND_SERVICE, {
       DATABASE_URL: url,
-      JWT_SECRET: BENCH_JWT_SECRET,
+      JWT_PRIVATE_KEY: BENCH_JWT_PRIVATE_KEY,
       DEV_USERS_PASSWORD: DEV_PASSWORD,
       RATE_LIMIT_BURST: '1000000',
       RATE_LIMIT_PER_SECOND: '1000000',

@@ -53,7 +53,12 @@ export function loginRoutes(deps: { pool: pg.Pool; tokens: TokenService } & Logi
       throw new ProblemError(401, 'invalid_credentials', 'Unauthorized', 'Email or password is wrong');
     }
     perAccount?.recordSuccess(account);
-    const principal = { userId: found.id, role: found.role, ...(found.customerId ? { customerId: found.customerId } : {}) };
+    const principal = {
+      userId: found.id,
+      role: found.role,
+      tokenVersion: found.tokenVersion,
+      ...(found.customerId ? { customerId: found.customerId } : {}),
+    };
     const token = await deps.tokens.issue(principal);
     res.json({ token, role: found.role, ...(found.customerId ? { customerId: found.customerId } : {}) });
   });

@@ -12,6 +12,8 @@ export interface UserAccount {
   passwordHash: string;
   role: Role;
   customerId: string | null;
+  /** Tokens issued under another version are refused (see init.sql, user_accounts.token_version). */
+  tokenVersion: number;
 }
 
 // argon2id with the OWASP-recommended minimum (19 MiB, t=2, p=1).
@@ -20,12 +22,33 @@ const ARGON2_OPTIONS = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCo
 export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2_OPTIONS);
 
 export async function findAccountByEmail(pool: pg.Pool, email: string): Promise<UserAccount | undefined> {
-  const result = await pool.query<{ id: string; email: string; password_hash: string; role: Role; customer_id: string | null }>(
-    'SELECT id, email, password_hash, role, customer_id FROM user_accounts WHERE email = $1',
+  const result = await pool.query<{ id: string; email: string; password_hash: string; role: Role; customer_id: string | null; token_version: number }>(
+    'SELECT id, email, password_hash, role, customer_id, token_version FROM user_accounts WHERE email = $1',
     [email.toLowerCase()],
   );
   const row = result.rows[0];
-  return row && { id: row.id, email: row.email, passwordHash: row.password_hash, role: row.role, customerId: row.customer_id };
+  return row && { id: row.id, email: row.email, passwordHash: row.password_hash, role: row.role, customerId: row.customer_id, tokenVersion: row.token_version };
+}
+
+/** Logout: every token of the account issued so far stops working (all its sessions, not only this one). */
+export async function revokeTokens(pool: pg.Pool, userId: string): Promise<void> {
+  await pool.query('UPDATE user_accounts SET token_version = token_version + 1 WHERE id = $1', [userId]);
+}
+
+/**
+ * Creates the admin account, or resets that account's password and role to admin; either way any token it held is
+ * revoked (the version moves). Answers whether the account was created.
+ */
+export async function upsertAdmin(pool: pg.Pool, email: string, password: string): Promise<{ id: string; created: boolean }> {
+  const passwordHash = await hashPassword(password);
+  const { rows } = await pool.query<{ id: string; created: boolean }>(
+    `INSERT INTO user_accounts (id, email, password_hash, role) VALUES ($1, $2, $3, 'admin')
+     ON CONFLICT (email) DO UPDATE
+       SET password_hash = EXCLUDED.password_hash, role = 'admin', token_version = user_accounts.token_version + 1
+     RETURNING id, (xmax = 0) AS created`,
+    [crypto.randomUUID(), email.toLowerCase(), passwordHash],
+  );
+  return rows[0]!;
 }
 
 // A real hash of a random password: verifying unknown emails against it costs the same time as a real
@@ -55,7 +78,9 @@ export async function seedDevAccounts(pool: pg.Pool, store: EventStore, password
   for (const { email, role } of DEV_ACCOUNTS) {
     const { rows } = await pool.query<{ id: string; customer_id: string | null }>(
       `INSERT INTO user_accounts (id, email, password_hash, role, customer_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role
+       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
+         -- A role change revokes the account's tokens; a re-seed with the same role keeps sessions across restarts.
+         token_version = user_accounts.token_version + (user_accounts.role <> EXCLUDED.role)::int
        RETURNING id, customer_id`,
       [crypto.randomUUID(), email, passwordHash, role, role === 'shopper' ? crypto.randomUUID() : null],
     );

@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { applySchema, createPool } from '@shop/kernel';
-import { freePort } from '@shop/service-kit';
+import { freePort, generateEd25519KeyPair, keyText } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
 
 const COMMAND_SERVICE = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const PASSWORD = 'fault-test-password';
+// One key across restarts, as a deployment keeps its key: tokens issued before a kill stay valid after it.
+const SIGNING_KEY = keyText(generateEd25519KeyPair().privateKey);
 const PRODUCTS = 20;
 const ORDERS = 400;
 const CONCURRENCY = 16;
@@ -35,7 +37,7 @@ describe('the command service killed with SIGKILL while orders are placed', () =
         ...process.env,
         PORT: String(port),
         DATABASE_URL: database.url,
-        JWT_SECRET: 'fault-secret-fault-secret-fault-secret',
+        JWT_PRIVATE_KEY: SIGNING_KEY,
         DEV_USERS_PASSWORD: PASSWORD,
         RATE_LIMIT_BURST: '1000000',
         RATE_LIMIT_PER_SECOND: '1000000',

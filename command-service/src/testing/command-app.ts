@@ -1,24 +1,30 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { applySchema, createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { createLogger, createTokenService, type TokenService } from '@shop/service-kit';
+import { accountTokenVersions, createLogger, createTokenService, generateEd25519KeyPair, type Role, type TokenService } from '@shop/service-kit';
 import { startTcpProxy, startTestPostgres, type TcpProxy, type TestPostgres } from '@shop/testing';
 import { buildCommandApp } from '../app.js';
-import { seedDevAccounts } from '../auth/user-accounts.js';
+import { hashPassword, seedDevAccounts } from '../auth/user-accounts.js';
 
 export const TEST_PASSWORD = 'integration-password';
 
 /** The command service on a real Postgres, listening on a free port, with helpers to call it as each role. */
 export interface CommandAppHarness {
   base: string;
+  /** The test database (for processes started beside the app, e.g. the create-admin CLI). */
+  databaseUrl: string;
   pool: pg.Pool;
   store: PostgresEventStore;
   tokens: TokenService;
+  /** The key pair the service signs with (generated per harness), for tests that forge or inspect tokens. */
+  keys: { privateKey: KeyObject; publicKey: KeyObject };
   tokenFor(email: string): Promise<string>;
   /** Registers a new shopper and answers its token and customer id. */
   newShopper(): Promise<{ token: string; customerId: string }>;
+  /** A new account of `role` (staff accounts as an operator would make them), logged in: its id and token. */
+  newAccount(role: Role): Promise<{ userId: string; email: string; token: string }>;
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   eventCount(): Promise<number>;
   /** With `behindProxy`: the TCP proxy between the service and Postgres, to cut the database off and back. */
@@ -42,7 +48,8 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
   await applySchema(pool);
   const store = new PostgresEventStore(pool);
   await seedDevAccounts(pool, store, TEST_PASSWORD);
-  const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 600 });
+  const keys = generateEd25519KeyPair();
+  const tokens = createTokenService({ privateKey: keys.privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 600, versions: accountTokenVersions(pool) });
   const { app } = buildCommandApp({ pool, bookkeeping: pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
   const http: Server = createServer(app);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -65,18 +72,33 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
     return ((await response.json()) as { token: string }).token;
   };
 
+  const newShopper = async (): Promise<{ token: string; customerId: string }> => {
+    const email = `shopper-${randomUUID()}@example.com`;
+    const registered = await request('POST', '/api/auth/register', { body: { email, password: 'a-long-enough-password', name: 'Test Shopper' } });
+    if (registered.status !== 201) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+    const { customerId } = (await registered.json()) as { customerId: string };
+    return { token: await tokenFor(email, 'a-long-enough-password'), customerId };
+  };
+
   return {
     base,
+    databaseUrl: database.url,
     pool,
     store,
     tokens,
+    keys,
     tokenFor,
-    async newShopper() {
-      const email = `shopper-${randomUUID()}@example.com`;
-      const registered = await request('POST', '/api/auth/register', { body: { email, password: 'a-long-enough-password', name: 'Test Shopper' } });
-      if (registered.status !== 201) throw new Error(`register: ${registered.status} ${await registered.text()}`);
-      const { customerId } = (await registered.json()) as { customerId: string };
-      return { token: await tokenFor(email, 'a-long-enough-password'), customerId };
+    newShopper,
+    async newAccount(role) {
+      if (role === 'shopper') {
+        const shopper = await newShopper();
+        const { rows } = await pool.query<{ id: string; email: string }>('SELECT id, email FROM user_accounts WHERE customer_id = $1', [shopper.customerId]);
+        return { userId: rows[0]!.id, email: rows[0]!.email, token: shopper.token };
+      }
+      const userId = randomUUID();
+      const email = `${role}-${userId}@example.com`;
+      await pool.query('INSERT INTO user_accounts (id, email, password_hash, role) VALUES ($1, $2, $3, $4)', [userId, email, await hashPassword(TEST_PASSWORD), role]);
+      return { userId, email, token: await tokenFor(email) };
     },
     request,
     async eventCount() {

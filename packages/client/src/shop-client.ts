@@ -77,6 +77,12 @@ export class ShopClient {
     return body;
   }
 
+  /** Logs out: the server revokes every token of this account (all its sessions), and this client forgets its own. */
+  async logout(): Promise<void> {
+    await this.send('POST', '/api/auth/logout');
+    this.token = undefined;
+  }
+
   register(email: string, password: string, name: string): Promise<Answer<{ customerId: string }>> {
     return this.send('POST', '/api/auth/register', { body: { email, password, name } });
   }

@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { parseEd25519PrivateKey, parseEd25519PublicKey } from './auth/keys.js';
 
 /**
  * Parses a service's configuration from the environment once, at start. The composition root (main.ts)
@@ -14,12 +16,48 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
 }
 
 /**
- * JWT settings shared by every service that signs or verifies tokens: the command service issues them, the
- * query service verifies them, so both must read the same secret, issuer and audience.
+ * Runs a service's start-up configuration step (parse, production checks); on failure prints the reason, which names
+ * each offending setting, and exits 1 — no stack trace, no port opened, nothing written.
  */
-export const JwtSettingsConfig = {
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
-  JWT_ISSUER: z.string().default('shop'),
-  JWT_AUDIENCE: z.string().default('shop-api'),
-  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(3_600),
+export function configOrExit<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    process.stderr.write(`${service}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+const keySetting = (parse: (text: string) => KeyObject) =>
+  z.string({ error: `required: an Ed25519 key as PEM or one line of base64 DER (README: "Tokens, accounts and production mode")` }).transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+/** Issuer and audience: what the command service writes into a token and the query service insists on. */
+const JwtClaimsConfig = {
+  JWT_ISSUER: z.string().min(1).default('shop'),
+  JWT_AUDIENCE: z.string().min(1).default('shop-api'),
+  /** The `kid` of the signing key; default: the RFC 7638 thumbprint of the public key (set it only to pin a name). */
+  JWT_KEY_ID: z.string().min(1).max(128).optional(),
+};
+
+/**
+ * The command service's token settings: it alone holds the Ed25519 private key, signs tokens at login and verifies
+ * them on writes (with the public half of the same key).
+ */
+export const JwtSignerConfig = {
+  JWT_PRIVATE_KEY: keySetting(parseEd25519PrivateKey),
+  ...JwtClaimsConfig,
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().max(86_400).default(3_600),
+};
+
+/** The query service's token settings: the Ed25519 public key only, so it can verify tokens but never mint one. */
+export const JwtVerifierConfig = {
+  JWT_PUBLIC_KEY: keySetting(parseEd25519PublicKey),
+  ...JwtClaimsConfig,
 };

@@ -7,3 +7,4 @@ export { describeOpenApiConformance } from './openapi-conformance.js';
 export { openApiSchemaProblems } from './openapi-schema.js';
 export { elasticsearchErrorAnswer, mockElasticsearch, type ElasticsearchMock, type MockedRequest } from './elasticsearch.js';
 export * from './openapi-fuzz.js';
+export { attackTokens, type AttackedService, type AttackVictim } from './token-attacks.js';

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { SALES_GROUPINGS, topProductsPerCurrency, type SalesRange } from '@shop/read-models';
-import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
+import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
 import type { SalesReportSource } from './sales-report.port.js';
 import { listStockLevels, type StockCursor } from './stock.queries.js';
 
@@ -44,7 +44,7 @@ const decodeCursor = (text: string): StockCursor => {
 
 export interface AnalyticsRoutesDeps {
   pool: pg.Pool;
-  tokens: TokenService;
+  tokens: TokenVerifier;
   /** Sales reports: Elasticsearch when configured, else the SQL read model. */
   reports: SalesReportSource;
   /** Read-your-writes against the projection `reports` is served from. */

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
+import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
 import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
 import { createProjectorMetrics, ProjectionRunner, salesProjection } from '@shop/projector';
-import { createLogger, createTokenService, type Role } from '@shop/service-kit';
+import { createLogger, type Role } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { SERVED_PROJECTIONS } from '../app.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 import { appendKnownSalesHistory, EXPECTED_BY_DAY, EXPECTED_BY_PRODUCT, HAT, MUG } from './known-sales-history.js';
 
 const logger = createLogger('test', 'silent');
-const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 });
-const tokenFor = (role: Role): Promise<string> => tokens.issue({ userId: randomUUID(), role, ...(role === 'shopper' ? { customerId: randomUUID() } : {}) });
 
 const WHOLE = 'from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z';
 const ROUTES = [`/api/analytics/sales?${WHOLE}`, `/api/analytics/top-products?${WHOLE}`, '/api/analytics/stock'];
@@ -28,6 +26,8 @@ describe('analytics routes (real Postgres, over HTTP)', () => {
   let salesPosition: bigint;
   let analyst: string;
   const stock = new Map<string, number>();
+  const tokenFor = (role: Role): Promise<string> =>
+    TEST_TOKENS.issue(pool, { userId: randomUUID(), role, ...(role === 'shopper' ? { customerId: randomUUID() } : {}) });
 
   const get = (path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${base}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
@@ -62,7 +62,7 @@ describe('analytics routes (real Postgres, over HTTP)', () => {
     await pool.query("INSERT INTO projection_checkpoints (projection, position) VALUES ('catalog', 5) ON CONFLICT (projection) DO UPDATE SET position = 5");
     positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
-    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions, { tokens, maxConsistencyWaitMs: 200 })));
+    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions, { maxConsistencyWaitMs: 200 })));
     analyst = await tokenFor('analyst');
   }, 60_000);
 

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { assertNever, orderStreamId } from '@shop/domain';
 import { readStoreHead, verifyHashChains, type EventStore } from '@shop/kernel';
-import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
+import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
 import { readLogPage, readOrderAsOf, readStreamPage } from './audit.queries.js';
 import { toVerifyResultView } from './audit.views.js';
 import { AnchorText, PositionText, StreamIdText } from './audit.params.js';
@@ -27,7 +27,7 @@ export interface AuditRoutesDeps {
   store: EventStore;
   /** Verification is a set-based Postgres job (not an event-store port operation): it runs on the pool. */
   pool: pg.Pool;
-  tokens: TokenService;
+  tokens: TokenVerifier;
   /** Read-your-writes against the store head (see store-head.ts). */
   fresh: RequestHandler;
   now?: () => Date;

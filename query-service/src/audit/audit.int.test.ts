@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
+import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
 import type pg from 'pg';
 import { decideOrder, evolveOrder, initialOrderState, orderStreamId, type OrderEvent, type OrderPlaced } from '@shop/domain';
 import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
-import { createTokenService, type Role } from '@shop/service-kit';
+import type { Role } from '@shop/service-kit';
 import { openApiSchemaProblems, startTestPostgres, type TestPostgres } from '@shop/testing';
 import { SERVED_PROJECTIONS } from '../app.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 import { StoreHead } from './store-head.js';
 
-const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 });
 const metadata = { correlationId: randomUUID(), causationId: randomUUID(), actor: { userId: randomUUID(), role: 'shopper' } };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const toNew = (event: OrderEvent | { type: string; data: Record<string, unknown> }): NewEvent => ({
@@ -40,7 +39,7 @@ describe('audit API (real Postgres, over HTTP)', () => {
   /** recordedAt of the order's versions 1 (placed), 2 (paid), 3 (cancelled). */
   let recorded: Date[];
 
-  const tokenFor = (role: Role): Promise<string> => tokens.issue({ userId: randomUUID(), role });
+  const tokenFor = (role: Role): Promise<string> => TEST_TOKENS.issue(pool, { userId: randomUUID(), role });
   /** `role` null: no token at all. */
   async function get(path: string, role: Role | null = 'auditor', headers: Record<string, string> = {}): Promise<Answer> {
     const authorization: Record<string, string> = role ? { authorization: `Bearer ${await tokenFor(role)}` } : {};
@@ -86,7 +85,7 @@ describe('audit API (real Postgres, over HTTP)', () => {
     for (let n = 1; n <= 5; n++) await store.appendToStream(productStream, 'any', [toNew({ type: 'StockReceived', data: { n } })]);
     head = new StoreHead(pool);
     await head.start(database.url);
-    ({ server, base } = await serveQueryApp(testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { tokens, audit: { store, head: head.tracker } })));
+    ({ server, base } = await serveQueryApp(testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { audit: { store, head: head.tracker } })));
   });
 
   afterAll(async () => {

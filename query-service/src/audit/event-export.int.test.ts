@@ -7,7 +7,7 @@ import type { Role } from '@shop/service-kit';
 import { openApiSchemaProblems, startTestPostgres, type TestPostgres } from '@shop/testing';
 import { SERVED_PROJECTIONS, type QueryServiceDeps } from '../app.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
-import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
+import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
 import { StoreHead } from './store-head.js';
 
 const STREAMS = 30;
@@ -30,7 +30,7 @@ describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand
   let server: Server;
   let base: string;
 
-  const auth = async (role: Role = 'auditor'): Promise<Record<string, string>> => ({ authorization: `Bearer ${await deps.tokens.issue({ userId: randomUUID(), role })}` });
+  const auth = async (role: Role = 'auditor'): Promise<Record<string, string>> => ({ authorization: `Bearer ${await TEST_TOKENS.issue(pool, { userId: randomUUID(), role })}` });
   async function exportOf(query: string, role: Role | null = 'auditor'): Promise<Export> {
     const response = await fetch(`${base}/api/audit/events.ndjson${query}`, { headers: role ? await auth(role) : {} });
     return {

@@ -8,7 +8,7 @@ import type { Role } from '@shop/service-kit';
 import { openApiSchemaProblems, startTestPostgres, type TestPostgres } from '@shop/testing';
 import { SERVED_PROJECTIONS, type QueryServiceDeps } from '../app.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
-import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
+import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
 import { StoreHead } from './store-head.js';
 
 const metadata = { correlationId: randomUUID(), causationId: randomUUID(), actor: { userId: randomUUID(), role: 'admin' } };
@@ -33,7 +33,7 @@ describe('GET /api/audit/orders/:id/diff (real Postgres, over HTTP)', () => {
   let stored: RecordedEvent[];
 
   async function diff(query: string, role: Role | null = 'auditor', id: string = orderId): Promise<Answer> {
-    const headers: Record<string, string> = role ? { authorization: `Bearer ${await deps.tokens.issue({ userId: randomUUID(), role })}` } : {};
+    const headers: Record<string, string> = role ? { authorization: `Bearer ${await TEST_TOKENS.issue(pool, { userId: randomUUID(), role })}` } : {};
     const response = await fetch(`${base}/api/audit/orders/${id}/diff${query}`, { headers });
     return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
   }

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
+import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { applySchema, createPool } from '@shop/kernel';
 import { CACHE_TTL_SECONDS, CATALOG_PROJECTION, cacheEntryValue, cacheMarkerValue, ENTRY_RANK, MARKER_RANK, orderCacheKey, parseCacheEntry, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL, withStampedSet, type StampedRedis } from '@shop/read-models';
-import { createLogger, createTokenService, freePort } from '@shop/service-kit';
+import { createLogger, freePort } from '@shop/service-kit';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
 import { SERVED_PROJECTIONS } from '../app.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
@@ -191,7 +191,6 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
   });
 
   it('never serves a shopper another shopper\'s cached order: the entry\'s scope is checked on every hit', async () => {
-    const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 });
     const [alice, bob] = [randomUUID(), randomUUID()];
     const orderId = randomUUID();
     position += 1n;
@@ -209,7 +208,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     );
     const as = async (role: 'shopper' | 'admin', customerId?: string): Promise<Response> =>
       fetch(`${base}/api/orders/${orderId}`, {
-        headers: { authorization: `Bearer ${await tokens.issue({ userId: randomUUID(), role, ...(customerId ? { customerId } : {}) })}`, 'consistency-token': at.toString() },
+        headers: { authorization: `Bearer ${await TEST_TOKENS.issue(pool, { userId: randomUUID(), role, ...(customerId ? { customerId } : {}) })}`, 'consistency-token': at.toString() },
       });
 
     expect((await as('shopper', alice)).status).toBe(200);
@@ -219,7 +218,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     // Served from the cache from here on: Bob's hit answers exactly what a missing order answers.
     const forBob = await as('shopper', bob);
     const missing = await fetch(`${base}/api/orders/${randomUUID()}`, {
-      headers: { authorization: `Bearer ${await tokens.issue({ userId: randomUUID(), role: 'shopper', customerId: bob })}` },
+      headers: { authorization: `Bearer ${await TEST_TOKENS.issue(pool, { userId: randomUUID(), role: 'shopper', customerId: bob })}` },
     });
     expect(forBob.status).toBe(404);
     expect(Object.keys((await forBob.json()) as object).sort()).toEqual(Object.keys((await missing.json()) as object).sort());

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { orderCacheKey, type CacheEntry } from '@shop/read-models';
-import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
+import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
 import type { ReadCache } from '../cache/read-cache.js';
 import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
@@ -50,7 +50,7 @@ const validated =
  * hit exactly as on a miss (a shopper is never served another shopper's cached order). Order bodies are per caller:
  * `Cache-Control: private` keeps shared caches (the gateway, proxies) from handing one shopper's order to another.
  */
-export function orderRoutes(deps: { pool: pg.Pool; cache: ReadCache; tokens: TokenService; fresh: RequestHandler }): Router {
+export function orderRoutes(deps: { pool: pg.Pool; cache: ReadCache; tokens: TokenVerifier; fresh: RequestHandler }): Router {
   const router = Router();
   const readers = [authenticate(deps.tokens), requireRole('shopper', 'admin', 'auditor')];
   const flights = new SingleFlight<CacheEntry | undefined>();

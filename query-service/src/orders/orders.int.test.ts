@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
+import { createTestTokens, serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
 import type pg from 'pg';
 import { applySchema, createPool } from '@shop/kernel';
 import { CATALOG_PROJECTION, OrderView, ORDERS_PROJECTION, projectionPositionPayload, PROJECTION_POSITION_CHANNEL, redactShippingAddress } from '@shop/read-models';
-import { createTokenService, type Principal } from '@shop/service-kit';
+import type { Principal } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { SERVED_PROJECTIONS } from '../app.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
 
-const tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 });
 const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
 interface OrderFixture {
@@ -76,7 +75,7 @@ describe('order reads over HTTP (real Postgres)', () => {
     position = at;
   }
 
-  const tokenOf = (principal: Omit<Principal, 'userId'>): Promise<string> => tokens.issue({ userId: randomUUID(), ...principal });
+  const tokenOf = (principal: Omit<Principal, 'userId' | 'tokenVersion'>): Promise<string> => TEST_TOKENS.issue(pool, { userId: randomUUID(), ...principal });
   const get = (path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${base}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
   type Page = { items: OrderView[]; nextCursor: string | null };
@@ -108,7 +107,7 @@ describe('order reads over HTTP (real Postgres)', () => {
     await applySchema(pool);
     positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
-    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions, { tokens })));
+    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions)));
 
     // 45 of Alice's orders: some share a placedAt exactly (ties broken by id), some differ by one microsecond only
     // (a page boundary between them must not lose or repeat either).
@@ -151,8 +150,8 @@ describe('order reads over HTTP (real Postgres)', () => {
     });
 
     it.each(['/api/orders', '/api/orders/:id'])('answers %s with a forged token 401 unauthenticated', async (route) => {
-      const forged = createTokenService({ secret: 'y'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 });
-      const token = await forged.issue({ userId: randomUUID(), role: 'admin' });
+      // Well-formed, of an existing admin account, but signed with another key pair.
+      const token = await createTestTokens().issue(pool, { userId: randomUUID(), role: 'admin' });
       const response = await get(route === '/api/orders' ? route : orderPath, token);
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ code: 'unauthenticated' });

@@ -5,12 +5,12 @@ import fc from 'fast-check';
 import type pg from 'pg';
 import { decideOrder, evolveOrder, initialOrderState, orderStreamId, type OrderPlaced } from '@shop/domain';
 import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
-import { createTokenService, type Role } from '@shop/service-kit';
+import type { Role } from '@shop/service-kit';
 import { describeRequest, fuzzableOperations, hostileHeaderValue, requestArbitrary, sendRaw, startTestPostgres, type TestPostgres } from '@shop/testing';
 import { SERVED_PROJECTIONS } from '../app.js';
 import { StoreHead } from '../audit/store-head.js';
 import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
-import { serveQueryApp, TEST_TOKEN_SETTINGS, testQueryDeps } from '../testing/query-test-app.js';
+import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
 
 /** Fixed, so a failure here is a failure everywhere (fast-check prints the path to replay it). */
 const SEED = 14_2026;
@@ -61,8 +61,7 @@ describe('query-service under fuzzed requests (docs/openapi.json, real Postgres)
     await head.start(database.url);
     ({ server, base } = await serveQueryApp(testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { audit: { store, head: head.tracker } })));
 
-    const tokens = createTokenService(TEST_TOKEN_SETTINGS);
-    const tokenOf = (role: Role) => tokens.issue({ userId: randomUUID(), role, ...(role === 'shopper' ? { customerId } : {}) });
+    const tokenOf = (role: Role) => TEST_TOKENS.issue(pool, { userId: randomUUID(), role, ...(role === 'shopper' ? { customerId } : {}) });
     // No projection runs here: every read model stands at 0, so 0 is the only Consistency-Token served at once.
     const readModels = 0n;
     context = {

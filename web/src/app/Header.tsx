@@ -1,4 +1,5 @@
 import { api } from '../api';
+import { useLogoutMutation } from '../auth/auth.api';
 import { href, navigate, useRoute } from '../route';
 import { loggedOut } from '../session';
 import { itemCount } from '../shop/cart';
@@ -12,8 +13,12 @@ export function Header() {
   const inCart = useAppSelector((state) => itemCount(state.cart.lines));
   const current = useRoute().page;
   const dispatch = useAppDispatch();
+  const [revokeTokens] = useLogoutMutation();
 
-  function logout() {
+  async function logout() {
+    // The server revokes the token first (it must still be sent); the tab logs out whatever the answer (an expired
+    // token, no network): the local session ends either way.
+    await revokeTokens().unwrap().catch(() => undefined);
     dispatch(loggedOut());
     // Nothing read with this login may be shown to whoever uses the tab next.
     dispatch(api.util.resetApiState());
@@ -40,7 +45,7 @@ export function Header() {
               <span className="role" data-testid="current-role">
                 {viewer}
               </span>
-              <button type="button" className="link" onClick={logout} data-testid="logout">
+              <button type="button" className="link" onClick={() => void logout()} data-testid="logout">
                 Log out
               </button>
             </>

@@ -7,6 +7,10 @@ export const authApi = api.injectEndpoints({
       query: (body) => ({ url: 'auth/login', method: 'POST', body }),
       responseSchema: LoginResponse,
     }),
+    // Revokes every token of the account on the server (all its sessions), not only this tab's.
+    logout: build.mutation<void, void>({
+      query: () => ({ url: 'auth/logout', method: 'POST' }),
+    }),
     register: build.mutation<RegisterResponse, Registration>({
       query: (body) => ({ url: 'auth/register', method: 'POST', body }),
       responseSchema: RegisterResponse,
@@ -14,4 +18,4 @@ export const authApi = api.injectEndpoints({
   }),
 });
 
-export const { useLoginMutation, useRegisterMutation } = authApi;
+export const { useLoginMutation, useLogoutMutation, useRegisterMutation } = authApi;

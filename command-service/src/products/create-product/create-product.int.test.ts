@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { applySchema, createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { createLogger, createTokenService, type TokenService } from '@shop/service-kit';
+import { accountTokenVersions, createLogger, createTokenService, generateEd25519KeyPair, type TokenService } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { buildCommandApp } from '../../app.js';
 import { seedDevAccounts } from '../../auth/user-accounts.js';
@@ -37,7 +37,7 @@ describe('POST /api/products and POST /api/auth/login (real Postgres, over HTTP)
     await applySchema(pool);
     const store = new PostgresEventStore(pool);
     await seedDevAccounts(pool, store, PASSWORD);
-    tokens = createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 });
+    tokens = createTokenService({ privateKey: generateEd25519KeyPair().privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 60, versions: accountTokenVersions(pool) });
     const { app } = buildCommandApp({ pool, bookkeeping: pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: { burst: 1000, perSecond: 1000 }, loginLimit: { burst: 1000, perSecond: 1000 } });
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,7 +1,10 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
 import { z } from 'zod';
 import { ProblemError } from '../http/problem.js';
+import { keyIdOf } from './keys.js';
+import type { TokenVersions } from './token-versions.js';
 
 export const ROLES = ['shopper', 'admin', 'auditor', 'analyst'] as const;
 export const Role = z.enum(ROLES);
@@ -11,94 +14,162 @@ export interface Principal {
   userId: string;
   role: Role;
   customerId?: string;
+  /** The account's token version when the token was issued (see token-versions.ts). */
+  tokenVersion: number;
 }
 
-export interface TokenSettings {
-  /** HS256 shared secret, at least 32 bytes. */
-  secret: string;
+/** Ed25519 only, named explicitly: a token signed any other way (`none`, HS256 with the public key, RS…) is refused. */
+const ALGORITHM = 'EdDSA';
+
+export interface TokenSignerSettings {
+  privateKey: KeyObject;
+  /** The `kid` header; default: the RFC 7638 thumbprint of the public key. */
+  keyId?: string | undefined;
   issuer: string;
   audience: string;
   ttlSeconds: number;
 }
 
-const ALGORITHM = 'HS256';
+export interface TokenVerifierSettings {
+  publicKey: KeyObject;
+  /** The `kid` a token must name; default: the RFC 7638 thumbprint of the public key. */
+  keyId?: string | undefined;
+  issuer: string;
+  audience: string;
+  /** Where the accounts' current token versions come from (fresh on writes, briefly cached on reads). */
+  versions: TokenVersions;
+}
 
-const Claims = z.object({ sub: z.string(), role: Role, cid: z.string().optional() });
-
-export interface TokenService {
+export interface TokenSigner {
   issue(principal: Principal): Promise<string>;
+}
+
+export interface TokenVerifier {
+  /** The token's principal; throws a `JOSEError`, a `ZodError` or `TokenRevoked` when it must not be trusted. */
   verify(token: string): Promise<Principal>;
 }
 
-export function createTokenService(settings: TokenSettings): TokenService {
-  // A client sends the same token with every request: a verified token is remembered (never past its expiry, at
-  // most a minute) so the HMAC runs once per token and minute, not once per request.
-  const verified = new Map<string, { principal: Principal; expiresAt: number }>();
-  const remember = (token: string, principal: Principal, expiresAtMs: number): void => {
-    if (verified.size >= 10_000) verified.clear();
-    verified.set(token, { principal, expiresAt: Math.min(expiresAtMs, Date.now() + 60_000) });
-  };
-  // Imported once: handing jose raw bytes would import a fresh CryptoKey at every sign and verify.
-  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(settings.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+/** The command service both issues (login) and verifies (writes); the query service only verifies. */
+export type TokenService = TokenSigner & TokenVerifier;
+
+/** A well-signed token whose account has logged out, changed role or password, or is gone. */
+export class TokenRevoked extends Error {
+  constructor() {
+    super('The token was revoked');
+    this.name = 'TokenRevoked';
+  }
+}
+
+const Claims = z.object({
+  // Ours are always uuids; checked, so that a lookup by it can never fail on its type.
+  sub: z.uuid(),
+  role: Role,
+  cid: z.uuid().optional(),
+  ver: z.number().int().min(0),
+});
+
+export function createTokenSigner(settings: TokenSignerSettings): TokenSigner {
+  const keyId = settings.keyId ?? keyIdOf(createPublicKey(settings.privateKey));
   return {
-    issue: async (principal) =>
-      new SignJWT({ role: principal.role, ...(principal.customerId ? { cid: principal.customerId } : {}) })
-        .setProtectedHeader({ alg: ALGORITHM })
+    issue: (principal) =>
+      new SignJWT({ role: principal.role, ver: principal.tokenVersion, ...(principal.customerId ? { cid: principal.customerId } : {}) })
+        .setProtectedHeader({ alg: ALGORITHM, kid: keyId, typ: 'JWT' })
         .setSubject(principal.userId)
         .setIssuer(settings.issuer)
         .setAudience(settings.audience)
         .setIssuedAt()
         .setExpirationTime(`${settings.ttlSeconds}s`)
-        .sign(await key),
+        .sign(settings.privateKey),
+  };
+}
+
+export function createTokenVerifier(settings: TokenVerifierSettings): TokenVerifier {
+  const keyId = settings.keyId ?? keyIdOf(settings.publicKey);
+  // Only the kid we know: a token naming another key (an old or foreign one) is refused before any signature check.
+  const keyFor = (header: JWTHeaderParameters): KeyObject => {
+    if (header.kid !== keyId) throw new joseErrors.JWKSNoMatchingKey();
+    return settings.publicKey;
+  };
+  // A client sends the same token with every request: a verified signature is remembered (never past the token's
+  // expiry, at most a minute, at most 10,000 tokens) so it is checked once per token and minute. The revocation
+  // check below is not cached here: it runs at every call (its source decides how fresh it is).
+  const verified = new Map<string, { principal: Principal; expiresAt: number }>();
+  const remember = (token: string, principal: Principal, expiresAtMs: number): void => {
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(token, { principal, expiresAt: Math.min(expiresAtMs, Date.now() + 60_000) });
+  };
+  const signed = async (token: string): Promise<Principal> => {
+    const cached = verified.get(token);
+    if (cached && cached.expiresAt > Date.now()) return cached.principal;
+    const { payload } = await jwtVerify(token, keyFor, {
+      algorithms: [ALGORITHM],
+      issuer: settings.issuer,
+      audience: settings.audience,
+      // A token without an expiry would be valid forever.
+      requiredClaims: ['exp', 'iat', 'sub'],
+    });
+    const claims = Claims.parse(payload);
+    const principal: Principal = {
+      userId: claims.sub,
+      role: claims.role,
+      tokenVersion: claims.ver,
+      ...(claims.cid ? { customerId: claims.cid } : {}),
+    };
+    remember(token, principal, payload.exp! * 1000);
+    return principal;
+  };
+  return {
     async verify(token) {
-      const cached = verified.get(token);
-      if (cached && cached.expiresAt > Date.now()) return cached.principal;
-      // An explicit algorithm list: a token signed any other way (or `alg: none`) is rejected.
-      const { payload } = await jwtVerify(token, await key, {
-        algorithms: [ALGORITHM],
-        issuer: settings.issuer,
-        audience: settings.audience,
-      });
-      const claims = Claims.parse(payload);
-      const principal: Principal = { userId: claims.sub, role: claims.role, ...(claims.cid ? { customerId: claims.cid } : {}) };
-      remember(token, principal, (payload.exp ?? 0) * 1000);
+      const principal = await signed(token);
+      if ((await settings.versions.current(principal.userId)) !== principal.tokenVersion) throw new TokenRevoked();
       return principal;
     },
   };
 }
 
+/** Both halves over one key pair: the command service's token service. */
+export function createTokenService(settings: TokenSignerSettings & Pick<TokenVerifierSettings, 'versions'>): TokenService {
+  const signer = createTokenSigner(settings);
+  const verifier = createTokenVerifier({ ...settings, publicKey: createPublicKey(settings.privateKey) });
+  return { issue: (principal) => signer.issue(principal), verify: (token) => verifier.verify(token) };
+}
+
 const unauthenticated = (detail: string): ProblemError =>
   new ProblemError(401, 'unauthenticated', 'Unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+
+/** Errors that mean "this token is not to be trusted" (401); anything else (the database down, …) is not the caller's fault. */
+const isTokenRejection = (error: unknown): boolean =>
+  error instanceof joseErrors.JOSEError || error instanceof z.ZodError || error instanceof TokenRevoked;
+
+const bearerOf = (header: string | undefined): string | undefined =>
+  header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 
 /**
  * Learns who is calling when a valid bearer token is present, and lets the request through either way (routes
  * that need a caller use `authenticate`). Runs once, early, so that per-client limits can count by user.
  */
-export function identify(tokens: TokenService): RequestHandler {
+export function identify(tokens: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
-    const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ')) {
-      res.locals.principal = await tokens.verify(header.slice('Bearer '.length).trim()).catch(() => undefined);
-    }
+    const token = bearerOf(req.headers.authorization);
+    if (token) res.locals.principal = await tokens.verify(token).catch(() => undefined);
     next();
   };
 }
 
-/** Requires a valid bearer token; the principal is then available through `principalOf(res)`. */
-export function authenticate(tokens: TokenService): RequestHandler {
+/** Requires a valid, unrevoked bearer token; the principal is then available through `principalOf(res)`. */
+export function authenticate(tokens: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
     if (res.locals.principal) {
       next();
       return;
     }
-    const header = req.headers.authorization;
-    if (!header?.startsWith('Bearer ')) throw unauthenticated('A bearer token is required');
+    const token = bearerOf(req.headers.authorization);
+    if (!token) throw unauthenticated('A bearer token is required');
     try {
-      res.locals.principal = await tokens.verify(header.slice('Bearer '.length).trim());
+      res.locals.principal = await tokens.verify(token);
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError) {
-        throw unauthenticated('The bearer token is invalid or expired');
-      }
+      if (error instanceof TokenRevoked) throw unauthenticated('The bearer token was revoked (logged out, or the account changed): log in again');
+      if (isTokenRejection(error)) throw unauthenticated('The bearer token is invalid or expired');
       throw error;
     }
     next();
