@@ -46,6 +46,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
   'GET /api/audit/events': auditors,
   'GET /api/audit/orders/{id}': auditors,
   'GET /api/audit/verify': auditors,
+  'GET /api/audit/events.ndjson': auditors,
+  'GET /api/audit/orders/{id}/diff': auditors,
 };
 
 const OPENAPI = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as {
