@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MasterKey } from '@shop/kernel';
 import { JwtSettingsConfig } from '@shop/service-kit';
 
 export const CommandServiceConfig = z.object({
@@ -12,6 +13,8 @@ export const CommandServiceConfig = z.object({
   /** Login attempts per address and email: a small burst, then about one every 6 s. */
   LOGIN_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1 / 6),
+  /** Wraps the per-customer data keys that personal fields in events are encrypted under: 32 bytes, base64. */
+  DATA_KEY_ENCRYPTION_KEY: MasterKey,
   /** When set (local development only), the dev accounts are (re)seeded with this password at start. */
   DEV_USERS_PASSWORD: z.string().min(8).optional(),
 });

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import { createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
+import { PERSONAL_DATA } from '@shop/domain';
+import { createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
 import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
 import { buildCommandApp } from './app.js';
 import { seedDevAccounts } from './auth/user-accounts.js';
@@ -27,13 +28,16 @@ const tokens = createTokenService({
   ttlSeconds: config.JWT_TTL_SECONDS,
 });
 
-const store = new PostgresEventStore(pool);
+// Personal fields are encrypted on their way into the store and decrypted on their way out (crypto-shredding).
+const keys = new PostgresDataKeyRing(pool, config.DATA_KEY_ENCRYPTION_KEY);
+const store = new PersonalDataEventStore(new PostgresEventStore(pool), new PersonalDataCodec(keys, PERSONAL_DATA));
 if (config.DEV_USERS_PASSWORD) await seedDevAccounts(pool, store, config.DEV_USERS_PASSWORD);
 
 const { app } = buildCommandApp({
   pool,
   bookkeeping,
   store,
+  keys,
   tokens,
   logger,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,

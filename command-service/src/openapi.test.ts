@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { InMemoryEventStore } from '@shop/kernel';
+import { InMemoryDataKeyRing, InMemoryEventStore } from '@shop/kernel';
 import { createLogger, createTokenService } from '@shop/service-kit';
 import { describeOpenApiConformance } from '@shop/testing';
 import { buildCommandApp } from './app.js';
@@ -14,6 +14,7 @@ describeOpenApiConformance({
       pool,
       bookkeeping: pool,
       store: new InMemoryEventStore(),
+      keys: new InMemoryDataKeyRing(),
       tokens: createTokenService({ secret: 'x'.repeat(40), issuer: 'shop', audience: 'shop-api', ttlSeconds: 60 }),
       logger: createLogger('test', 'silent'),
       bodyLimitBytes: 64 * 1024,

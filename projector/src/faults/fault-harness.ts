@@ -25,6 +25,7 @@ export const projectorEnv = (databaseUrl: string, bus: { url: string; namespace:
   NATS_URL: bus.url,
   NATS_STREAM: `${bus.namespace}_EVENTS`,
   NATS_SUBJECT_PREFIX: bus.namespace,
+  DATA_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 0x5a).toString('base64'),
 });
 
 export function startProjector(env: NodeJS.ProcessEnv): ChildProcess {
