@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import { createPool, PostgresEventStore } from '@shop/kernel';
+import { PERSONAL_DATA } from '@shop/domain';
+import { createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore } from '@shop/kernel';
 import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
 import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
@@ -55,7 +56,15 @@ const { app } = buildQueryApp({
   tokens,
   logger,
   maxConsistencyWaitMs: config.CONSISTENCY_MAX_WAIT_MS,
-  audit: { store: new PostgresEventStore(pool), head: storeHead.tracker },
+  // Personal fields decrypted, `[erased]` once shredded, `[unreadable]` where edited (verify names the event).
+  audit: {
+    store: new PersonalDataEventStore(
+      new PostgresEventStore(pool),
+      new PersonalDataCodec(new PostgresDataKeyRing(pool, config.DATA_KEY_ENCRYPTION_KEY), PERSONAL_DATA),
+      { onTampered: 'mark' },
+    ),
+    head: storeHead.tracker,
+  },
   readiness: async () => {
     await pool.query('SELECT 1');
     return undefined;

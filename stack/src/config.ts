@@ -20,6 +20,8 @@ export const StackConfig = z.object({
   DEV_USERS_PASSWORD: z.string().min(8).default('shop-dev-password'),
   /** Local development only; any deployment sets its own secret. */
   JWT_SECRET: z.string().min(32).default('local-development-secret-change-me-0123456789'),
+  /** Master key of personal data (32 bytes, base64); unset: the one in SHOP_DATA_DIR, made on first start. */
+  DATA_KEY_ENCRYPTION_KEY: z.string().trim().optional(),
   SHOP_GATEWAY: z.enum(['auto', 'nginx', 'node']).default('auto'),
   SHOP_PROMETHEUS: z.enum(['auto', 'off']).default('auto'),
   NATS_STREAM: z.string().default('SHOP_EVENTS'),

@@ -6,6 +6,7 @@ import type { StackConfig } from './config.js';
 import { startNginx, type GatewayRoutes } from './gateway/nginx.js';
 import { createNodeGateway } from './gateway/node-gateway.js';
 import { assertPortsFree, spawnManaged, waitUntil, type ManagedChild } from './infra/child.js';
+import { localDataKeyEncryptionKey } from './infra/data-key.js';
 import { ensureNats } from './infra/nats.js';
 import { ensurePostgres } from './infra/postgres.js';
 import { startPrometheus } from './infra/prometheus.js';
@@ -62,7 +63,13 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
     const pool = createPool(postgres.url, { max: 1, applicationName: 'stack' });
     await applySchema(pool).finally(() => pool.end());
 
-    const common = { ...process.env, DATABASE_URL: postgres.url, REDIS_URL: redis.url ?? '', NATS_URL: nats.url ?? '' };
+    const common = {
+      ...process.env,
+      DATABASE_URL: postgres.url,
+      REDIS_URL: redis.url ?? '',
+      NATS_URL: nats.url ?? '',
+      DATA_KEY_ENCRYPTION_KEY: localDataKeyEncryptionKey(config.DATA_KEY_ENCRYPTION_KEY, dataDir, say),
+    };
     const service = (name: string, entry: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): ManagedChild =>
       spawnManaged({
         name,
