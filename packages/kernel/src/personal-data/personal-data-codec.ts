@@ -1,6 +1,6 @@
 import type { NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
 import type { DataKeyRing } from './data-key-ring.js';
-import { Envelope, looksLikeEnvelope, openField, sealField, TamperedEnvelope } from './envelope.js';
+import { Envelope, fieldAad, looksLikeEnvelope, openField, sealField, TamperedEnvelope } from './envelope.js';
 
 /** Which fields of which events are personal, whose they are, and what an erased field reads as (the domain's). */
 export interface CodecPolicy {
@@ -67,12 +67,13 @@ export class PersonalDataCodec {
       const subject = event.data[rule.subject];
       if (typeof subject !== 'string' || subject.length === 0) throw new TypeError(`${event.type} has personal data but no subject in data.${rule.subject}`);
       const lookup = await this.keys.keyForWriting(subject);
+      const aad = fieldAad(subject, event.eventId);
       let data = event.data;
       for (const segments of rule.paths) {
         const value = readPath(data, segments);
         if (value === undefined) continue;
         // A subject already erased keeps nothing: the field is stored as the placeholder, never as data.
-        data = writePath(data, segments, lookup.status === 'active' ? sealField(lookup.key, subject, event.eventId, value) : this.policy.erased);
+        data = writePath(data, segments, lookup.status === 'active' ? sealField(lookup.key, subject, aad, value) : this.policy.erased);
       }
       encoded.push({ ...event, data });
     }
