@@ -8,13 +8,12 @@ import type { Projection } from './projection.js';
  * other bad event: retried, then dead-lettered, while the rest of the batch is applied.
  */
 export function decryptingPersonalData<P extends Projection>(projection: P, codec: PersonalDataCodec): P {
-  const { applyNewer } = projection;
   return {
     ...projection,
     apply: async (tx, event) => {
       const [decoded] = await codec.decode([event]);
       return projection.apply(tx, decoded!);
     },
-    ...(applyNewer ? { applyNewer: async (tx, events) => applyNewer.call(projection, tx, await codec.decode(events)) } : {}),
-  } as P;
+    ...(projection.applyNewer ? { applyNewer: async (tx, events) => projection.applyNewer!(tx, await codec.decode(events)) } : {}),
+  };
 }
