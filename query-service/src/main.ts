@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import { PERSONAL_DATA } from '@shop/domain';
-import { createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore } from '@shop/kernel';
+import { createPool } from '@shop/kernel';
 import { closeServer, createLogger, createTokenService, listen, loadConfig, onShutdown, warnOfLostConnection } from '@shop/service-kit';
 import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
+import { auditEventStore } from './audit/audit-store.js';
 import { StoreHead } from './audit/store-head.js';
 import { connectCacheRedis, InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
 import { QueryServiceConfig } from './config.js';
@@ -57,14 +57,7 @@ const { app } = buildQueryApp({
   logger,
   maxConsistencyWaitMs: config.CONSISTENCY_MAX_WAIT_MS,
   // Personal fields decrypted, `[erased]` once shredded, `[unreadable]` where edited (verify names the event).
-  audit: {
-    store: new PersonalDataEventStore(
-      new PostgresEventStore(pool),
-      new PersonalDataCodec(new PostgresDataKeyRing(pool, config.DATA_KEY_ENCRYPTION_KEY), PERSONAL_DATA),
-      { onTampered: 'mark' },
-    ),
-    head: storeHead.tracker,
-  },
+  audit: { store: auditEventStore(pool, config.DATA_KEY_ENCRYPTION_KEY).store, head: storeHead.tracker },
   readiness: async () => {
     await pool.query('SELECT 1');
     return undefined;

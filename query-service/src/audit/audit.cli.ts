@@ -5,21 +5,12 @@
  * 2 bad usage.
  */
 import { z } from 'zod';
-import { assertNever, PERSONAL_DATA } from '@shop/domain';
-import {
-  createPool,
-  MasterKey,
-  PersonalDataCodec,
-  PersonalDataEventStore,
-  PostgresDataKeyRing,
-  PostgresEventStore,
-  verifyHashChains,
-  type DataKeyRing,
-  type EventStore,
-} from '@shop/kernel';
+import { assertNever } from '@shop/domain';
+import { createPool, MasterKey, PostgresEventStore, verifyHashChains, type DataKeyRing, type EventStore } from '@shop/kernel';
 import { loadConfig } from '@shop/service-kit';
 import { formatEventLine, formatProgress, formatVerdict, parseAuditCommand, USAGE, type AuditCommand } from './audit-cli.js';
 import { readOrderAsOf, readStreamPage } from './audit.queries.js';
+import { auditEventStore } from './audit-store.js';
 import { forgetCustomerFromShell } from './forget-customer.js';
 import { toVerifyResultView } from './audit.views.js';
 
@@ -106,10 +97,8 @@ if (command.kind === 'help') {
   try {
     // No upcasters: the auditor sees events as they were stored, personal fields decrypted where the key allows
     // (a field that does not authenticate reads [unreadable]; verify names the edited event).
-    const raw = new PostgresEventStore(pool);
-    const keys = config.DATA_KEY_ENCRYPTION_KEY ? new PostgresDataKeyRing(pool, config.DATA_KEY_ENCRYPTION_KEY) : undefined;
-    const store = keys ? new PersonalDataEventStore(raw, new PersonalDataCodec(keys, PERSONAL_DATA), { onTampered: 'mark' }) : raw;
-    process.exitCode = await run(command, store, pool, keys);
+    const audited = config.DATA_KEY_ENCRYPTION_KEY ? auditEventStore(pool, config.DATA_KEY_ENCRYPTION_KEY) : undefined;
+    process.exitCode = await run(command, audited?.store ?? new PostgresEventStore(pool), pool, audited?.keys);
   } finally {
     await pool.end();
   }
