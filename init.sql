@@ -527,6 +527,20 @@ CREATE TABLE IF NOT EXISTS user_accounts (
 -- short cache, TOKEN_VERSION_CACHE_MS). Docs: decisions/0030.
 ALTER TABLE user_accounts ADD COLUMN IF NOT EXISTS token_version integer NOT NULL DEFAULT 0;
 
+-- ───────────────────────── personal data keys (crypto-shredding) ─────────────────────────
+-- One AES-256 data key per subject (a customer), under which the personal fields of its events are encrypted
+-- (kernel personal-data/). Outside the event log on purpose: erasure sets `wrapped_key` to NULL, after which those
+-- fields read as `[erased]` everywhere, while the hash chain, which covers only the ciphertext, still verifies. The
+-- row stays as a tombstone, so an erased subject never gets a new key. Keys are stored wrapped (AES-256-GCM) by the
+-- master key DATA_KEY_ENCRYPTION_KEY, which never enters the database.
+CREATE TABLE IF NOT EXISTS personal_data_keys (
+  subject_id  text        PRIMARY KEY,
+  wrapped_key bytea,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  erased_at   timestamptz,
+  CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL))
+);
+
 -- ───────────────────────── command-side bookkeeping ─────────────────────────
 -- Idempotency keys, per user: the first request with a key stores its answer; a retry with the same key and
 -- the same body gets that answer again, a different body is refused. Kept in Postgres so any instance sees them.
@@ -574,6 +588,25 @@ BEGIN
   END IF;
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_command') THEN
     GRANT SELECT, INSERT, UPDATE ON user_accounts TO shop_command;
+  END IF;
+END
+$$;
+
+-- ───────────────────────── Grants (least privilege): erasure ─────────────────────────
+-- For the per-service roles (created elsewhere in this file where that block exists; skipped where they do not):
+-- the command service makes and shreds data keys and removes an erased customer's login; the projector and the
+-- query service (audit reads) only read keys. Nobody is granted DELETE on the keys: shredding is an UPDATE to NULL.
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_command') THEN
+    GRANT SELECT, INSERT, UPDATE ON personal_data_keys TO shop_command;
+    GRANT DELETE ON user_accounts TO shop_command;
+  END IF;
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_projector') THEN
+    GRANT SELECT ON personal_data_keys TO shop_projector;
+  END IF;
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_query') THEN
+    GRANT SELECT ON personal_data_keys TO shop_query;
   END IF;
 END
 $$;

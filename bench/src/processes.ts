@@ -14,7 +14,8 @@ export interface RunningService {
 export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, readyPath = '/readyz', args: string[] = []): Promise<RunningService> {
   const port = await freePort();
   const child = spawn(process.execPath, [entry, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    // Every service of one run shares one master key of personal data (fixed: benchmark databases are throwaway).
+    env: { ...process.env, LOG_LEVEL: 'warn', DATA_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 0x42).toString('base64'), ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -1,12 +1,13 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import type { ProductState } from '@shop/domain';
-import type { EventStore } from '@shop/kernel';
+import type { DataKeyRing, EventStore } from '@shop/kernel';
 import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
 import { loginRoutes, type LoginLimits } from './auth/login.http.js';
 import { logoutRoutes } from './auth/logout.http.js';
 import { AggregateCache } from './commands/aggregate-cache.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
+import { forgetCustomerRoutes } from './customers/forget-customer/forget-customer.http.js';
 import { registerRoutes } from './customers/register/register.http.js';
 import { domainProblems } from './http/domain-problems.js';
 import { IdempotencyStore } from './http/idempotency-store.js';
@@ -22,7 +23,10 @@ export interface CommandServiceDeps {
   pool: pg.Pool;
   /** For idempotency keys: a pool that commits asynchronously (see http/idempotency.ts); tests may pass `pool`. */
   bookkeeping: pg.Pool;
+  /** The event store with the personal-data codec around it (kernel PersonalDataEventStore). */
   store: EventStore;
+  /** The data keys that codec encrypts with: erasure shreds them. */
+  keys: DataKeyRing;
   tokens: TokenService;
   logger: Logger;
   bodyLimitBytes: number;
@@ -75,6 +79,7 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
   service.app.use(discontinueProductRoutes(routeDeps));
   service.app.use(placeOrderRoutes(routeDeps));
   service.app.use(orderActionRoutes(routeDeps));
+  service.app.use(forgetCustomerRoutes(routeDeps));
   service.app.use(domainProblems);
   service.finish();
   return service;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MasterKey } from '@shop/kernel';
 import { ClientIdentityConfig, JwtSignerConfig } from '@shop/service-kit';
 
 export const CommandServiceConfig = z.object({
@@ -33,6 +34,8 @@ export const CommandServiceConfig = z.object({
   /** …and keys longer than this (an email typed by anyone) are kept as their SHA-256. */
   RATE_LIMIT_MAX_KEY_LENGTH: z.coerce.number().int().min(64).default(256),
   // --- end of client identity and sign-in limits
+  /** Wraps the per-customer data keys that personal fields in events are encrypted under: 32 bytes, base64. */
+  DATA_KEY_ENCRYPTION_KEY: MasterKey,
   /** When set (local development only; refused with NODE_ENV=production), the dev accounts are (re)seeded with it. */
   DEV_USERS_PASSWORD: z.string().min(8).optional(),
   NODE_ENV: z.string().optional(),

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import { createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
+import { PERSONAL_DATA } from '@shop/domain';
+import { createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
 import {
   accountTokenVersions,
   closeServer,
@@ -34,6 +35,7 @@ if (command === 'create-admin') {
 const config = configOrExit('command-service', () => {
   const parsed = loadConfig(CommandServiceConfig);
   refuseUnsafeProductionSettings('command-service', process.env, {
+    secrets: { DATA_KEY_ENCRYPTION_KEY: process.env.DATA_KEY_ENCRYPTION_KEY },
     keys: { JWT_PRIVATE_KEY: parsed.JWT_PRIVATE_KEY },
     urls: { DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true } },
     developmentOnly: { DEV_USERS_PASSWORD: process.env.DEV_USERS_PASSWORD },
@@ -64,7 +66,9 @@ const tokens = createTokenService({
   versions: accountTokenVersions(pool),
 });
 
-const store = new PostgresEventStore(pool);
+// Personal fields are encrypted on their way into the store and decrypted on their way out (crypto-shredding).
+const keys = new PostgresDataKeyRing(pool, config.DATA_KEY_ENCRYPTION_KEY);
+const store = new PersonalDataEventStore(new PostgresEventStore(pool), new PersonalDataCodec(keys, PERSONAL_DATA));
 // Production never gets here with DEV_USERS_PASSWORD (refused above); the second condition keeps it that way.
 if (config.DEV_USERS_PASSWORD && config.NODE_ENV !== 'production') await seedDevAccounts(pool, store, config.DEV_USERS_PASSWORD);
 
@@ -72,6 +76,7 @@ const { app } = buildCommandApp({
   pool,
   bookkeeping,
   store,
+  keys,
   tokens,
   logger,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,

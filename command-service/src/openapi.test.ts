@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { InMemoryEventStore } from '@shop/kernel';
+import { InMemoryDataKeyRing, InMemoryEventStore } from '@shop/kernel';
 import { accountTokenVersions, createLogger, createTokenService, generateEd25519KeyPair } from '@shop/service-kit';
 import { describeOpenApiConformance } from '@shop/testing';
 import { buildCommandApp } from './app.js';
@@ -14,6 +14,7 @@ describeOpenApiConformance({
       pool,
       bookkeeping: pool,
       store: new InMemoryEventStore(),
+      keys: new InMemoryDataKeyRing(),
       tokens: createTokenService({ privateKey: generateEd25519KeyPair().privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 60, versions: accountTokenVersions(pool) }),
       logger: createLogger('test', 'silent'),
       bodyLimitBytes: 64 * 1024,

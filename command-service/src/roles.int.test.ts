@@ -161,7 +161,7 @@ describe('JWT attacks and revocation on writes (real Postgres)', () => {
     // The genuine token of the same account may write: only the attack makes the difference.
     expect((await app.request('POST', '/api/products', { token: admin.token, body: product })).status).toBe(201);
     const attacks = await attackTokens(
-      { privateKey: app.keys.privateKey, publicKey: app.keys.publicKey, keyId: keyIdOf(app.keys.publicKey), issuer: 'shop', audience: 'shop-api' },
+      { privateKey: app.signingKeys.privateKey, publicKey: app.signingKeys.publicKey, keyId: keyIdOf(app.signingKeys.publicKey), issuer: 'shop', audience: 'shop-api' },
       { userId: admin.userId, role: 'admin', tokenVersion: 0 },
     );
     expect(Object.keys(attacks)).toEqual(

@@ -1,7 +1,8 @@
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
+import { PERSONAL_DATA } from '@shop/domain';
+import { applySchema, createPool, MasterKey, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore } from '@shop/kernel';
 import { createLogger, loadConfig } from '@shop/service-kit';
 import { ANALYTICS_PROJECTION } from '@shop/read-models';
 import { createCacheInvalidator } from './cache/cache-invalidator.js';
@@ -23,6 +24,8 @@ async function dropCache(redis: Redis, prefix: string): Promise<number> {
 // `npm run projections -- redrive <projection>`: operations on projections, from a shell.
 const Config = z.object({
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
+  /** As the projector's: projections read personal fields decrypted (or `[erased]`). */
+  DATA_KEY_ENCRYPTION_KEY: MasterKey,
   REDIS_URL: z.string().optional(),
   ELASTICSEARCH_URL: z.string().optional(),
   ELASTICSEARCH_SALES_INDEX: z.string().default('shop-sales'),
@@ -35,7 +38,7 @@ const usage = `Usage: npm run projections -- <command> <projection>
             position (digest of every row), and swap it in; prints progress
   redrive   apply the projection's dead letters again, oldest first (after fixing what made them fail)
 Projections: ${Object.keys(PROJECTIONS).join(', ')}; and ${ANALYTICS_PROJECTION} (Elasticsearch: redrive only, needs ELASTICSEARCH_URL)
-Settings: DATABASE_URL, REDIS_URL (stale cache entries are deleted when set), ELASTICSEARCH_URL, ELASTICSEARCH_SALES_INDEX,
+Settings: DATABASE_URL, DATA_KEY_ENCRYPTION_KEY (as the projector's), REDIS_URL (stale cache entries are deleted when set), ELASTICSEARCH_URL, ELASTICSEARCH_SALES_INDEX,
   PROJECTION_PARTITIONS (as the projector runs)`;
 
 const [command, name] = process.argv.slice(2);
@@ -55,7 +58,11 @@ const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequ
 try {
   // Idempotent, and it makes sure the dead-letter table exists even if no service has started since an upgrade.
   await applySchema(pool);
-  const store = new PostgresEventStore(pool);
+  // Projections see personal fields as the projector's do: decrypted, or `[erased]` once the key is shredded.
+  const store = new PersonalDataEventStore(
+    new PostgresEventStore(pool),
+    new PersonalDataCodec(new PostgresDataKeyRing(pool, config.DATA_KEY_ENCRYPTION_KEY), PERSONAL_DATA),
+  );
   const progress = (line: string): void => console.log(`[projections] ${line}`);
   if (command === 'rebuild' && target) {
     await rebuildProjection(pool, store, target, progress, config.PROJECTION_PARTITIONS);

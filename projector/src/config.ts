@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { MasterKey } from '@shop/kernel';
 import { ClientIdentityConfig } from '@shop/service-kit';
 
 export const ProjectorConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3003),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
+  /** Unwraps the per-customer data keys, to read the personal fields of events (the command service's key). */
+  DATA_KEY_ENCRYPTION_KEY: MasterKey,
   /** Empty or unset: no bus; projections follow the store directly (LISTEN/NOTIFY + catch-up). */
   NATS_URL: z.string().optional(),
   NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('SHOP_EVENTS'),

@@ -2,7 +2,16 @@ import { createServer } from 'node:http';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
-import { connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
+import { PERSONAL_DATA } from '@shop/domain';
+import {
+  connectNats,
+  createPool,
+  ensureEventStream,
+  PersonalDataCodec,
+  PostgresDataKeyRing,
+  PostgresEventStore,
+  type EventBusNames,
+} from '@shop/kernel';
 import {
   closeServer,
   configOrExit,
@@ -22,6 +31,7 @@ import { SalesIndexWriter } from './projections/analytics/sales-index-writer.js'
 import { catalogProjection } from './projections/catalog/catalog.projection.js';
 import { customersProjection } from './projections/customers/customers.projection.js';
 import { ordersProjection } from './projections/orders/orders.projection.js';
+import { decryptingPersonalData } from './projections/personal-data.js';
 import { salesProjection } from './projections/sales/sales.projection.js';
 import { Relay } from './relay/relay.js';
 import { partitionsToRun } from './runner/partition.js';
@@ -30,6 +40,7 @@ import { ProjectionRunner } from './runner/projection-runner.js';
 const config = configOrExit('projector', () => {
   const parsed = loadConfig(ProjectorConfig);
   refuseUnsafeProductionSettings('projector', process.env, {
+    secrets: { DATA_KEY_ENCRYPTION_KEY: process.env.DATA_KEY_ENCRYPTION_KEY },
     urls: {
       DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true },
       REDIS_URL: { url: parsed.REDIS_URL, passwordRequired: false },
@@ -52,7 +63,10 @@ const pool = createPool(config.DATABASE_URL, {
   asynchronousCommit: true,
   onIdleError: warnOfLostConnection(logger, 'main'),
 });
+// Events as stored: the relay publishes exactly these bytes (personal fields encrypted), and runners read them so too;
+// each projection decrypts what it applies (projections/personal-data.ts).
 const store = new PostgresEventStore(pool);
+const personalData = new PersonalDataCodec(new PostgresDataKeyRing(pool, config.DATA_KEY_ENCRYPTION_KEY), PERSONAL_DATA);
 const names: EventBusNames = { streamName: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX };
 
 let nats: NatsConnection | undefined;
@@ -106,16 +120,18 @@ const metrics = createProjectorMetrics(service.registry, async () => {
 // parked projection never holds the others back.
 // Partitioned, each projection gets a runner per partition this process runs (each its own consumer and checkpoint).
 const partitions = config.PROJECTION_PARTITIONS > 1 ? partitionsToRun(config.PROJECTION_PARTITIONS, config.PROJECTOR_PARTITIONS) : [undefined];
-const postgresRunners = [catalogProjection, ordersProjection, customersProjection, salesProjection].flatMap((projection) =>
-  partitions.map((partition) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger, ...(partition ? { partition } : {}) })),
-);
+const postgresRunners = [catalogProjection, ordersProjection, customersProjection, salesProjection]
+  .map((projection) => decryptingPersonalData(projection, personalData))
+  .flatMap((projection) =>
+    partitions.map((partition) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger, ...(partition ? { partition } : {}) })),
+  );
 const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger }) : undefined;
 
 // The Elasticsearch analytics projection runs only where a cluster is configured.
 const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL, maxRetries: 0 }) : undefined;
 const salesIndex = elasticsearch ? new SalesIndexWriter(elasticsearch, config.ELASTICSEARCH_SALES_INDEX) : undefined;
 const analytics = salesIndex
-  ? new ProjectionRunner({ pool, store, projection: analyticsProjection(salesIndex), invalidate, metrics, logger, batchSize: config.ELASTICSEARCH_BATCH_SIZE })
+  ? new ProjectionRunner({ pool, store, projection: decryptingPersonalData(analyticsProjection(salesIndex), personalData), invalidate, metrics, logger, batchSize: config.ELASTICSEARCH_BATCH_SIZE })
   : undefined;
 if (salesIndex) logger.info({ index: salesIndex.index }, 'Elasticsearch analytics projection enabled (ELASTICSEARCH_URL set)');
 else logger.info('ELASTICSEARCH_URL not set: no Elasticsearch analytics projection; analysts are served from the SQL sales read model');

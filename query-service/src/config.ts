@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MasterKey } from '@shop/kernel';
 import { ClientIdentityConfig, JwtVerifierConfig } from '@shop/service-kit';
 
 export const QueryServiceConfig = z.object({
@@ -12,6 +13,8 @@ export const QueryServiceConfig = z.object({
    */
   TOKEN_VERSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   TOKEN_VERSION_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Unwraps the per-customer data keys, so the audit reads show personal fields (or `[erased]`): the services' key. */
+  DATA_KEY_ENCRYPTION_KEY: MasterKey,
   /** Empty or unset: no Redis; an in-process cache stands in (and says so at start). */
   REDIS_URL: z.string().optional(),
   /** Empty or unset: analytics reports come from the SQL `sales` read model; set: from Elasticsearch. */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import { createPool, PostgresEventStore } from '@shop/kernel';
+import { createPool } from '@shop/kernel';
 import {
   accountTokenVersions,
   CachedTokenVersions,
@@ -18,6 +18,7 @@ import {
 import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
+import { auditEventStore } from './audit/audit-store.js';
 import { StoreHead } from './audit/store-head.js';
 import { connectCacheRedis, InProcessReadCache, RedisReadCache, type ReadCache } from './cache/read-cache.js';
 import { QueryServiceConfig } from './config.js';
@@ -26,6 +27,7 @@ import { ProjectionPositions } from './read-your-writes/position-tracker.js';
 const config = configOrExit('query-service', () => {
   const parsed = loadConfig(QueryServiceConfig);
   refuseUnsafeProductionSettings('query-service', process.env, {
+    secrets: { DATA_KEY_ENCRYPTION_KEY: process.env.DATA_KEY_ENCRYPTION_KEY },
     // Public, but the key of a known pair would accept tokens minted with its published private half.
     keys: { JWT_PUBLIC_KEY: parsed.JWT_PUBLIC_KEY },
     urls: {
@@ -84,7 +86,8 @@ const { app } = buildQueryApp({
   tokens,
   logger,
   maxConsistencyWaitMs: config.CONSISTENCY_MAX_WAIT_MS,
-  audit: { store: new PostgresEventStore(pool), head: storeHead.tracker },
+  // Personal fields decrypted, `[erased]` once shredded, `[unreadable]` where edited (verify names the event).
+  audit: { store: auditEventStore(pool, config.DATA_KEY_ENCRYPTION_KEY).store, head: storeHead.tracker },
   trustedProxies: config.TRUSTED_PROXIES,
   readiness: async () => {
     await pool.query('SELECT 1');

@@ -26,6 +26,8 @@ export const StackConfig = z.object({
   JWT_PUBLIC_KEY: z.string().optional(),
   /** `npm start` is the development path: it refuses NODE_ENV=production (run the services or the containers there). */
   NODE_ENV: z.string().optional(),
+  /** Master key of personal data (32 bytes, base64); unset: the one in SHOP_DATA_DIR, made on first start. */
+  DATA_KEY_ENCRYPTION_KEY: z.string().trim().optional(),
   SHOP_GATEWAY: z.enum(['auto', 'nginx', 'node']).default('auto'),
   SHOP_PROMETHEUS: z.enum(['auto', 'off']).default('auto'),
   NATS_STREAM: z.string().default('SHOP_EVENTS'),

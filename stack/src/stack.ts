@@ -7,6 +7,7 @@ import { stackJwtKeys } from './dev-keys.js';
 import { startNginx, type GatewayRoutes } from './gateway/nginx.js';
 import { createNodeGateway } from './gateway/node-gateway.js';
 import { assertPortsFree, spawnManaged, waitUntil, type ManagedChild } from './infra/child.js';
+import { localDataKeyEncryptionKey } from './infra/data-key.js';
 import { ensureNats } from './infra/nats.js';
 import { ensurePostgres } from './infra/postgres.js';
 import { startPrometheus } from './infra/prometheus.js';
@@ -70,7 +71,13 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
     const jwt = stackJwtKeys({ privateKey: config.JWT_PRIVATE_KEY, publicKey: config.JWT_PUBLIC_KEY }, dataDir, say);
     // Each service gets only its half: the query service never sees the signing key.
     const { JWT_PRIVATE_KEY: _private, JWT_PUBLIC_KEY: _public, JWT_SECRET: _retired, ...inherited } = process.env;
-    const common = { ...inherited, DATABASE_URL: postgres.url, REDIS_URL: redis.url ?? '', NATS_URL: nats.url ?? '' };
+    const common = {
+      ...inherited,
+      DATABASE_URL: postgres.url,
+      REDIS_URL: redis.url ?? '',
+      NATS_URL: nats.url ?? '',
+      DATA_KEY_ENCRYPTION_KEY: localDataKeyEncryptionKey(config.DATA_KEY_ENCRYPTION_KEY, dataDir, say),
+    };
     const service = (name: string, entry: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): ManagedChild =>
       spawnManaged({
         name,

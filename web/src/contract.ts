@@ -104,7 +104,7 @@ export const OrderLine = z.object({
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
-/** The address as the read model shows it (a forgotten customer's reads `[redacted]`), so not re-validated. */
+/** The address as the read model shows it (a forgotten customer's reads `[erased]`), so not re-validated. */
 const AddressView = z.object({
   name: z.string().nullish(),
   line1: z.string(),

@@ -39,6 +39,7 @@ describe('the command service killed with SIGKILL while orders are placed', () =
         DATABASE_URL: database.url,
         JWT_PRIVATE_KEY: SIGNING_KEY,
         DEV_USERS_PASSWORD: PASSWORD,
+        DATA_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 0x5a).toString('base64'),
         RATE_LIMIT_BURST: '1000000',
         RATE_LIMIT_PER_SECOND: '1000000',
         LOG_LEVEL: 'fatal',

@@ -2,13 +2,16 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
+import { PERSONAL_DATA } from '@shop/domain';
+import { applySchema, createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle, type EventStore } from '@shop/kernel';
 import { accountTokenVersions, createLogger, createTokenService, generateEd25519KeyPair, type Role, type TokenService } from '@shop/service-kit';
 import { startTcpProxy, startTestPostgres, type TcpProxy, type TestPostgres } from '@shop/testing';
 import { buildCommandApp } from '../app.js';
 import { hashPassword, seedDevAccounts } from '../auth/user-accounts.js';
 
 export const TEST_PASSWORD = 'integration-password';
+/** A fixed master key for tests only (32 bytes). */
+export const TEST_DATA_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 0x5a);
 
 /** The command service on a real Postgres, listening on a free port, with helpers to call it as each role. */
 export interface CommandAppHarness {
@@ -16,10 +19,14 @@ export interface CommandAppHarness {
   /** The test database (for processes started beside the app, e.g. the create-admin CLI). */
   databaseUrl: string;
   pool: pg.Pool;
-  store: PostgresEventStore;
+  /** The store as the service uses it: personal data encrypted on append, decrypted on read. */
+  store: EventStore;
+  /** The raw store underneath (events as stored: envelopes). */
+  rawStore: PostgresEventStore;
+  keys: PostgresDataKeyRing;
   tokens: TokenService;
   /** The key pair the service signs with (generated per harness), for tests that forge or inspect tokens. */
-  keys: { privateKey: KeyObject; publicKey: KeyObject };
+  signingKeys: { privateKey: KeyObject; publicKey: KeyObject };
   tokenFor(email: string): Promise<string>;
   /** Registers a new shopper and answers its token and customer id. */
   newShopper(): Promise<{ token: string; customerId: string }>;
@@ -46,11 +53,13 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
   const proxy = options.behindProxy ? await startTcpProxy({ host: postgres.hostname, port: Number(postgres.port || 5432) }) : undefined;
   const pool = createPool(proxy ? throughProxy(database.url, proxy) : database.url, { max: 20 });
   await applySchema(pool);
-  const store = new PostgresEventStore(pool);
+  const rawStore = new PostgresEventStore(pool);
+  const keys = new PostgresDataKeyRing(pool, TEST_DATA_KEY_ENCRYPTION_KEY);
+  const store = new PersonalDataEventStore(rawStore, new PersonalDataCodec(keys, PERSONAL_DATA));
   await seedDevAccounts(pool, store, TEST_PASSWORD);
-  const keys = generateEd25519KeyPair();
-  const tokens = createTokenService({ privateKey: keys.privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 600, versions: accountTokenVersions(pool) });
-  const { app } = buildCommandApp({ pool, bookkeeping: pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
+  const signingKeys = generateEd25519KeyPair();
+  const tokens = createTokenService({ privateKey: signingKeys.privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 600, versions: accountTokenVersions(pool) });
+  const { app } = buildCommandApp({ pool, bookkeeping: pool, store, keys, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
   const http: Server = createServer(app);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -85,8 +94,10 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
     databaseUrl: database.url,
     pool,
     store,
-    tokens,
+    rawStore,
     keys,
+    signingKeys,
+    tokens,
     tokenFor,
     newShopper,
     async newAccount(role) {

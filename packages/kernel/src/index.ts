@@ -12,3 +12,7 @@ export * from './postgres/pool.js';
 export * from './postgres/schema.js';
 export * from './postgres/notifications.js';
 export * from './event-store/postgres-hash-chain.js';
+export * from './personal-data/envelope.js';
+export * from './personal-data/data-key-ring.js';
+export * from './personal-data/personal-data-codec.js';
+export * from './personal-data/personal-data-event-store.js';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { generateEd25519KeyPair, keyIdOf } from './auth/keys.js';
 import { KNOWN_DEFAULT_SECRETS, productionProblems, secretWeakness, urlPasswordWeakness } from './production.js';
@@ -45,6 +46,14 @@ describe('production mode: which secrets are refused', () => {
       new Set([keyIdOf(devKeys.publicKey)]),
     );
     expect(problems.map((p) => p.split(':')[0])).toEqual(['DEV_USERS_PASSWORD', 'SOME_SECRET', 'DATABASE_URL', 'JWT_PRIVATE_KEY']);
+  });
+
+  it('refuses the master key of personal data that npm start generated, however random it looks', () => {
+    const generated = randomBytes(32).toString('base64');
+    const other = randomBytes(32).toString('base64');
+    const problems = productionProblems({ secrets: { DATA_KEY_ENCRYPTION_KEY: generated } }, new Set(), new Set([generated]));
+    expect(problems).toEqual([expect.stringMatching(/^DATA_KEY_ENCRYPTION_KEY: is the development value/)]);
+    expect(productionProblems({ secrets: { DATA_KEY_ENCRYPTION_KEY: other } }, new Set(), new Set([generated]))).toEqual([]);
   });
 
   it('finds nothing to refuse in settings fit for production', () => {

@@ -85,13 +85,14 @@ export interface ProductionChecks {
 export type KnownKeyIds = ReadonlySet<string>;
 
 /** Every reason to refuse, one line per setting (`NAME: why`); empty when the settings are fit for production. */
-export function productionProblems(checks: ProductionChecks, knownKeyIds: KnownKeyIds = new Set()): string[] {
+export function productionProblems(checks: ProductionChecks, knownKeyIds: KnownKeyIds = new Set(), developmentSecrets: ReadonlySet<string> = new Set()): string[] {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(checks.developmentOnly ?? {})) {
     if (value !== undefined) problems.push(`${name}: is for local development only (it seeds accounts with a shared password); unset it`);
   }
   for (const [name, value] of Object.entries(checks.secrets ?? {})) {
     if (value === undefined || value === '') problems.push(`${name}: is required`);
+    else if (developmentSecrets.has(value.trim())) problems.push(`${name}: is the development value \`npm start\` generated; generate a new one for production (README)`);
     else {
       const weakness = secretWeakness(value);
       if (weakness) problems.push(`${name}: ${weakness}`);
@@ -132,13 +133,30 @@ export function developmentKeyIds(dataDir: string | undefined): KnownKeyIds {
   return ids;
 }
 
+/** Where `npm start` keeps its generated master key of personal data (stack/src/infra/data-key.ts). */
+export const DEV_DATA_KEY_FILE = 'data-key-encryption-key';
+
+/** The secrets `npm start` generated on this machine (its data-key master key), looked up where the key ids are. */
+export function developmentSecrets(dataDir: string | undefined): ReadonlySet<string> {
+  const repoStack = fileURLToPath(new URL('../../../.stack', import.meta.url));
+  const secrets = new Set<string>();
+  for (const dir of new Set([...(dataDir ? [resolve(dataDir)] : []), repoStack])) {
+    try {
+      secrets.add(readFileSync(join(dir, DEV_DATA_KEY_FILE), 'utf8').trim());
+    } catch {
+      // None there (the usual case in a deployment).
+    }
+  }
+  return secrets;
+}
+
 /**
  * In production (NODE_ENV=production) throws, naming every offending setting, when the settings are not fit for it;
  * otherwise does nothing. Called by each service's main.ts right after its configuration is parsed.
  */
 export function refuseUnsafeProductionSettings(service: string, env: NodeJS.ProcessEnv, checks: ProductionChecks): void {
   if (env.NODE_ENV !== 'production') return;
-  const problems = productionProblems(checks, developmentKeyIds(env.SHOP_DATA_DIR));
+  const problems = productionProblems(checks, developmentKeyIds(env.SHOP_DATA_DIR), developmentSecrets(env.SHOP_DATA_DIR));
   if (problems.length === 0) return;
   throw new Error(`${service} refuses to start with NODE_ENV=production:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }

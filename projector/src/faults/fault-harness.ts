@@ -28,7 +28,12 @@ export const projectorEnv = (databaseUrl: string, bus: { url: string; namespace:
 });
 
 export function startProjector(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [PROJECTOR], { env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // A fixed master key of personal data: the test databases are throwaway.
+  const dataKey = Buffer.alloc(32, 0x5a).toString('base64');
+  return spawn(process.execPath, [PROJECTOR], {
+    env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'error', DATA_KEY_ENCRYPTION_KEY: dataKey, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 const metadata = { correlationId: 'faults', causationId: 'faults', actor: { system: 'faults' } };

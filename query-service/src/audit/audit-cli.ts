@@ -15,6 +15,7 @@ export type AuditCommand =
   | { kind: 'export'; after: bigint; to?: bigint; out?: string }
   | { kind: 'stream'; streamId: string; json: boolean }
   | { kind: 'order'; orderId: string; asOf: AsOf }
+  | { kind: 'forget'; customerId: string }
   | { kind: 'help' }
   | { kind: 'usage'; error: string };
 
@@ -44,7 +45,11 @@ export const USAGE = `Usage: npm run audit -- <command>
           line, to stdout or into a new file, with a progress line on stderr
   order <orderId> [--as-of <ISO 8601 time with zone | stream version>]
           print the order as it was then (replayed from its stream), or as it is now
-Settings: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/shop)`;
+  forget <customerId>
+          GDPR erasure (crypto-shredding): deletes the customer's data key, removes its login and appends
+          CustomerForgotten; its personal data reads [erased] from then on and the hash chains still verify
+Settings: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/shop); DATA_KEY_ENCRYPTION_KEY (the services'): with
+  it, stream and order show personal fields decrypted (or [erased]), without it as stored (encrypted); forget needs it`;
 
 const Count = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -108,6 +113,13 @@ export function parseAuditCommand(argv: readonly string[]): AuditCommand {
       return parseAnchor(values, target);
     case 'export':
       return parseExport(values, target);
+    case 'forget': {
+      const wrong = misplaced([]);
+      if (wrong !== undefined) return { kind: 'usage', error: `forget takes no --${wrong}` };
+      const customerId = z.uuid().safeParse(target);
+      if (!customerId.success) return failure(customerId.error, 'customer id');
+      return { kind: 'forget', customerId: customerId.data.toLowerCase() };
+    }
     case undefined:
       return { kind: 'usage', error: 'No command given' };
     default:

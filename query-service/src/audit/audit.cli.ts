@@ -6,14 +6,20 @@
  */
 import { z } from 'zod';
 import { assertNever } from '@shop/domain';
-import { createPool, PostgresEventStore, verifyHashChains } from '@shop/kernel';
+import { createPool, MasterKey, PostgresEventStore, verifyHashChains, type DataKeyRing, type EventStore } from '@shop/kernel';
 import { loadConfig } from '@shop/service-kit';
 import { formatEventLine, formatProgress, formatVerdict, parseAuditCommand, USAGE, type AuditCommand } from './audit-cli.js';
 import { readOrderAsOf, readStreamPage } from './audit.queries.js';
 import { readSignedAnchor, runAnchor, runExport, runKeygen } from './audit-cli-tools.js';
+import { auditEventStore } from './audit-store.js';
+import { forgetCustomerFromShell } from './forget-customer.js';
 import { toVerifyResultView } from './audit.views.js';
 
-const Config = z.object({ DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/shop') });
+const Config = z.object({
+  DATABASE_URL: z.string().min(1).default('postgres://postgres@127.0.0.1:5432/shop'),
+  /** Optional: without it, personal fields are shown as stored (encrypted) and `forget` is refused. */
+  DATA_KEY_ENCRYPTION_KEY: z.preprocess((value) => (value === '' ? undefined : value), MasterKey.optional()),
+});
 
 const PAGE = 1_000;
 /** Progress at most this often (a batch takes milliseconds; a terminal does not need hundreds of lines a second). */
@@ -21,7 +27,7 @@ const PROGRESS_EVERY_MS = 1_000;
 
 type Runnable = Exclude<AuditCommand, { kind: 'help' } | { kind: 'usage' }>;
 
-async function run(command: Runnable, store: PostgresEventStore, pool: ReturnType<typeof createPool>): Promise<number> {
+async function run(command: Runnable, store: EventStore, pool: ReturnType<typeof createPool>, keys: DataKeyRing | undefined): Promise<number> {
   switch (command.kind) {
     case 'verify': {
       const signed = command.signed ? await readSignedAnchor(command.signed) : undefined;
@@ -71,6 +77,19 @@ async function run(command: Runnable, store: PostgresEventStore, pool: ReturnTyp
       return runExport(command, store, pool);
     case 'keygen':
       return runKeygen(command);
+    case 'forget': {
+      if (!keys) {
+        console.error('forget needs DATA_KEY_ENCRYPTION_KEY (the services\' master key) to replay the customer');
+        return 2;
+      }
+      const outcome = await forgetCustomerFromShell({ pool, store, keys }, command.customerId, { correlationId: crypto.randomUUID(), causationId: 'audit-cli', actor: { system: 'audit-cli' } }, new Date());
+      if (outcome.status === 'unknown') {
+        console.error(`No customer ${command.customerId}`);
+        return 1;
+      }
+      console.log(`customer ${command.customerId} forgotten: data key deleted, login removed` + (outcome.lastPosition === undefined ? ' (CustomerForgotten was already recorded)' : `, CustomerForgotten at position ${outcome.lastPosition}`));
+      return 0;
+    }
     default:
       return assertNever(command);
   }
@@ -86,8 +105,10 @@ if (command.kind === 'help') {
   const config = loadConfig(Config);
   const pool = createPool(config.DATABASE_URL, { max: 4, applicationName: 'audit-cli' });
   try {
-    // No upcasters: the auditor sees events as they were stored.
-    process.exitCode = await run(command, new PostgresEventStore(pool), pool);
+    // No upcasters: the auditor sees events as they were stored, personal fields decrypted where the key allows
+    // (a field that does not authenticate reads [unreadable]; verify names the edited event).
+    const audited = config.DATA_KEY_ENCRYPTION_KEY ? auditEventStore(pool, config.DATA_KEY_ENCRYPTION_KEY) : undefined;
+    process.exitCode = await run(command, audited?.store ?? new PostgresEventStore(pool), pool, audited?.keys);
   } finally {
     await pool.end();
   }

@@ -302,7 +302,7 @@ describe('order reads over HTTP (real Postgres)', () => {
       const response = await get(`/api/orders/${redactedOrder.id}`, admin, { 'if-none-match': '"2"' });
       expect(response.status).toBe(200);
       expect(response.headers.get('etag')).toBeNull();
-      expect(((await response.json()) as OrderView).shippingAddress).toEqual({ line1: '[redacted]', city: '[redacted]', postalCode: '[redacted]', country: 'GB' });
+      expect(((await response.json()) as OrderView).shippingAddress).toEqual({ line1: '[erased]', city: '[erased]', postalCode: '[erased]', country: 'GB' });
     });
   });
 

@@ -67,7 +67,7 @@ export function OrderSummary({ order }: { order: Order }) {
         <dd>
           <address>
             {[address.name, address.line1, address.line2, `${address.postalCode} ${address.city}`, address.country].filter(Boolean).map((line, index) => (
-              // Lines can repeat (a redacted address reads `[redacted]` several times): keyed by position.
+              // Lines can repeat (a redacted address reads `[erased]` several times): keyed by position.
               <span key={index} className="address-line">
                 {line}
               </span>

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
+import { applySchema, createPool, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
 import { accountTokenVersions, createLogger, createTokenService, generateEd25519KeyPair, type TokenService } from '@shop/service-kit';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { buildCommandApp } from '../../app.js';
@@ -38,7 +38,7 @@ describe('POST /api/products and POST /api/auth/login (real Postgres, over HTTP)
     const store = new PostgresEventStore(pool);
     await seedDevAccounts(pool, store, PASSWORD);
     tokens = createTokenService({ privateKey: generateEd25519KeyPair().privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 60, versions: accountTokenVersions(pool) });
-    const { app } = buildCommandApp({ pool, bookkeeping: pool, store, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: { burst: 1000, perSecond: 1000 }, loginLimit: { burst: 1000, perSecond: 1000 } });
+    const { app } = buildCommandApp({ pool, bookkeeping: pool, store, keys: new PostgresDataKeyRing(pool, Buffer.alloc(32, 1)), tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: { burst: 1000, perSecond: 1000 }, loginLimit: { burst: 1000, perSecond: 1000 } });
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

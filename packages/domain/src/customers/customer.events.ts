@@ -1,12 +1,16 @@
 import { z } from 'zod';
+import { ERASED } from '../shared/personal-data.js';
 import { Timestamp } from '../shared/time.js';
+
+/** An email as recorded: once its customer's key is shredded it reads as the erasure placeholder. */
+const RecordedEmail = z.union([z.email(), z.literal(ERASED)]);
 
 export const CUSTOMER_STREAM_PREFIX = 'customer-';
 export const customerStreamId = (customerId: string): string => `${CUSTOMER_STREAM_PREFIX}${customerId}`;
 
 export const CustomerRegistered = z.strictObject({
   type: z.literal('CustomerRegistered'),
-  data: z.strictObject({ customerId: z.uuid(), email: z.email(), name: z.string().min(1), registeredAt: Timestamp }),
+  data: z.strictObject({ customerId: z.uuid(), email: RecordedEmail, name: z.string().min(1), registeredAt: Timestamp }),
 });
 export type CustomerRegistered = z.infer<typeof CustomerRegistered>;
 
@@ -14,7 +18,7 @@ export type CustomerRegistered = z.infer<typeof CustomerRegistered>;
 export const CustomerProfileChanged = z.strictObject({
   type: z.literal('CustomerProfileChanged'),
   data: z
-    .strictObject({ customerId: z.uuid(), name: z.string().min(1).optional(), email: z.email().optional() })
+    .strictObject({ customerId: z.uuid(), name: z.string().min(1).optional(), email: RecordedEmail.optional() })
     .refine((data) => data.name !== undefined || data.email !== undefined, 'A profile change changes the name or the email'),
 });
 export type CustomerProfileChanged = z.infer<typeof CustomerProfileChanged>;

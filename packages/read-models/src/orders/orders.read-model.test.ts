@@ -55,9 +55,9 @@ describe('order row → view', () => {
 describe('GDPR redaction of a shipping address', () => {
   it('keeps only the country and puts placeholders where recipient, street, city and postal code were', () => {
     expect(redactShippingAddress({ name: 'Ada Lovelace', line1: '12 St James Square', line2: 'Flat 2', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' } as { country: string })).toEqual({
-      line1: '[redacted]',
-      city: '[redacted]',
-      postalCode: '[redacted]',
+      line1: '[erased]',
+      city: '[erased]',
+      postalCode: '[erased]',
       country: 'GB',
     });
   });

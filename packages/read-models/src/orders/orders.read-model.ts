@@ -67,7 +67,8 @@ export type OrderView = z.infer<typeof OrderView>;
  * code (with an order's date they narrow a person down); the country stays, for tax and sales by country. The
  * placeholders keep the address shaped like an address, so every reader's schema still holds.
  */
-export const REDACTED = '[redacted]';
+// The same placeholder as the domain's ERASED: an erased field reads alike in events and read models.
+export const REDACTED = '[erased]';
 export const REDACTED_ADDRESS_FIELDS = { line1: REDACTED, city: REDACTED, postalCode: REDACTED } as const;
 export const redactShippingAddress = (address: { country: string }): ShippingAddressView => ({
   ...REDACTED_ADDRESS_FIELDS,
