@@ -33,6 +33,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
   'POST /api/auth/login': { anonymous: 200, owner: 200, otherShopper: 200, admin: 200, auditor: 200, analyst: 200 },
   // Each caller logs out an account of its own kind (a logout revokes every token of the account).
   'POST /api/auth/logout': { anonymous: 401, owner: 204, otherShopper: 204, admin: 204, auditor: 204, analyst: 204 },
+  // Erasure is the admin's: a shopper cannot erase anyone, not even themselves through this route.
+  'POST /api/admin/customers/:customerId/erasure': { anonymous: 401, owner: 403, otherShopper: 403, admin: 202, auditor: 403, analyst: 403 },
 };
 
 describe('who may call which write route (role × route, real Postgres)', () => {
@@ -98,6 +100,10 @@ describe('who may call which write route (role × route, real Postgres)', () => 
       case 'POST /api/auth/logout': {
         const own = caller === 'anonymous' ? undefined : (await app.newAccount(roleOf(caller))).token;
         return (await app.request('POST', '/api/auth/logout', { token: own })).status;
+      }
+      case 'POST /api/admin/customers/:customerId/erasure': {
+        const { customerId } = await app.newShopper();
+        return (await app.request('POST', `/api/admin/customers/${customerId}/erasure`, { token })).status;
       }
       case 'POST /api/auth/register':
         return (await app.request('POST', '/api/auth/register', { token, body: { email: `r-${randomUUID()}@example.com`, password: 'long-enough-password', name: 'R' } })).status;

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort, generateEd25519KeyPair, keyText } from '@shop/service-kit';
 import { stackJwtKeys, type StackJwtKeys } from './dev-keys.js';
+import { localDataKeyEncryptionKey } from './infra/data-key.js';
 import { StackConfig } from './config.js';
 import { repoPath } from './paths.js';
 import { startStack } from './stack.js';
@@ -50,20 +52,24 @@ function runService(service: keyof typeof SERVICES, env: Record<string, string>)
 describe('production mode refuses known and weak secrets (each built service)', () => {
   let dataDir: string;
   let devKeys: StackJwtKeys;
+  let devDataKey: string;
   const ownKeys = generateEd25519KeyPair();
+  const ownDataKey = randomBytes(32).toString('base64');
 
   beforeAll(() => {
     // The pair `npm start` generates: a copied development key is the likeliest known key in a deployment.
     dataDir = mkdtempSync(join(tmpdir(), 'shop-production-'));
     devKeys = stackJwtKeys({ privateKey: undefined, publicKey: undefined }, dataDir, () => undefined);
+    devDataKey = localDataKeyEncryptionKey(undefined, dataDir, () => undefined);
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const production = (env: Record<string, string>): Record<string, string> => ({ NODE_ENV: 'production', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal', ...env });
+  const production = (env: Record<string, string>): Record<string, string> => ({ NODE_ENV: 'production', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal', DATA_KEY_ENCRYPTION_KEY: ownDataKey, ...env });
 
   const cases: Array<[keyof typeof SERVICES, string, (dev: StackJwtKeys) => Record<string, string>, string[]]> = [
     ['command', 'DEV_USERS_PASSWORD set', () => ({ JWT_PRIVATE_KEY: keyText(ownKeys.privateKey), DATABASE_URL: STRONG_DB, DEV_USERS_PASSWORD: 'shop-dev-password' }), ['DEV_USERS_PASSWORD']],
     ['command', 'the development DATABASE_URL (no password)', () => ({ JWT_PRIVATE_KEY: keyText(ownKeys.privateKey) }), ['DATABASE_URL']],
+    ['command', 'the stack\'s development master key of personal data', () => ({ JWT_PRIVATE_KEY: keyText(ownKeys.privateKey), DATABASE_URL: STRONG_DB, DATA_KEY_ENCRYPTION_KEY: devDataKey }), ['DATA_KEY_ENCRYPTION_KEY']],
     ['command', 'the stack\'s development signing key', (dev) => ({ JWT_PRIVATE_KEY: dev.privateKey, DATABASE_URL: STRONG_DB }), ['JWT_PRIVATE_KEY']],
     ['query', 'the stack\'s development public key and a default DB password', (dev) => ({ JWT_PUBLIC_KEY: dev.publicKey, DATABASE_URL: 'postgres://shop_query:postgres@db/shop' }), ['JWT_PUBLIC_KEY', 'DATABASE_URL']],
     ['query', 'DEV_USERS_PASSWORD set and a short Redis password', () => ({ JWT_PUBLIC_KEY: keyText(ownKeys.publicKey), DATABASE_URL: STRONG_DB, REDIS_URL: 'redis://:hunter2@redis:6379', DEV_USERS_PASSWORD: 'anything-at-all' }), ['DEV_USERS_PASSWORD', 'REDIS_URL']],
