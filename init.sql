@@ -558,3 +558,61 @@ BEGIN
    WHERE k.user_id = u.user_id AND k.key = u.key;
 END
 $$;
+
+-- ───────────────────────── Grants (least privilege) ─────────────────────────
+-- One role per service, created NOLOGIN: the migrate step (packages/kernel/src/postgres/migrate.ts) gives a role
+-- LOGIN and a password when COMMAND_DB_PASSWORD / PROJECTOR_DB_PASSWORD / QUERY_DB_PASSWORD is set (compose does).
+-- Roles are cluster-wide while this file runs per database (the test harness runs many databases at once, each
+-- under its own advisory lock): a concurrent creator wins, the loser's duplicate error is the same outcome.
+-- A table added above needs its grants added here (docs/decisions/0010-database-roles.md).
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['shop_command', 'shop_projector', 'shop_query'] LOOP
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+      BEGIN
+        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END;
+    END IF;
+  END LOOP;
+END
+$$;
+
+GRANT USAGE ON SCHEMA public TO shop_command, shop_projector, shop_query;
+
+-- command: appends events (append_streams/append_batch write events, streams and idempotency claims), reads streams
+-- and snapshots to decide, keeps accounts and idempotency answers.
+GRANT SELECT, INSERT ON events TO shop_command;
+GRANT SELECT, INSERT, UPDATE ON streams TO shop_command;
+GRANT SELECT, INSERT, UPDATE, DELETE ON snapshots, user_accounts, idempotency_keys TO shop_command;
+
+-- projector: reads the log, writes the read models, its checkpoints and dead letters (and nothing else).
+GRANT SELECT ON events, streams TO shop_projector;
+GRANT SELECT, INSERT, UPDATE, DELETE ON relay_checkpoints, projection_checkpoints, projection_dead_letters,
+  catalog_products, orders, orders_forgotten_customers, customers, sales_orders, sales_facts, analytics_orders
+  TO shop_projector;
+
+-- query: reads the read models, their checkpoints and (audit) the log; never credentials or idempotency answers.
+GRANT SELECT ON events, streams, snapshots, relay_checkpoints, projection_checkpoints, projection_dead_letters,
+  catalog_products, orders, orders_forgotten_customers, customers, sales_orders, sales_facts, analytics_orders
+  TO shop_query;
+
+-- The log is append-only for every application role: no UPDATE, DELETE or TRUNCATE was granted, this revokes any
+-- given earlier, and the trigger refuses them from anyone but the table's owner (a superuser owns every role), so
+-- a mistaken later GRANT still cannot open it. Tampering needs the owner role, and audit verify still finds it.
+REVOKE UPDATE, DELETE, TRUNCATE ON events FROM shop_command, shop_projector, shop_query;
+CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
+    RAISE EXCEPTION 'events is append-only: % refused for role %', TG_OP, current_user
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+CREATE OR REPLACE TRIGGER events_append_only_rows BEFORE UPDATE OR DELETE ON events
+  FOR EACH ROW EXECUTE FUNCTION events_append_only();
+CREATE OR REPLACE TRIGGER events_append_only_truncate BEFORE TRUNCATE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION events_append_only();

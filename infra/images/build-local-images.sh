@@ -383,7 +383,8 @@ build_node() {
   add_tree /etc/ssl/certs
   mkdir -p "$ROOT/root"
   owned_dir /home/node 0755
-  build_image "$NODE_IMAGE" "$(printf '%s\n' "ENV PATH=/usr/local/bin:/usr/bin:/usr/sbin NODE_VERSION=$NODE_VERSION" 'CMD ["node"]')"
+  # NODE_EXTRA_CA_CERTS: this host's trust store (copied above), so npm inside a build trusts what the host trusts.
+  build_image "$NODE_IMAGE" "$(printf '%s\n' "ENV PATH=/usr/local/bin:/usr/bin:/usr/sbin NODE_VERSION=$NODE_VERSION NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" 'CMD ["node"]')"
 }
 
 build_nginx() {

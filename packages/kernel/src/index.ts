@@ -12,3 +12,4 @@ export * from './postgres/pool.js';
 export * from './postgres/schema.js';
 export * from './postgres/notifications.js';
 export * from './event-store/postgres-hash-chain.js';
+export * from './postgres/migrate.js';
