@@ -62,6 +62,7 @@ describe('the whole shop through the gateway', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'shop-e2e-'));
     const config = StackConfig.parse({
       SHOP_PORT: await freePort(),
+      SHOP_HTTPS_PORT: await freePort(),
       COMMAND_PORT: await freePort(),
       QUERY_PORT: await freePort(),
       PROJECTOR_PORT: await freePort(),
