@@ -376,6 +376,11 @@ build_node() {
     [[ "$lib" == MISSING* ]] && die "node needs $lib"
     add_file "$lib"
   done < <(libs_of "$ROOT/usr/local/bin/node")
+  # All of glibc (libc6), as the official Debian-based image has it: native addons load more of it than node itself
+  # (rolldown's binding needs librt, for one).
+  local glibc=()
+  mapfile -t glibc < <(dpkg -L libc6 | grep -E '/lib[^/]*\.so(\.[0-9]+)*$' | grep -v '/gconv/')
+  add_file "${glibc[@]}"
   tar -xzf "$npm_tgz" -C "$ROOT/usr/local/lib/node_modules/npm" --strip-components=1 --no-same-owner
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ROOT/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ROOT/usr/local/bin/npx"

@@ -39,6 +39,7 @@ export function localTemplateValues(routes: GatewayRoutes): Record<string, strin
     TLS_SERVER: routes.https
       ? `listen ${routes.https.port} ssl; ssl_certificate ${routes.https.cert}; ssl_certificate_key ${routes.https.key};`
       : '',
+    STATUS_SERVER: '',
     REDIRECT_TO_HTTPS: 'off',
     HTTPS_REDIRECT_PORT: '',
     UPSTREAM_RESOLVE: '',
