@@ -38,7 +38,7 @@ else
 fi
 if [ "$PUBLIC_HTTPS_PORT" = 443 ]; then HTTPS_REDIRECT_PORT=''; else HTTPS_REDIRECT_PORT=":$PUBLIC_HTTPS_PORT"; fi
 
-export NGINX_WORKERS=auto NGINX_ERROR_LOG=stderr NGINX_ACCESS_LOG=/dev/stdout NGINX_MIME_TYPES=/etc/nginx/mime.types
+export NGINX_WORKERS=auto NGINX_ERROR_LOG=stderr NGINX_ACCESS_LOG='/dev/stdout shop' NGINX_MIME_TYPES=/etc/nginx/mime.types
 export NGINX_RESOLVER="${NGINX_RESOLVER:-127.0.0.11}" WEB_ROOT=/usr/share/shop/web HTTP_PORT="$GATEWAY_HTTP_PORT"
 export TLS_SERVER="listen ${GATEWAY_HTTPS_PORT} ssl; ssl_certificate ${TLS_CERT}; ssl_certificate_key ${TLS_KEY};"
 export STATUS_SERVER='server { listen 8081; access_log off; location = /stub_status { stub_status; } location / { return 404; } }'

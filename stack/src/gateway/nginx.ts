@@ -31,6 +31,7 @@ export function localTemplateValues(routes: GatewayRoutes): Record<string, strin
   return {
     NGINX_WORKERS: 'auto',
     NGINX_ERROR_LOG: 'logs/error.log',
+    // No access log locally (the services log every request with its X-Request-Id); the compose gateway logs to stdout.
     NGINX_ACCESS_LOG: 'off',
     NGINX_MIME_TYPES: '/etc/nginx/mime.types',
     NGINX_RESOLVER: '127.0.0.1',
