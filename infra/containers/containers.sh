@@ -56,6 +56,7 @@ make_env() {
     echo "JWT_SECRET=$(openssl rand -hex 32)"
     echo "HTTP_PORT=${HTTP_PORT:-80}"
     echo "HTTPS_PORT=${HTTPS_PORT:-443}"
+    echo "PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}"
     echo "# The registry-free stand-ins of the base images (npm run images)."
     echo "NODE_IMAGE=shop-local/node:24"
     echo "NGINX_IMAGE=shop-local/nginx:1.22"
@@ -131,11 +132,14 @@ restore() {
   dc up -d postgres
   wait_healthy
   say "loading $file into a fresh database"
-  dc exec -T postgres psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
+  local pg
+  pg="$(dc ps -q postgres)"
+  # docker exec, not docker-compose exec: the dump goes through standard input as it is (binary).
+  docker exec -i "$pg" psql -X -q -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c 'DROP DATABASE IF EXISTS shop WITH (FORCE)' -c 'CREATE DATABASE shop' >/dev/null
   dc run --rm -T migrate
   # The log and what lives only beside it (accounts, idempotency answers); read models are rebuilt, not restored.
-  dc exec -T postgres pg_restore -U postgres -d shop --data-only --exit-on-error \
+  docker exec -i "$pg" pg_restore -U postgres -d shop --data-only --exit-on-error \
     -t events -t streams -t snapshots -t user_accounts -t idempotency_keys < "$file"
   say "verifying the hash chains against the anchor $anchor"
   dc run --rm -T --no-deps --entrypoint node query-service query-service/dist/audit/audit.cli.js verify --anchor "$anchor" \

@@ -17,6 +17,7 @@ const envDir = mkdtempSync(join(tmpdir(), 'shop-containers-'));
 const ENV_FILE = join(envDir, '.env');
 let httpPort = 0;
 let httpsPort = 0;
+let prometheusPort = 0;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,6 +34,7 @@ const scriptEnv = (): NodeJS.ProcessEnv => ({
   COMPOSE_PROJECT_NAME: PROJECT,
   HTTP_PORT: String(httpPort),
   HTTPS_PORT: String(httpsPort),
+  PROMETHEUS_PORT: String(prometheusPort),
 });
 
 /** `npm run containers -- <args>`; throws with its output when it fails. */
@@ -128,6 +130,7 @@ describe('the compose stack (npm run containers)', () => {
   beforeAll(async () => {
     httpPort = await freePort();
     httpsPort = await freePort();
+    prometheusPort = await freePort();
     const out = containers(['up']);
     expect(out).toContain(`the shop is up at https://localhost:${httpsPort}`);
   }, 20 * 60_000);
