@@ -54,6 +54,7 @@ make_env() {
     echo "JWT_PRIVATE_KEY=$private"
     echo "JWT_PUBLIC_KEY=$public"
     echo "JWT_SECRET=$(openssl rand -hex 32)"
+    echo "GRAFANA_ADMIN_PASSWORD=$(openssl rand -hex 16)"
     echo "HTTP_PORT=${HTTP_PORT:-80}"
     echo "HTTPS_PORT=${HTTPS_PORT:-443}"
     echo "PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}"

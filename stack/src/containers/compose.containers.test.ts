@@ -203,6 +203,19 @@ describe('the compose stack (npm run containers)', () => {
     }
   }, 120_000);
 
+  it('has a gateway config that nginx -t accepts, and a compose file valid alone and with every profile', () => {
+    const [gateway] = containerIds('gateway');
+    expect(execFileSync('docker', ['exec', gateway!, '/usr/local/bin/shop-gateway', 'test'], { encoding: 'utf8', stdio: 'pipe' })).toBeDefined();
+    for (const profile of [[], ['--profile', 'observability'], ['--profile', 'grafana'], ['--profile', 'analytics'], ['--profile', 'kurrentdb']]) {
+      const result = spawnSync('docker-compose', ['--env-file', ENV_FILE, ...profile, 'config', '-q'], {
+        cwd: repoPath('.'),
+        env: process.env,
+        encoding: 'utf8',
+      });
+      expect({ profile, status: result.status, stderr: result.stderr }).toEqual({ profile, status: 0, stderr: '' });
+    }
+  });
+
   it('spreads reads over both query-service instances once it is scaled to 2', async () => {
     compose(['up', '-d', '--no-recreate', '--scale', 'query-service=2', 'query-service']);
     const deadline = Date.now() + 90_000;
