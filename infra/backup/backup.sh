@@ -48,6 +48,8 @@ prune() {
 
 case "${1:-schedule}" in
   schedule)
+    # PID 1 in its container: without a handler, bash would ignore `docker stop`'s SIGTERM until killed.
+    trap 'exit 0' TERM INT
     while true; do
       if dump_once; then prune; else echo "backup: dump failed; next try in ${BACKUP_INTERVAL}s" >&2; fi
       sleep "$BACKUP_INTERVAL" & wait $!

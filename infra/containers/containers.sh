@@ -73,12 +73,13 @@ make_env() {
   say "wrote $ENV_FILE with fresh secrets (keep it; \`down\` does not remove it)"
 }
 
-# wait_healthy: every container of the project healthy (or, for one-shot ones like migrate, exited 0).
+# wait_healthy [SERVICE...]: every container of the project (or of those services) healthy, or, for one-shot ones
+# like migrate, exited 0.
 wait_healthy() {
   local deadline=$((SECONDS + ${SHOP_UP_TIMEOUT:-300})) id state pending
   while true; do
     pending=()
-    for id in $(dc ps -q); do
+    for id in $(dc ps -q "$@"); do
       state="$(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}' "$id")"
       case "$state" in
         *" running healthy "* | *" exited none 0") ;;
@@ -131,7 +132,7 @@ restore() {
   dc rm -sf nats redis >/dev/null 2>&1 || true
   docker volume rm "${PROJECT}_nats-data" >/dev/null 2>&1 || true
   dc up -d postgres
-  wait_healthy
+  wait_healthy postgres
   say "loading $file into a fresh database"
   local pg
   pg="$(dc ps -q postgres)"

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -190,8 +190,11 @@ describe('the compose stack (npm run containers)', () => {
 
   it('runs every app container as a non-root user, on Node 24, without dev dependencies', () => {
     for (const service of ['command-service', 'query-service', 'projector', 'gateway', 'postgres', 'redis', 'nats']) {
+      // The main process's real uid as the host sees it (some images have no `id` to ask inside).
       const [id] = containerIds(service);
-      expect(docker(['exec', id!, 'id', '-u'])).not.toBe('0');
+      const pid = docker(['inspect', '-f', '{{.State.Pid}}', id!]);
+      const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1];
+      expect({ service, uid }).toEqual({ service, uid: expect.not.stringMatching(/^0$/) });
     }
     for (const image of ['command-service', 'query-service', 'projector', 'migrate']) {
       const probe = docker(['run', '--rm', '--entrypoint', 'node', `shop/${image}:local`, '-e', `
@@ -218,9 +221,14 @@ describe('the compose stack (npm run containers)', () => {
 
   it('spreads reads over both query-service instances once it is scaled to 2', async () => {
     compose(['up', '-d', '--no-recreate', '--scale', 'query-service=2', 'query-service']);
-    const deadline = Date.now() + 90_000;
     let ids = containerIds('query-service');
     expect(ids).toHaveLength(2);
+    const healthy = (): boolean => ids.every((id) => docker(['inspect', '-f', '{{.State.Health.Status}}', id]) === 'healthy');
+    for (const until = Date.now() + 90_000; !healthy(); ) {
+      if (Date.now() > until) throw new Error('the second query-service never became healthy');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const deadline = Date.now() + 90_000;
     const before = ids.map(productReadsOf);
     // The gateway finds the new instance when Docker's DNS is asked again (valid=10s): read until both have answered.
     let after = before;
@@ -243,9 +251,16 @@ describe('the compose stack (npm run containers)', () => {
 
     const out = containers(['restore', dump]);
     expect(out).toContain('restored');
-    const read = await call('GET', `/api/orders/${placed.orderId}`, {
+    expect(out).toMatch(/verifying the hash chains against the anchor \d+:[0-9a-f]{64}/);
+    // The projector rebuilds from position 0: a read waits (bounded) for the token, then answers 503 until it is there.
+    let read = await call('GET', `/api/orders/${placed.orderId}`, {
       headers: { authorization: `Bearer ${placed.shopperToken}`, 'consistency-token': placed.token },
     });
+    for (const until = Date.now() + 60_000; read.status === 503 && Date.now() < until; ) {
+      read = await call('GET', `/api/orders/${placed.orderId}`, {
+        headers: { authorization: `Bearer ${placed.shopperToken}`, 'consistency-token': placed.token },
+      });
+    }
     expect(read.status).toBe(200);
     expect(read.json()).toMatchObject({ id: placed.orderId, totalCents: 2598 });
     rmSync(dump);
