@@ -97,9 +97,10 @@ function call(method: string, path: string, options: { headers?: Record<string, 
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) }),
       );
     };
+    // agent: false, a connection per request: the restore replaces the gateway container under a kept-alive socket.
     const req = options.http
-      ? httpRequest({ host: '127.0.0.1', port: httpPort, method, path, headers: { ...headers, host: 'localhost' } }, done)
-      : httpsRequest({ host: '127.0.0.1', port: httpsPort, method, path, headers, rejectUnauthorized: false, servername: 'localhost' }, done);
+      ? httpRequest({ host: '127.0.0.1', port: httpPort, method, path, headers: { ...headers, host: 'localhost' }, agent: false }, done)
+      : httpsRequest({ host: '127.0.0.1', port: httpsPort, method, path, headers, rejectUnauthorized: false, servername: 'localhost', agent: false }, done);
     req.on('error', reject);
     req.end(body);
   });
