@@ -46,6 +46,7 @@ NGINX_EXPORTER_IMAGE="${SHOP_LOCAL_NGINX_EXPORTER_IMAGE:-shop-local/nginx-export
 NODE_VERSION="${NODE_VERSION:-24.22.3}"
 NPM_VERSION="${NPM_VERSION:-11.19.1}"
 CACHE="${SHOP_IMAGES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shop-images}"
+EXTRA_TREES=()
 ALL_TARGETS=(postgres redis nats node nginx prometheus alertmanager postgres-exporter redis-exporter nginx-exporter)
 PG_MAJOR="${PG_MAJOR:-15}"
 PG_BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
@@ -415,6 +416,8 @@ build_prom_tool() {
   for b in "$entry" "$@"; do [[ -x "$b" ]] || die "$b not found (apt-get install the Debian package that ships it)"; done
   new_root "$WORK/$name" nobody /nonexistent 65534
   add_binary "$entry" "$@" /usr/bin/curl
+  local tree
+  for tree in "${EXTRA_TREES[@]}"; do add_tree "$tree"; done
   [[ "$(basename "$entry")" == "$name" ]] || ln -s "$(basename "$entry")" "$ROOT/usr/bin/$name"
   add_tree /etc/ssl/certs
   [[ -n "$workdir" ]] && owned_dir "$workdir" 0755
@@ -433,7 +436,12 @@ for t in "${targets[@]}"; do
     node) build_node ;;
     nginx) build_nginx ;;
     prometheus) build_prom_tool "$PROMETHEUS_IMAGE" prometheus /prometheus 9090 /usr/bin/prometheus /usr/bin/promtool ;;
-    alertmanager) build_prom_tool "$ALERTMANAGER_IMAGE" alertmanager /alertmanager 9093 /usr/bin/prometheus-alertmanager /usr/bin/amtool ;;
+    alertmanager)
+      # Debian's build reads its default notification templates from /usr/share/prometheus/alertmanager.
+      EXTRA_TREES=(/usr/share/prometheus/alertmanager)
+      build_prom_tool "$ALERTMANAGER_IMAGE" alertmanager /alertmanager 9093 /usr/bin/prometheus-alertmanager /usr/bin/amtool
+      EXTRA_TREES=()
+      ;;
     postgres-exporter) build_prom_tool "$POSTGRES_EXPORTER_IMAGE" postgres_exporter '' 9187 /usr/bin/prometheus-postgres-exporter ;;
     redis-exporter) build_prom_tool "$REDIS_EXPORTER_IMAGE" redis_exporter '' 9121 /usr/bin/prometheus-redis-exporter ;;
     nginx-exporter) build_prom_tool "$NGINX_EXPORTER_IMAGE" nginx-prometheus-exporter '' 9113 /usr/bin/prometheus-nginx-exporter ;;
