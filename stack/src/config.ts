@@ -5,6 +5,8 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).de
 /** Everything `npm start` can be told, from the environment. Defaults run the whole shop on one machine. */
 export const StackConfig = z.object({
   SHOP_PORT: port(8080),
+  /** nginx also serves https here (a local self-signed certificate in infra/nginx/ssl/); 0: http only. */
+  SHOP_HTTPS_PORT: z.coerce.number().int().min(0).max(65_535).default(8443),
   COMMAND_PORT: port(3001),
   QUERY_PORT: port(3002),
   PROJECTOR_PORT: port(3003),

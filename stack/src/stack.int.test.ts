@@ -12,14 +12,27 @@ import { startStack, type RunningStack } from './stack.js';
 
 const PASSWORD = 'e2e-dev-password';
 
-/** Debian's Chromium, headless (docs: FACTS.md "Browser"). */
+/**
+ * Debian's Chromium, headless (docs: FACTS.md "Browser"). The web app must run under the gateway's
+ * Content-Security-Policy (infra/nginx/nginx.conf): a CSP violation on any page fails the test.
+ */
 async function withBrowser(run: (browser: Browser) => Promise<void>): Promise<void> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
   });
+  const violations: string[] = [];
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (...args) => {
+    const page = await newPage(...args);
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    return page;
+  };
   try {
     await run(browser);
+    expect(violations).toEqual([]);
   } finally {
     await browser.close();
   }
@@ -62,6 +75,7 @@ describe('the whole shop through the gateway', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'shop-e2e-'));
     const config = StackConfig.parse({
       SHOP_PORT: await freePort(),
+      SHOP_HTTPS_PORT: await freePort(),
       COMMAND_PORT: await freePort(),
       QUERY_PORT: await freePort(),
       PROJECTOR_PORT: await freePort(),

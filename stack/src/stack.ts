@@ -4,7 +4,7 @@ import { applySchema, createPool } from '@shop/kernel';
 import { closeServer, listen } from '@shop/service-kit';
 import type { StackConfig } from './config.js';
 import { stackJwtKeys } from './dev-keys.js';
-import { startNginx, type GatewayRoutes } from './gateway/nginx.js';
+import { localCertificate, startNginx, type GatewayRoutes } from './gateway/nginx.js';
 import { createNodeGateway } from './gateway/node-gateway.js';
 import { assertPortsFree, spawnManaged, waitUntil, type ManagedChild } from './infra/child.js';
 import { localDataKeyEncryptionKey } from './infra/data-key.js';
@@ -119,6 +119,17 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
     const nginx = config.SHOP_GATEWAY === 'node' ? undefined : which('nginx');
     if (config.SHOP_GATEWAY === 'nginx' && !nginx) throw new Error('SHOP_GATEWAY=nginx but nginx is not installed');
     if (nginx) {
+      // https beside http when openssl can make (or has made) the local certificate; SHOP_HTTPS_PORT=0 turns it off.
+      if (config.SHOP_HTTPS_PORT > 0) {
+        const certificate = localCertificate(repoPath('infra/nginx/ssl'));
+        if ('cert' in certificate) {
+          await assertPortsFree({ SHOP_HTTPS_PORT: config.SHOP_HTTPS_PORT });
+          routes.https = { port: config.SHOP_HTTPS_PORT, ...certificate };
+          say(`Gateway: https on https://localhost:${config.SHOP_HTTPS_PORT} too (self-signed, infra/nginx/ssl/)`);
+        } else {
+          say(`Gateway: http only (${certificate.reason})`);
+        }
+      }
       const child = startNginx(nginx, routes, dataDir);
       stoppers.push(() => child.stop());
     } else {

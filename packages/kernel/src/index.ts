@@ -16,3 +16,4 @@ export * from './personal-data/envelope.js';
 export * from './personal-data/data-key-ring.js';
 export * from './personal-data/personal-data-codec.js';
 export * from './personal-data/personal-data-event-store.js';
+export * from './postgres/migrate.js';

@@ -1,0 +1,56 @@
+#!/bin/sh
+# The gateway image's entrypoint (POSIX sh: the official nginx image has dash, the local stand-in bash).
+#   shop-gateway              renders /etc/shop/nginx.conf.template into /tmp/nginx and runs nginx in the foreground
+#   shop-gateway test         renders it and runs `nginx -t`
+#   shop-gateway healthcheck  GET https://127.0.0.1:8443/healthz (the image's HEALTHCHECK)
+# Settings (environment, all optional): GATEWAY_HTTP_PORT (8080), GATEWAY_HTTPS_PORT (8443), PUBLIC_HTTPS_PORT (the
+# port clients reach 8443 on, for the redirect; 443), GATEWAY_LOGIN_RATE (5r/s), GATEWAY_LOGIN_BURST (10),
+# GATEWAY_WRITE_RATE (50r/s), GATEWAY_WRITE_BURST (200), GATEWAY_MAX_BODY (1m), COMMAND_UPSTREAM
+# (command-service:3001), QUERY_UPSTREAM (query-service:3002), TLS_CERT / TLS_KEY (/etc/shop/ssl/shop.crt|key).
+set -eu
+
+: "${GATEWAY_HTTP_PORT:=8080}" "${GATEWAY_HTTPS_PORT:=8443}" "${PUBLIC_HTTPS_PORT:=443}"
+if [ "${1:-}" = healthcheck ]; then
+  exec curl -fsSk -o /dev/null --max-time 2 "https://127.0.0.1:${GATEWAY_HTTPS_PORT}/healthz"
+fi
+
+: "${GATEWAY_LOGIN_RATE:=5r/s}" "${GATEWAY_LOGIN_BURST:=10}" "${GATEWAY_WRITE_RATE:=50r/s}" "${GATEWAY_WRITE_BURST:=200}"
+: "${GATEWAY_MAX_BODY:=1m}" "${COMMAND_UPSTREAM:=command-service:3001}" "${QUERY_UPSTREAM:=query-service:3002}"
+: "${TLS_CERT:=/etc/shop/ssl/shop.crt}" "${TLS_KEY:=/etc/shop/ssl/shop.key}"
+PREFIX=/tmp/nginx
+mkdir -p "$PREFIX/temp"
+
+for f in "$TLS_CERT" "$TLS_KEY"; do
+  if [ ! -r "$f" ]; then
+    echo "shop-gateway: $f is missing or unreadable (mount infra/nginx/ssl; \`npm run containers -- up\` makes a local one)" >&2
+    exit 1
+  fi
+done
+
+# nginx re-resolves an upstream's name only from 1.27.3 on (`server … resolve`); older ones resolve per request.
+version="$(nginx -v 2>&1)"
+version="${version##*/}"
+major="${version%%.*}"; rest="${version#*.}"; minor="${rest%%.*}"; patch="${rest#*.}"; patch="${patch%%[!0-9]*}"
+if [ "$major" -gt 1 ] || { [ "$major" -eq 1 ] && { [ "$minor" -gt 27 ] || { [ "$minor" -eq 27 ] && [ "${patch:-0}" -ge 3 ]; }; }; }; then
+  UPSTREAM_RESOLVE=resolve COMMAND_TARGET=command_service QUERY_TARGET=query_service
+else
+  UPSTREAM_RESOLVE='' COMMAND_TARGET="$COMMAND_UPSTREAM" QUERY_TARGET="$QUERY_UPSTREAM"
+fi
+if [ "$PUBLIC_HTTPS_PORT" = 443 ]; then HTTPS_REDIRECT_PORT=''; else HTTPS_REDIRECT_PORT=":$PUBLIC_HTTPS_PORT"; fi
+
+export NGINX_WORKERS=auto NGINX_ERROR_LOG=stderr NGINX_ACCESS_LOG='/dev/stdout shop' NGINX_MIME_TYPES=/etc/nginx/mime.types
+export NGINX_RESOLVER="${NGINX_RESOLVER:-127.0.0.11}" WEB_ROOT=/usr/share/shop/web HTTP_PORT="$GATEWAY_HTTP_PORT"
+export TLS_SERVER="listen ${GATEWAY_HTTPS_PORT} ssl; ssl_certificate ${TLS_CERT}; ssl_certificate_key ${TLS_KEY};"
+export STATUS_SERVER='server { listen 8081; access_log off; location = /stub_status { stub_status; } location / { return 404; } }'
+export REDIRECT_TO_HTTPS=on HTTPS_REDIRECT_PORT UPSTREAM_RESOLVE COMMAND_TARGET QUERY_TARGET COMMAND_UPSTREAM QUERY_UPSTREAM
+export GATEWAY_LOGIN_RATE GATEWAY_LOGIN_BURST GATEWAY_WRITE_RATE GATEWAY_WRITE_BURST GATEWAY_MAX_BODY
+# Only these names are replaced: nginx's own $variables stay as they are.
+# shellcheck disable=SC2016
+envsubst '${STATUS_SERVER} ${NGINX_WORKERS} ${NGINX_ERROR_LOG} ${NGINX_ACCESS_LOG} ${NGINX_MIME_TYPES} ${NGINX_RESOLVER} ${WEB_ROOT}
+  ${HTTP_PORT} ${TLS_SERVER} ${REDIRECT_TO_HTTPS} ${HTTPS_REDIRECT_PORT} ${UPSTREAM_RESOLVE} ${COMMAND_TARGET}
+  ${QUERY_TARGET} ${COMMAND_UPSTREAM} ${QUERY_UPSTREAM} ${GATEWAY_LOGIN_RATE} ${GATEWAY_LOGIN_BURST}
+  ${GATEWAY_WRITE_RATE} ${GATEWAY_WRITE_BURST} ${GATEWAY_MAX_BODY}' \
+  < /etc/shop/nginx.conf.template > "$PREFIX/nginx.conf"
+
+if [ "${1:-}" = test ]; then exec nginx -e stderr -p "$PREFIX" -c nginx.conf -t; fi
+exec nginx -e stderr -p "$PREFIX" -c nginx.conf -g 'daemon off;'
