@@ -77,6 +77,9 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
       REDIS_URL: redis.url ?? '',
       NATS_URL: nats.url ?? '',
       DATA_KEY_ENCRYPTION_KEY: localDataKeyEncryptionKey(config.DATA_KEY_ENCRYPTION_KEY, dataDir, say),
+      // The gateway runs on this machine: only a loopback hop may name the client. The services listen on every
+      // interface, and the default (loopback and private ranges) would let a LAN neighbour pick its own address.
+      TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? 'loopback',
     };
     const service = (name: string, entry: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): ManagedChild =>
       spawnManaged({
