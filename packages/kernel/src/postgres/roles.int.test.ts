@@ -73,12 +73,19 @@ describe('database roles (init.sql grants; real Postgres)', () => {
     expect(await outcome(pools.shop_projector, 'DELETE FROM catalog_products')).toBe('ok');
     expect(await outcome(pools.shop_projector, 'SELECT count(*) FROM user_accounts')).toBe('42501');
     expect(await outcome(pools.shop_projector, 'INSERT INTO idempotency_keys SELECT * FROM idempotency_keys LIMIT 0')).toBe('42501');
+    // Personal-data keys: read to decrypt while projecting, never made or shredded (the command service's job).
+    expect(await outcome(pools.shop_projector, 'SELECT count(*) FROM personal_data_keys')).toBe('ok');
+    expect(await outcome(pools.shop_projector, 'UPDATE personal_data_keys SET wrapped_key = NULL, erased_at = now()')).toBe('42501');
   });
 
   it('gives the query role reads only, and never credentials', async () => {
     expect(await outcome(pools.shop_query, 'SELECT count(*) FROM events')).toBe('ok');
     expect(await outcome(pools.shop_query, 'SELECT count(*) FROM orders')).toBe('ok');
-    expect(await outcome(pools.shop_query, 'SELECT count(*) FROM user_accounts')).toBe('42501');
+    // Of the accounts only the token version (revocation on reads): never an email or a password hash.
+    expect(await outcome(pools.shop_query, 'SELECT id, token_version FROM user_accounts')).toBe('ok');
+    expect(await outcome(pools.shop_query, 'SELECT email FROM user_accounts')).toBe('42501');
+    expect(await outcome(pools.shop_query, 'SELECT password_hash FROM user_accounts')).toBe('42501');
+    expect(await outcome(pools.shop_query, 'SELECT * FROM idempotency_keys')).toBe('42501');
     expect(await outcome(pools.shop_query, "UPDATE projection_checkpoints SET position = 0 WHERE projection = 'roles-test'")).toBe('42501');
     expect(await outcome(pools.shop_query, 'DELETE FROM orders')).toBe('42501');
   });
