@@ -72,7 +72,7 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: <T = unknown>() => T;
 }
 
 /** A request to the gateway. The certificate is the local self-signed one, so it is not verified. */
@@ -83,7 +83,7 @@ function call(method: string, path: string, options: { headers?: Record<string, 
     const done = (res: import('node:http').IncomingMessage): void => {
       let text = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) }),
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: <T,>() => JSON.parse(text) as T }),
       );
     };
     // agent: false, a connection per request: the restore replaces the gateway container under a kept-alive socket.
@@ -98,7 +98,7 @@ function call(method: string, path: string, options: { headers?: Record<string, 
 async function login(email: string, password: string): Promise<string> {
   const answer = await call('POST', '/api/auth/login', { body: { email, password } });
   expect(answer.status).toBe(200);
-  return answer.json().token as string;
+  return answer.json<{ token: string }>().token;
 }
 
 /** The GET /api/products requests one query-service container has counted (its own /metrics). */
@@ -141,7 +141,7 @@ describe('the compose stack (npm run containers)', () => {
       body: { sku: `MUG-${randomUUID().slice(0, 6)}`, name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', initialStock: 5 },
     });
     expect(product.status).toBe(201);
-    const productId = product.json().id as string;
+    const productId = product.json<{ id: string }>().id;
 
     expect((await call('POST', '/api/auth/register', { body: { email: shopperEmail, password, name: 'Ada' } })).status).toBe(201);
     placed.shopperToken = await login(shopperEmail, password);
@@ -151,7 +151,7 @@ describe('the compose stack (npm run containers)', () => {
     });
     expect(order.status).toBe(201);
     expect(order.json()).toMatchObject({ status: expect.any(String), totalCents: 2598 });
-    placed.orderId = order.json().orderId as string;
+    placed.orderId = order.json<{ orderId: string }>().orderId;
     placed.token = String(order.headers['consistency-token']);
 
     const read = await call('GET', `/api/orders/${placed.orderId}`, {
