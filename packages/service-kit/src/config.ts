@@ -42,8 +42,11 @@ const keySetting = (parse: (text: string) => KeyObject) =>
 const JwtClaimsConfig = {
   JWT_ISSUER: z.string().min(1).default('shop'),
   JWT_AUDIENCE: z.string().min(1).default('shop-api'),
-  /** The `kid` of the signing key; default: the RFC 7638 thumbprint of the public key (set it only to pin a name). */
-  JWT_KEY_ID: z.string().min(1).max(128).optional(),
+  /**
+   * The `kid` of the signing key; default: the RFC 7638 thumbprint of the public key (set it only to pin a name).
+   * Empty means unset, as compose passes `${JWT_KEY_ID:-}` for a setting the .env leaves blank.
+   */
+  JWT_KEY_ID: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).max(128).optional()),
 };
 
 /**
