@@ -9,6 +9,9 @@
 #                        beside the file, then the projector rebuilds every read model; Redis and NATS start empty
 #   create-admin <email> the password from standard input (first line); wraps
 #                        `docker-compose run --rm -T command-service create-admin --email <email>`
+#   dev [up|down|status|logs [svc]|create-admin <email>]
+#                        the same with docker-compose.dev.yml over it (default `up`): the services and the web app from
+#                        this checkout under tsc/node/Vite watch, run as the checkout's owner (DEV_UID/DEV_GID)
 # Settings: SHOP_ENV_FILE (.env), COMPOSE_PROJECT_NAME (shop), SHOP_UP_TIMEOUT (300 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +21,8 @@ PROJECT="${COMPOSE_PROJECT_NAME:-shop}"
 SSL_DIR=infra/nginx/ssl
 die() { echo "containers: $*" >&2; exit 1; }
 say() { echo "containers: $*"; }
-dc() { docker-compose --env-file "$ENV_FILE" -p "$PROJECT" "$@"; }
+COMPOSE_FILES=()
+dc() { docker-compose --env-file "$ENV_FILE" -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"; }
 env_value() { sed -n "s/^$1=//p" "$ENV_FILE" | tail -n1; }
 
 command -v docker >/dev/null || die "docker not found (apt-get install docker.io)"
@@ -153,6 +157,26 @@ restore() {
 
 cmd="${1:-}"
 shift || true
+if [[ "$cmd" == dev ]]; then
+  cmd="${1:-up}"
+  shift || true
+  [[ "$cmd" =~ ^(up|down|status|logs|create-admin)$ ]] || die "usage: npm run containers -- dev [up|down|status|logs [service]|create-admin <email>]"
+  COMPOSE_FILES=(-f docker-compose.yml -f docker-compose.dev.yml)
+  # The dev containers write dist/ and *.tsbuildinfo into the mounted checkout, so they run as its owner, never root.
+  export DEV_UID="${DEV_UID:-$(stat -c %u .)}" DEV_GID="${DEV_GID:-$(stat -c %g .)}"
+  [[ "$DEV_UID" != 0 ]] || die "this checkout belongs to root, and the dev containers run non-root: use a checkout owned by a regular user (or set DEV_UID/DEV_GID to one that may write it)"
+  if [[ "$cmd" == up ]]; then
+    # --renew-anon-volumes: web/node_modules comes from the freshly built image, not from the last container.
+    up --renew-anon-volumes "$@"
+    exit 0
+  fi
+  if [[ "$cmd" == create-admin ]]; then
+    [[ -n "${1:-}" ]] || die "usage: dev create-admin <email> (password on standard input)"
+    # Not through the dev entrypoint: `node --watch` would wait for file changes after the command ends.
+    dc run --rm -T --no-deps --entrypoint node command-service --enable-source-maps command-service/dist/main.js create-admin --email "$1"
+    exit 0
+  fi
+fi
 case "$cmd" in
   up) up "$@" ;;
   down) dc down -v --remove-orphans ;;
@@ -164,5 +188,5 @@ case "$cmd" in
     [[ -n "${1:-}" ]] || die "usage: create-admin <email> (password on standard input)"
     dc run --rm -T command-service create-admin --email "$1"
     ;;
-  *) die "usage: npm run containers -- up|down|status|logs [service]|backup|restore <file>|create-admin <email>" ;;
+  *) die "usage: npm run containers -- up|down|status|logs [service]|backup|restore <file>|create-admin <email>|dev [...]" ;;
 esac

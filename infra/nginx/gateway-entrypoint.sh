@@ -7,6 +7,8 @@
 # port clients reach 8443 on, for the redirect; 443), GATEWAY_LOGIN_RATE (5r/s), GATEWAY_LOGIN_BURST (10),
 # GATEWAY_WRITE_RATE (50r/s), GATEWAY_WRITE_BURST (200), GATEWAY_MAX_BODY (1m), COMMAND_UPSTREAM
 # (command-service:3001), QUERY_UPSTREAM (query-service:3002), TLS_CERT / TLS_KEY (/etc/shop/ssl/shop.crt|key).
+# Development only (docker-compose.dev.yml): WEB_DEV_SERVER (empty: the built app; host:port: `/` goes to Vite's dev
+# server) and GATEWAY_CSP (empty: the template's CSP; else the whole Content-Security-Policy in its place).
 set -eu
 
 : "${GATEWAY_HTTP_PORT:=8080}" "${GATEWAY_HTTPS_PORT:=8443}" "${PUBLIC_HTTPS_PORT:=443}"
@@ -17,6 +19,11 @@ fi
 : "${GATEWAY_LOGIN_RATE:=5r/s}" "${GATEWAY_LOGIN_BURST:=10}" "${GATEWAY_WRITE_RATE:=50r/s}" "${GATEWAY_WRITE_BURST:=200}"
 : "${GATEWAY_MAX_BODY:=1m}" "${COMMAND_UPSTREAM:=command-service:3001}" "${QUERY_UPSTREAM:=query-service:3002}"
 : "${TLS_CERT:=/etc/shop/ssl/shop.crt}" "${TLS_KEY:=/etc/shop/ssl/shop.key}"
+: "${WEB_DEV_SERVER:=}" "${GATEWAY_CSP:=}"
+# Both land inside double-quoted nginx strings: a quote, backslash or dollar would break out of them.
+case "$WEB_DEV_SERVER$GATEWAY_CSP" in
+  *'"'* | *\\* | *'$'*) echo 'shop-gateway: WEB_DEV_SERVER and GATEWAY_CSP may not contain " \ or $' >&2; exit 1 ;;
+esac
 PREFIX=/tmp/nginx
 mkdir -p "$PREFIX/temp"
 
@@ -43,13 +50,13 @@ export NGINX_RESOLVER="${NGINX_RESOLVER:-127.0.0.11}" WEB_ROOT=/usr/share/shop/w
 export TLS_SERVER="listen ${GATEWAY_HTTPS_PORT} ssl; ssl_certificate ${TLS_CERT}; ssl_certificate_key ${TLS_KEY};"
 export STATUS_SERVER='server { listen 8081; access_log off; location = /stub_status { stub_status; } location / { return 404; } }'
 export REDIRECT_TO_HTTPS=on HTTPS_REDIRECT_PORT UPSTREAM_RESOLVE COMMAND_TARGET QUERY_TARGET COMMAND_UPSTREAM QUERY_UPSTREAM
-export GATEWAY_LOGIN_RATE GATEWAY_LOGIN_BURST GATEWAY_WRITE_RATE GATEWAY_WRITE_BURST GATEWAY_MAX_BODY
+export GATEWAY_LOGIN_RATE GATEWAY_LOGIN_BURST GATEWAY_WRITE_RATE GATEWAY_WRITE_BURST GATEWAY_MAX_BODY WEB_DEV_SERVER GATEWAY_CSP
 # Only these names are replaced: nginx's own $variables stay as they are.
 # shellcheck disable=SC2016
 envsubst '${STATUS_SERVER} ${NGINX_WORKERS} ${NGINX_ERROR_LOG} ${NGINX_ACCESS_LOG} ${NGINX_MIME_TYPES} ${NGINX_RESOLVER} ${WEB_ROOT}
   ${HTTP_PORT} ${TLS_SERVER} ${REDIRECT_TO_HTTPS} ${HTTPS_REDIRECT_PORT} ${UPSTREAM_RESOLVE} ${COMMAND_TARGET}
   ${QUERY_TARGET} ${COMMAND_UPSTREAM} ${QUERY_UPSTREAM} ${GATEWAY_LOGIN_RATE} ${GATEWAY_LOGIN_BURST}
-  ${GATEWAY_WRITE_RATE} ${GATEWAY_WRITE_BURST} ${GATEWAY_MAX_BODY}' \
+  ${GATEWAY_WRITE_RATE} ${GATEWAY_WRITE_BURST} ${GATEWAY_MAX_BODY} ${WEB_DEV_SERVER} ${GATEWAY_CSP}' \
   < /etc/shop/nginx.conf.template > "$PREFIX/nginx.conf"
 
 if [ "${1:-}" = test ]; then exec nginx -e stderr -p "$PREFIX" -c nginx.conf -t; fi

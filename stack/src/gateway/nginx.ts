@@ -53,6 +53,9 @@ export function localTemplateValues(routes: GatewayRoutes): Record<string, strin
     GATEWAY_WRITE_RATE: '2000r/s',
     GATEWAY_WRITE_BURST: '4000',
     GATEWAY_MAX_BODY: '4m',
+    // The template's own CSP and the built web app (only docker-compose.dev.yml sets these).
+    GATEWAY_CSP: '',
+    WEB_DEV_SERVER: '',
   };
 }
 
