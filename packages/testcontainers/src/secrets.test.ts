@@ -23,7 +23,7 @@ describe('generateShopSecrets', () => {
   });
 
   it('prints one NAME=value line per secret, the .env form', () => {
-    const lines = secretsAsEnvLines(generateShopSecrets(() => Buffer.alloc(32, 1))).trimEnd().split('\n');
+    const lines = secretsAsEnvLines(generateShopSecrets((bytes) => Buffer.alloc(bytes, 1))).trimEnd().split('\n');
     expect(lines.map((line) => line.split('=', 1)[0])).toEqual([
       'POSTGRES_PASSWORD', 'COMMAND_DB_PASSWORD', 'PROJECTOR_DB_PASSWORD', 'QUERY_DB_PASSWORD',
       'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATA_KEY_ENCRYPTION_KEY', 'GRAFANA_ADMIN_PASSWORD',
