@@ -1,6 +1,7 @@
 import { ShopClient } from '@shop/client';
 import { randomUUID } from 'node:crypto';
 import { connect, DeliverPolicy, type ConsumerMessages, type NatsConnection } from 'nats';
+import { execRepeatable } from './exec.js';
 import { routedFetch, type StartedShop } from './start-shop.js';
 
 /** Shop's integration event on NATS (subjects `shop.events.v1.<category>.<EventType>`, stream SHOP_EVENTS). */
@@ -130,8 +131,8 @@ export async function readEvents(shop: StartedShop, fromPosition: string | numbe
              stream_version::text AS "streamVersion", event_type AS "type", schema_version AS "schemaVersion", data, metadata,
              to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "recordedAt", encode(hash, 'hex') AS hash
         FROM events WHERE global_position > ${after.toString()} ORDER BY global_position LIMIT ${limit}) e`;
-  const result = await postgres.exec(['psql', '-AtX', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop', '-c', sql]);
-  if (result.exitCode !== 0) throw new Error(`readEvents failed: ${result.output}`);
+  const result = await execRepeatable(postgres, ['psql', '-AtX', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop', '-c', sql]);
+  if (result.exitCode !== 0) throw new Error(`readEvents failed (psql exit ${result.exitCode}): ${result.output}`);
   return JSON.parse(result.stdout) as StoredEvent[];
 }
 

@@ -12,6 +12,7 @@ import {
   Wait,
   type StartedTestContainer,
 } from 'testcontainers';
+import { execRepeatable } from './exec.js';
 import { generateShopSecrets, type ShopSecrets } from './secrets.js';
 
 /** The images `npm run containers -- build` makes: the shop's own (tag `local`) and the registry-free bases. */
@@ -135,14 +136,16 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
   const ownNetwork = options.network ? undefined : reuse ? undefined : await new Network().start();
   const network = options.network ?? ownNetwork ?? (await reusableNetwork(`shop-testcontainers-${tag}`));
   const started: StartedTestContainer[] = [];
+  const byService: Record<string, StartedTestContainer> = {};
 
   const container = (img: string, alias: string): GenericContainer => {
     const c = new GenericContainer(img).withNetwork(network).withNetworkAliases(alias).withStartupTimeout(timeout);
     return reuse ? c.withReuse().withLabels({ 'shop.testcontainers': 'reuse' }) : c;
   };
-  const start = async (c: GenericContainer): Promise<StartedTestContainer> => {
+  const start = async (c: GenericContainer, service: string): Promise<StartedTestContainer> => {
     const s = await c.start();
     started.push(s);
+    byService[service] = s;
     return s;
   };
   const stopStarted = async (): Promise<void> => {
@@ -161,20 +164,22 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
           .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'password_encryption=scram-sha-256'])
           .withTmpFs({ '/var/lib/postgresql/data': 'rw,uid=999,gid=999', '/var/run/postgresql': 'rw,uid=999,gid=999' })
           .withWaitStrategy(Wait.forLogMessage('database system is ready to accept connections')),
+        'postgres',
       ),
-      start(container(base.redis, 'redis').withCommand(['redis-server', '--save', '', '--appendonly', 'no']).withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))),
+      start(container(base.redis, 'redis').withCommand(['redis-server', '--save', '', '--appendonly', 'no']).withWaitStrategy(Wait.forLogMessage('Ready to accept connections')), 'redis'),
       start(
         container(base.nats, 'nats')
           .withCommand(['-js', '-sd', '/tmp/nats', '-m', '8222'])
           .withExposedPorts(4222)
           .withWaitStrategy(Wait.forLogMessage('Server is ready')),
+        'nats',
       ),
     ]);
 
     const reused = reuse && (await schemaApplied(postgres!));
     if (!reused) {
-      await start(
-        new GenericContainer(image('migrate'))
+      // One-shot: removed once it has exited 0 (a non-zero exit makes start() throw).
+      const migrate = await new GenericContainer(image('migrate'))
           .withNetwork(network)
           .withEnvironment({
             DATABASE_URL: `postgres://postgres:${secrets.POSTGRES_PASSWORD}@postgres:5432/shop`,
@@ -183,8 +188,9 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
             QUERY_DB_PASSWORD: secrets.QUERY_DB_PASSWORD,
           })
           .withStartupTimeout(timeout)
-          .withWaitStrategy(Wait.forOneShotStartup()),
-      );
+          .withWaitStrategy(Wait.forOneShotStartup())
+          .start();
+      await migrate.stop({ remove: true, removeVolumes: true });
     }
 
     const appEnv = {
@@ -211,14 +217,16 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
           RATE_LIMIT_BURST: '1000',
           RATE_LIMIT_PER_SECOND: '1000',
         }),
+        'command-service',
       ),
       start(
         service('query-service', 'shop_query', secrets.QUERY_DB_PASSWORD, SERVICE_PORTS.query, {
           JWT_PUBLIC_KEY: secrets.JWT_PUBLIC_KEY,
           CONSISTENCY_MAX_WAIT_MS: '5000',
         }),
+        'query-service',
       ),
-      start(service('projector', 'shop_projector', secrets.PROJECTOR_DB_PASSWORD, SERVICE_PORTS.projector, { PROJECTION_PARTITIONS: '1' })),
+      start(service('projector', 'shop_projector', secrets.PROJECTOR_DB_PASSWORD, SERVICE_PORTS.projector, { PROJECTION_PARTITIONS: '1' }), 'projector'),
     ]);
 
     let url = `http://${query!.getHost()}:${query!.getMappedPort(SERVICE_PORTS.query)}`;
@@ -231,6 +239,7 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
           .withTmpFs({ '/tmp': 'rw,uid=101,gid=101,size=64m' })
           .withExposedPorts(8080)
           .withWaitStrategy(Wait.forHealthCheck()),
+        'gateway',
       );
       url = `http://${gateway.getHost()}:${gateway.getMappedPort(8080)}`;
       commandUrl = url;
@@ -244,14 +253,13 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
       await createAdmin(command!, admin.email, admin.password);
       await client.login(admin.email, admin.password);
     }
-    const byName = Object.fromEntries(started.map((s) => [s.getName().replace(/^\//, ''), s]));
     return {
       url,
       commandUrl,
       natsUrl: `nats://${nats!.getHost()}:${nats!.getMappedPort(4222)}`,
       admin,
       client,
-      containers: { ...byName, postgres: postgres!, nats: nats!, 'command-service': command!, 'query-service': query! },
+      containers: byService,
       reused,
       stop: stopStarted,
     };
@@ -263,14 +271,14 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
 
 /** Whether `migrate` has run on this database (a reused Postgres). */
 async function schemaApplied(postgres: StartedTestContainer): Promise<boolean> {
-  const result = await postgres.exec(['psql', '-AtX', '-U', 'postgres', '-d', 'shop', '-c', "SELECT to_regclass('public.events') IS NOT NULL"]);
+  const result = await execRepeatable(postgres, ['psql', '-AtX', '-U', 'postgres', '-d', 'shop', '-c', "SELECT to_regclass('public.events') IS NOT NULL"]);
   return result.exitCode === 0 && result.output.trim() === 't';
 }
 
-/** `create-admin --email` inside the command-service container, the password on standard input like an operator. */
+/** `create-admin --email` inside the command-service container, the password on standard input like an operator (an upsert: safe to repeat). */
 async function createAdmin(command: StartedTestContainer, email: string, password: string): Promise<void> {
   // exec has no stdin: the password goes through the environment of a shell that pipes it in.
-  const result = await command.exec(['sh', '-c', 'printf "%s\\n" "$ADMIN_PASSWORD" | node command-service/dist/main.js create-admin --email "$ADMIN_EMAIL"'], {
+  const result = await execRepeatable(command, ['sh', '-c', 'printf "%s\\n" "$ADMIN_PASSWORD" | node command-service/dist/main.js create-admin --email "$ADMIN_EMAIL"'], {
     env: { ADMIN_PASSWORD: password, ADMIN_EMAIL: email },
   });
   if (result.exitCode !== 0) throw new Error(`create-admin failed (${result.exitCode}): ${result.output}`);
