@@ -176,7 +176,7 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
       ),
     ]);
 
-    const reused = reuse && (await schemaApplied(postgres!));
+    const reused = reuse && (await schemaApplied(postgres));
     if (!reused) {
       // One-shot: removed once it has exited 0 (a non-zero exit makes start() throw).
       const migrate = await new GenericContainer(image('migrate'))
@@ -229,8 +229,8 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
       start(service('projector', 'shop_projector', secrets.PROJECTOR_DB_PASSWORD, SERVICE_PORTS.projector, { PROJECTION_PARTITIONS: '1' }), 'projector'),
     ]);
 
-    let url = `http://${query!.getHost()}:${query!.getMappedPort(SERVICE_PORTS.query)}`;
-    let commandUrl = `http://${command!.getHost()}:${command!.getMappedPort(SERVICE_PORTS.command)}`;
+    let url = `http://${query.getHost()}:${query.getMappedPort(SERVICE_PORTS.query)}`;
+    let commandUrl = `http://${command.getHost()}:${command.getMappedPort(SERVICE_PORTS.command)}`;
     if (withGateway) {
       const gateway = await start(
         container(image('gateway'), 'gateway')
@@ -250,13 +250,13 @@ export async function startShop(options: StartShopOptions = {}): Promise<Started
     // A reused shop already has its admin: creating it again would revoke the tokens other test files hold.
     const loggedIn = reused && (await client.login(admin.email, admin.password).then(() => true, () => false));
     if (!loggedIn) {
-      await createAdmin(command!, admin.email, admin.password);
+      await createAdmin(command, admin.email, admin.password);
       await client.login(admin.email, admin.password);
     }
     return {
       url,
       commandUrl,
-      natsUrl: `nats://${nats!.getHost()}:${nats!.getMappedPort(4222)}`,
+      natsUrl: `nats://${nats.getHost()}:${nats.getMappedPort(4222)}`,
       admin,
       client,
       containers: byService,
