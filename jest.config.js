@@ -3,7 +3,7 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' }, module: { type: 'es6' } }];
 
 const sharedPackages = {
-  '^@shop/(domain|kernel|read-models|service-kit|testing|client)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@shop/(domain|kernel|read-models|service-kit|testing|client|testcontainers)$': '<rootDir>/packages/$1/src/index.ts',
   // The query service's analytics tests index their history with the projector's own projections.
   '^@shop/projector$': '<rootDir>/projector/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -31,6 +31,7 @@ export default {
     'packages/service-kit',
     'packages/testing',
     'packages/client',
+    'packages/testcontainers',
     'command-service',
     'query-service',
     'projector',

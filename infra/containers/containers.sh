@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `npm run containers -- <command>`: the compose stack on a machine without a container registry.
+#   build                local base images (infra/images) and every shop/* image, nothing started: what
+#                        @shop/testcontainers' startShop() and `npm run test:downstream` run on
 #   up                   local base images (infra/images), TLS certificate and .env when absent, build, start, wait
 #                        until every container is healthy, print the URL
 #   down                 stop and remove the stack with its volumes (data included)
@@ -41,24 +43,15 @@ make_certificate() {
 
 make_env() {
   [[ -s "$ENV_FILE" ]] && return 0
-  command -v openssl >/dev/null || die "openssl not found (needed to make $ENV_FILE's secrets)"
-  local der private public
-  der="$(mktemp)"
-  openssl genpkey -algorithm ed25519 -outform DER -out "$der" 2>/dev/null
-  private="$(base64 -w0 < "$der")"
-  public="$(openssl pkey -inform DER -in "$der" -pubout -outform DER | base64 -w0)"
-  rm -f "$der"
+  # The secrets come from the same generator as @shop/testcontainers' test shops (packages/testcontainers/src/secrets.ts).
+  [[ -f packages/testcontainers/dist/secrets.cli.js ]] || node_modules/.bin/tsc -b packages/testcontainers \
+    || die "could not build packages/testcontainers (npm ci first), which makes $ENV_FILE's secrets"
+  local secrets
+  secrets="$(node packages/testcontainers/dist/secrets.cli.js)" || die "could not generate the secrets"
   umask 077
   {
     echo "# Made by \`npm run containers -- up\` on $(date -u +%FT%TZ): fresh secrets for this machine only."
-    echo "POSTGRES_PASSWORD=$(openssl rand -hex 24)"
-    echo "COMMAND_DB_PASSWORD=$(openssl rand -hex 24)"
-    echo "PROJECTOR_DB_PASSWORD=$(openssl rand -hex 24)"
-    echo "QUERY_DB_PASSWORD=$(openssl rand -hex 24)"
-    echo "JWT_PRIVATE_KEY=$private"
-    echo "JWT_PUBLIC_KEY=$public"
-    echo "DATA_KEY_ENCRYPTION_KEY=$(openssl rand -base64 32)"
-    echo "GRAFANA_ADMIN_PASSWORD=$(openssl rand -hex 16)"
+    printf '%s\n' "$secrets"
     echo "HTTP_PORT=${HTTP_PORT:-80}"
     echo "HTTPS_PORT=${HTTPS_PORT:-443}"
     echo "PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}"
@@ -75,6 +68,23 @@ make_env() {
     echo "NGINX_EXPORTER_IMAGE=shop-local/nginx-exporter:0.11"
   } > "$ENV_FILE"
   say "wrote $ENV_FILE with fresh secrets (keep it; \`down\` does not remove it)"
+}
+
+# build: the bases and the shop's images, nothing started. Compose needs its variables set even to build: without
+# an env file, a throwaway one (fresh secrets, the local base images) serves and is removed.
+build() {
+  bash infra/images/build-local-images.sh
+  local throwaway=''
+  if [[ ! -s "$ENV_FILE" ]]; then
+    throwaway="$(mktemp)"
+    ENV_FILE="$throwaway"
+    make_env >/dev/null
+  fi
+  local status=0
+  dc build migrate command-service query-service projector gateway || status=$?
+  [[ -n "$throwaway" ]] && rm -f "$throwaway"
+  ((status == 0)) || die "docker-compose build failed"
+  say "built shop/{migrate,command-service,query-service,projector,gateway}:${SHOP_IMAGE_TAG:-local}"
 }
 
 # wait_healthy [SERVICE...]: every container of the project (or of those services) healthy, or, for one-shot ones
@@ -178,6 +188,7 @@ if [[ "$cmd" == dev ]]; then
   fi
 fi
 case "$cmd" in
+  build) build ;;
   up) up "$@" ;;
   down) dc down -v --remove-orphans ;;
   status) dc ps ;;
@@ -188,5 +199,5 @@ case "$cmd" in
     [[ -n "${1:-}" ]] || die "usage: create-admin <email> (password on standard input)"
     dc run --rm -T command-service create-admin --email "$1"
     ;;
-  *) die "usage: npm run containers -- up|down|status|logs [service]|backup|restore <file>|create-admin <email>|dev [...]" ;;
+  *) die "usage: npm run containers -- build|up|down|status|logs [service]|backup|restore <file>|create-admin <email>|dev [...]" ;;
 esac

@@ -6,13 +6,17 @@
 # Settings (environment, all optional): GATEWAY_HTTP_PORT (8080), GATEWAY_HTTPS_PORT (8443), PUBLIC_HTTPS_PORT (the
 # port clients reach 8443 on, for the redirect; 443), GATEWAY_LOGIN_RATE (5r/s), GATEWAY_LOGIN_BURST (10),
 # GATEWAY_WRITE_RATE (50r/s), GATEWAY_WRITE_BURST (200), GATEWAY_MAX_BODY (1m), COMMAND_UPSTREAM
-# (command-service:3001), QUERY_UPSTREAM (query-service:3002), TLS_CERT / TLS_KEY (/etc/shop/ssl/shop.crt|key).
+# (command-service:3001), QUERY_UPSTREAM (query-service:3002), TLS_CERT / TLS_KEY (/etc/shop/ssl/shop.crt|key),
+# GATEWAY_TLS (on; `off`: plain HTTP on GATEWAY_HTTP_PORT only, no certificate, no redirect — for test shops on a
+# mapped localhost port, @shop/testcontainers; never in front of real users).
 # Development only (docker-compose.dev.yml): WEB_DEV_SERVER (empty: the built app; host:port: `/` goes to Vite's dev
 # server) and GATEWAY_CSP (empty: the template's CSP; else the whole Content-Security-Policy in its place).
 set -eu
 
-: "${GATEWAY_HTTP_PORT:=8080}" "${GATEWAY_HTTPS_PORT:=8443}" "${PUBLIC_HTTPS_PORT:=443}"
+: "${GATEWAY_HTTP_PORT:=8080}" "${GATEWAY_HTTPS_PORT:=8443}" "${PUBLIC_HTTPS_PORT:=443}" "${GATEWAY_TLS:=on}"
+case "$GATEWAY_TLS" in on | off) ;; *) echo "shop-gateway: GATEWAY_TLS must be on or off, not '$GATEWAY_TLS'" >&2; exit 1 ;; esac
 if [ "${1:-}" = healthcheck ]; then
+  if [ "$GATEWAY_TLS" = off ]; then exec curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${GATEWAY_HTTP_PORT}/healthz"; fi
   exec curl -fsSk -o /dev/null --max-time 2 "https://127.0.0.1:${GATEWAY_HTTPS_PORT}/healthz"
 fi
 
@@ -28,7 +32,7 @@ PREFIX=/tmp/nginx
 mkdir -p "$PREFIX/temp"
 
 for f in "$TLS_CERT" "$TLS_KEY"; do
-  if [ ! -r "$f" ]; then
+  if [ "$GATEWAY_TLS" = on ] && [ ! -r "$f" ]; then
     echo "shop-gateway: $f is missing or unreadable (mount infra/nginx/ssl; \`npm run containers -- up\` makes a local one)" >&2
     exit 1
   fi
@@ -47,9 +51,13 @@ if [ "$PUBLIC_HTTPS_PORT" = 443 ]; then HTTPS_REDIRECT_PORT=''; else HTTPS_REDIR
 
 export NGINX_WORKERS=auto NGINX_ERROR_LOG=stderr NGINX_ACCESS_LOG='/dev/stdout shop' NGINX_MIME_TYPES=/etc/nginx/mime.types
 export NGINX_RESOLVER="${NGINX_RESOLVER:-127.0.0.11}" WEB_ROOT=/usr/share/shop/web HTTP_PORT="$GATEWAY_HTTP_PORT"
-export TLS_SERVER="listen ${GATEWAY_HTTPS_PORT} ssl; ssl_certificate ${TLS_CERT}; ssl_certificate_key ${TLS_KEY};"
+if [ "$GATEWAY_TLS" = on ]; then
+  export TLS_SERVER="listen ${GATEWAY_HTTPS_PORT} ssl; ssl_certificate ${TLS_CERT}; ssl_certificate_key ${TLS_KEY};" REDIRECT_TO_HTTPS=on
+else
+  export TLS_SERVER='' REDIRECT_TO_HTTPS=off
+fi
 export STATUS_SERVER='server { listen 8081; access_log off; location = /stub_status { stub_status; } location / { return 404; } }'
-export REDIRECT_TO_HTTPS=on HTTPS_REDIRECT_PORT UPSTREAM_RESOLVE COMMAND_TARGET QUERY_TARGET COMMAND_UPSTREAM QUERY_UPSTREAM
+export HTTPS_REDIRECT_PORT UPSTREAM_RESOLVE COMMAND_TARGET QUERY_TARGET COMMAND_UPSTREAM QUERY_UPSTREAM
 export GATEWAY_LOGIN_RATE GATEWAY_LOGIN_BURST GATEWAY_WRITE_RATE GATEWAY_WRITE_BURST GATEWAY_MAX_BODY WEB_DEV_SERVER GATEWAY_CSP
 # Only these names are replaced: nginx's own $variables stay as they are.
 # shellcheck disable=SC2016
