@@ -16,8 +16,8 @@ set -eu
 : "${GATEWAY_HTTP_PORT:=8080}" "${GATEWAY_HTTPS_PORT:=8443}" "${PUBLIC_HTTPS_PORT:=443}" "${GATEWAY_TLS:=on}"
 case "$GATEWAY_TLS" in on | off) ;; *) echo "shop-gateway: GATEWAY_TLS must be on or off, not '$GATEWAY_TLS'" >&2; exit 1 ;; esac
 if [ "${1:-}" = healthcheck ]; then
-  if [ "$GATEWAY_TLS" = off ]; then exec curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${GATEWAY_HTTP_PORT}/healthz"; fi
-  exec curl -fsSk -o /dev/null --max-time 2 "https://127.0.0.1:${GATEWAY_HTTPS_PORT}/healthz"
+  if [ "$GATEWAY_TLS" = off ]; then exec curl -fsS -o /dev/null --max-time 8 "http://127.0.0.1:${GATEWAY_HTTP_PORT}/healthz"; fi
+  exec curl -fsSk -o /dev/null --max-time 8 "https://127.0.0.1:${GATEWAY_HTTPS_PORT}/healthz"
 fi
 
 : "${GATEWAY_LOGIN_RATE:=5r/s}" "${GATEWAY_LOGIN_BURST:=10}" "${GATEWAY_WRITE_RATE:=50r/s}" "${GATEWAY_WRITE_BURST:=200}"
