@@ -31,7 +31,12 @@ command -v docker >/dev/null || die "docker not found (apt-get install docker.io
 command -v docker-compose >/dev/null || die "docker-compose not found (apt-get install docker-compose)"
 
 make_certificate() {
-  [[ -s "$SSL_DIR/shop.crt" && -s "$SSL_DIR/shop.key" ]] && return 0
+  if [[ -s "$SSL_DIR/shop.crt" && -s "$SSL_DIR/shop.key" ]]; then
+    # The gateway's nginx runs as uid 101 and reads the key through a bind mount.
+    [[ "$(stat -c %A "$SSL_DIR/shop.key")" == ???????r?? ]] ||
+      die "$SSL_DIR/shop.key is not readable by the gateway (uid 101): chmod 0644 it if it is a local self-signed key"
+    return 0
+  fi
   command -v openssl >/dev/null || die "openssl not found: put a certificate in $SSL_DIR/shop.crt and shop.key"
   mkdir -p "$SSL_DIR"
   openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj /CN=localhost -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \

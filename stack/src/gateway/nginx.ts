@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnManaged, type ManagedChild } from '../infra/child.js';
 import { repoPath } from '../paths.js';
@@ -76,6 +76,9 @@ export function localCertificate(dir: string): { cert: string; key: string } | {
   );
   if (made.error) return { reason: `openssl could not run (${made.error.message})` };
   if (made.status !== 0) return { reason: `openssl failed: ${made.stderr.trim().split('\n').pop() ?? ''}` };
+  // The same local, self-signed pair serves the compose gateway (infra/containers/containers.sh makes it the same
+  // way), whose nginx runs as uid 101 and reads the key through a bind mount: so the key is readable by all.
+  chmodSync(key, 0o644);
   return { cert, key };
 }
 
