@@ -12,7 +12,7 @@ const sharedPackages = {
 // No KurrentDB server can run on the development machines: its contract suite runs only where KURRENTDB_URL
 // points at a live server (docs/event-store.md). Its pure translation tests always run.
 // Likewise no Elasticsearch server: the analytics contract suite runs against a live cluster only where
-// ELASTICSEARCH_URL is set (docs/architecture.md); its SQL side and the mock-based tests always run.
+// ELASTICSEARCH_URL is set (docs/read-models.md); its SQL side and the mock-based tests always run.
 const testPathIgnorePatterns = [
   '/node_modules/',
   ...(process.env.KURRENTDB_URL ? [] : ['kurrentdb-event-store\\.int\\.test\\.ts$']),

@@ -23,7 +23,7 @@ import { z } from 'zod';
  *
  * The global position is not part of the hash: swapping the positions of two events of different streams keeps
  * every link valid (only density and each stream's own order are checked); a log anchor covers it. See
- * docs/architecture.md "Audit".
+ * docs/audit.md.
  *
  * Speed: the previous event of most links is found inside the batch (a window over its narrow columns), which is
  * exact as long as the unique index on (stream_id, stream_version) stands, so the verifier checks that it does, and
