@@ -4,14 +4,14 @@ import { salesProjection } from '@shop/projector';
 import type { Role } from '@shop/service-kit';
 import { catchUpFromStore } from '../testing/catch-up.js';
 import { serveReadModels, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { appendKnownSalesHistory, EXPECTED_BY_DAY, EXPECTED_BY_PRODUCT, HAT, MUG } from './known-sales-history.js';
 
 const WHOLE = 'from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z';
 const ROUTES = [`/api/analytics/sales?${WHOLE}`, `/api/analytics/top-products?${WHOLE}`, '/api/analytics/stock'];
 
 describe('analytics routes (real Postgres, over HTTP)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let app: RunningQueryApp;
   let salesPosition: bigint;
   let analyst: string;
@@ -23,7 +23,7 @@ describe('analytics routes (real Postgres, over HTTP)', () => {
     fetch(`${app.base}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
 
   beforeAll(async () => {
-    database = await givenShopDatabase();
+    database = await startTestDatabase();
     await appendKnownSalesHistory(database.store);
     salesPosition = await catchUpFromStore(database.pool, database.store, salesProjection);
     // The catalog as the catalog projection would leave it, for the stock report.

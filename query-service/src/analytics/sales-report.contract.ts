@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import type { PostgresEventStore } from '@shop/kernel';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import {
   appendKnownSalesHistory,
   EXPECTED_BY_DAY,
@@ -27,11 +27,11 @@ export interface SalesReportBackend {
  */
 export function describeSalesReportContract(name: string, open: (context: { pool: pg.Pool; store: PostgresEventStore; databaseUrl: string }) => Promise<SalesReportBackend>): void {
   describe(`sales reports from ${name} (contract)`, () => {
-    let database: ShopDatabase;
+    let database: TestDatabase;
     let backend: SalesReportBackend;
 
     beforeAll(async () => {
-      database = await givenShopDatabase();
+      database = await startTestDatabase();
       await appendKnownSalesHistory(database.store);
       backend = await open({ pool: database.pool, store: database.store, databaseUrl: database.url });
       await backend.project();

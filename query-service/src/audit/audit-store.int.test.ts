@@ -4,7 +4,7 @@ import { PERSONAL_DATA } from '@shop/domain';
 import { PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing } from '@shop/kernel';
 import { newEvent } from '../testing/new-event.js';
 import { serveAudit, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { auditEventStore } from './audit-store.js';
 
 const MASTER_KEY = Buffer.alloc(32, 0x33);
@@ -12,7 +12,7 @@ const registered = (customerId: string, email: string, name: string) =>
   newEvent({ type: 'CustomerRegistered', data: { customerId, email, name, registeredAt: '2026-01-01T00:00:00.000Z' } });
 
 describe('the audit API over encrypted personal data (real Postgres, over HTTP)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let app: RunningQueryApp;
   /** As the command service writes: its own key ring and cache. */
   let writerKeys: PostgresDataKeyRing;
@@ -27,7 +27,7 @@ describe('the audit API over encrypted personal data (real Postgres, over HTTP)'
   };
 
   beforeAll(async () => {
-    database = await givenShopDatabase({ maxConnections: 10 });
+    database = await startTestDatabase({ poolSize: 10 });
     writerKeys = new PostgresDataKeyRing(database.pool, MASTER_KEY);
     const writer = new PersonalDataEventStore(database.store, new PersonalDataCodec(writerKeys, PERSONAL_DATA));
     for (const who of [kept, erased, edited]) await writer.appendToStream(`customer-${who.id}`, 'no_stream', [registered(who.id, who.email, who.name)]);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newEvent } from '../testing/new-event.js';
 import { orderPlaced } from '../testing/order-story.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 /** The built CLI (`npm test` builds first), run as `npm run audit` runs it. */
 const CLI = fileURLToPath(new URL('../../dist/audit/audit.cli.js', import.meta.url));
@@ -16,7 +16,7 @@ interface Run {
 }
 
 describe('npm run audit (the built CLI against real Postgres)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   const orderId = randomUUID();
 
   const audit = (...args: string[]): Promise<Run> =>
@@ -27,7 +27,7 @@ describe('npm run audit (the built CLI against real Postgres)', () => {
     });
 
   beforeAll(async () => {
-    database = await givenShopDatabase();
+    database = await startTestDatabase();
     await database.store.appendToStream(`order-${orderId}`, 'no_stream', [newEvent(orderPlaced(orderId, '2025-06-01T10:00:00.000Z'))]);
     const paid = { type: 'OrderPaid', data: { orderId, method: 'card', amountCents: 2500, paidAt: '2025-06-01T10:01:00.000Z' } };
     await database.store.appendToStream(`order-${orderId}`, 1n, [newEvent(paid)]);

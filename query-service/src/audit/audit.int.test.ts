@@ -6,7 +6,7 @@ import { openApiSchemaProblems } from '@shop/testing';
 import { newEvent, TEST_METADATA } from '../testing/new-event.js';
 import { appendOrderStory, orderPlaced } from '../testing/order-story.js';
 import { serveAudit, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,7 +17,7 @@ interface Answer {
 }
 
 describe('audit API (real Postgres, over HTTP)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let app: RunningQueryApp;
   const orderId = randomUUID();
   const productStream = `product-${randomUUID()}`;
@@ -35,7 +35,7 @@ describe('audit API (real Postgres, over HTTP)', () => {
     BigInt((await database.pool.query<{ p: string }>('SELECT COALESCE(max(global_position), 0)::text AS p FROM events')).rows[0]!.p);
 
   beforeAll(async () => {
-    database = await givenShopDatabase({ maxConnections: 10 });
+    database = await startTestDatabase({ poolSize: 10 });
     const order = await appendOrderStory(database.store, orderPlaced(orderId, new Date().toISOString()), [
       (now) => ({ type: 'PayOrder', data: { orderId, method: 'card', paidAt: now } }),
       (now) => ({ type: 'CancelOrder', data: { orderId, reason: 'changed my mind', cancelledAt: now } }),

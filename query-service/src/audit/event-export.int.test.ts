@@ -5,7 +5,7 @@ import type { NewEvent } from '@shop/kernel';
 import type { Role } from '@shop/service-kit';
 import { openApiSchemaProblems } from '@shop/testing';
 import { serveAudit, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 const STREAMS = 30;
 const PER_STREAM = 100;
@@ -20,7 +20,7 @@ interface Export {
 }
 
 describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand events)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let app: RunningQueryApp;
 
   const auth = async (role: Role = 'auditor'): Promise<Record<string, string>> => ({ authorization: `Bearer ${await TEST_TOKENS.issue(database.pool, { userId: randomUUID(), role })}` });
@@ -42,7 +42,7 @@ describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand
   const range = (from: number, through: number): number[] => Array.from({ length: through - from + 1 }, (_, i) => from + i);
 
   beforeAll(async () => {
-    database = await givenShopDatabase({ maxConnections: 6 });
+    database = await startTestDatabase({ poolSize: 6 });
     for (let s = 0; s < STREAMS; s++) {
       const events = Array.from(
         { length: PER_STREAM },

@@ -6,7 +6,7 @@ import { openApiSchemaProblems } from '@shop/testing';
 import { newEvent } from '../testing/new-event.js';
 import { appendOrderStory, orderPlaced } from '../testing/order-story.js';
 import { serveAudit, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 interface Answer {
   status: number;
@@ -15,7 +15,7 @@ interface Answer {
 }
 
 describe('GET /api/audit/orders/:id/diff (real Postgres, over HTTP)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let app: RunningQueryApp;
   const orderId = randomUUID();
   /** The order's events as stored: placed (1), paid (2), shipped (3). */
@@ -38,7 +38,7 @@ describe('GET /api/audit/orders/:id/diff (real Postgres, over HTTP)', () => {
   };
 
   beforeAll(async () => {
-    database = await givenShopDatabase({ maxConnections: 4 });
+    database = await startTestDatabase({ poolSize: 4 });
     // Another stream's event first, so that global positions and stream versions differ.
     await database.store.appendToStream(`product-${randomUUID()}`, 'no_stream', [newEvent({ type: 'ProductCreated', data: {} })]);
     stored = await appendOrderStory(database.store, orderPlaced(orderId, new Date().toISOString()), [

@@ -8,7 +8,7 @@ import { createLogger, freePort } from '@shop/service-kit';
 import { retryUntil, startTestRedis, type TestRedis } from '@shop/testing';
 import { commitAsProjector } from '../testing/projector-commit.js';
 import { serveReadModels, TEST_TOKENS, type ReadModelsApp } from '../testing/query-test-app.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { connectCacheRedis, RedisReadCache, type ReadCache } from './read-cache.js';
 
 const logger = createLogger('test', 'silent');
@@ -32,11 +32,11 @@ function countingPool(pool: pg.Pool): { pool: pg.Pool; reads: Map<string, number
 }
 
 /** The app under test reads through `cache`, and waits up to 2 s for a Consistency-Token. */
-const serveCachedReads = (database: ShopDatabase, cache: ReadCache, pool?: pg.Pool): Promise<ReadModelsApp> =>
+const serveCachedReads = (database: TestDatabase, cache: ReadCache, pool?: pg.Pool): Promise<ReadModelsApp> =>
   serveReadModels(database, { cache, maxConsistencyWaitMs: 2_000 }, pool);
 
 describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let cacheServer: TestRedis;
   let counted: ReturnType<typeof countingPool>;
   let redis: StampedRedis;
@@ -64,7 +64,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
   }
 
   beforeAll(async () => {
-    [database, cacheServer] = await Promise.all([givenShopDatabase({ maxConnections: 20 }), startTestRedis()]);
+    [database, cacheServer] = await Promise.all([startTestDatabase({ poolSize: 20 }), startTestRedis()]);
     counted = countingPool(database.pool);
     redis = withStampedSet(new Redis(cacheServer.url));
     app = await serveCachedReads(database, new RedisReadCache(redis, logger), counted.pool);
@@ -277,7 +277,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
 });
 
 describe('Redis killed mid-traffic (a redis-server of the test\'s own)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let app: ReadModelsApp;
   let redisProcess: ChildProcess | undefined;
   let redisPort: number;
@@ -304,7 +304,7 @@ describe('Redis killed mid-traffic (a redis-server of the test\'s own)', () => {
   };
 
   beforeAll(async () => {
-    database = await givenShopDatabase({ maxConnections: 20 });
+    database = await startTestDatabase({ poolSize: 20 });
     redisPort = await freePort();
     redisProcess = await startRedis();
     cacheRedis = connectCacheRedis(`redis://127.0.0.1:${redisPort}`, logger);

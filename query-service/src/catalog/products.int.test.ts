@@ -7,12 +7,12 @@ import { startTestRedis, type TestRedis } from '@shop/testing';
 import { RedisReadCache } from '../cache/read-cache.js';
 import { commitAsProjector } from '../testing/projector-commit.js';
 import { serveReadModels, type ReadModelsApp } from '../testing/query-test-app.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 const logger = createLogger('test', 'silent');
 
 describe('product reads (real Postgres and Redis, over HTTP)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let cache: TestRedis;
   let redis: Redis;
   let app: ReadModelsApp;
@@ -31,7 +31,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
   }
 
   beforeAll(async () => {
-    [database, cache] = await Promise.all([givenShopDatabase(), startTestRedis()]);
+    [database, cache] = await Promise.all([startTestDatabase(), startTestRedis()]);
     redis = new Redis(cache.url);
     app = await serveReadModels(database, { cache: new RedisReadCache(redis, logger) });
   });

@@ -4,7 +4,7 @@ import { CATALOG_PROJECTION, OrderView, ORDERS_PROJECTION, redactShippingAddress
 import type { Principal } from '@shop/service-kit';
 import { commitAsProjector } from '../testing/projector-commit.js';
 import { createTestTokens, serveReadModels, TEST_TOKENS, type ReadModelsApp } from '../testing/query-test-app.js';
-import { givenShopDatabase, type ShopDatabase } from '../testing/shop-database.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
@@ -18,7 +18,7 @@ interface OrderFixture {
 }
 
 describe('order reads over HTTP (real Postgres)', () => {
-  let database: ShopDatabase;
+  let database: TestDatabase;
   let app: ReadModelsApp;
   let position = 0n;
 
@@ -84,7 +84,7 @@ describe('order reads over HTTP (real Postgres)', () => {
     ).rows.map((r) => r.id);
 
   beforeAll(async () => {
-    database = await givenShopDatabase();
+    database = await startTestDatabase();
     app = await serveReadModels(database);
 
     // 45 of Alice's orders: some share a placedAt exactly (ties broken by id), some differ by one microsecond only

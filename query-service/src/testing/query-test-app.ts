@@ -17,7 +17,7 @@ import { buildQueryApp, SERVED_PROJECTIONS, type QueryServiceDeps } from '../app
 import { StoreHead } from '../audit/store-head.js';
 import { InProcessReadCache } from '../cache/read-cache.js';
 import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
-import type { ShopDatabase } from './shop-database.js';
+import type { TestDatabase } from './test-database.js';
 
 export const TEST_ISSUER = 'shop';
 export const TEST_AUDIENCE = 'shop-api';
@@ -106,7 +106,7 @@ const closeServer = (server: Server): Promise<void> => new Promise((resolve) => 
  * projection channel, started before the app serves). `pool` is the database's own unless the suite wraps it.
  */
 export async function serveReadModels(
-  database: ShopDatabase,
+  database: TestDatabase,
   overrides: Partial<QueryServiceDeps> = {},
   pool: pg.Pool = database.pool,
 ): Promise<ReadModelsApp> {
@@ -127,7 +127,7 @@ export async function serveReadModels(
  * The query app with its audit routes over `audit.store`, the store head followed as production does (LISTEN on
  * the events channel). The read models' positions are not followed: the audit routes do not read them.
  */
-export async function serveAudit(database: ShopDatabase, audit: { store: EventStore; exportBatchSize?: number }): Promise<RunningQueryApp> {
+export async function serveAudit(database: TestDatabase, audit: { store: EventStore; exportBatchSize?: number }): Promise<RunningQueryApp> {
   const head = new StoreHead(database.pool);
   await head.start(database.url);
   const positions = new ProjectionPositions(database.pool, SERVED_PROJECTIONS);
