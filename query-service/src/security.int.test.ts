@@ -4,10 +4,9 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
 import { orderStreamId, productStreamId, type OrderPlaced, type ProductCreated } from '@shop/domain';
 import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
-import { createProjectorMetrics, ProjectionRunner, PROJECTIONS } from '@shop/projector';
+import { PROJECTIONS } from '@shop/projector';
 import { orderCacheKey } from '@shop/read-models';
 import { CachedTokenVersions, accountTokenVersions, createLogger, createTokenVerifier, documentedRoutes, keyIdOf, TokenRevoked, type Role } from '@shop/service-kit';
 import { attackTokens, startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
@@ -15,6 +14,7 @@ import { SERVED_PROJECTIONS } from './app.js';
 import { StoreHead } from './audit/store-head.js';
 import { RedisReadCache } from './cache/read-cache.js';
 import { ProjectionPositions } from './read-your-writes/position-tracker.js';
+import { catchUpFromStore } from './testing/catch-up.js';
 import { serveQueryApp, TEST_AUDIENCE, TEST_ISSUER, TEST_TOKENS, testQueryDeps } from './testing/query-test-app.js';
 
 /**
@@ -104,18 +104,7 @@ describe('query-service security (real Postgres and Redis, over HTTP)', () => {
     };
     await store.appendToStream(orderStreamId(orderId), 'no_stream', [toNew(placed)]);
     // The read models as the projector builds them, with its own projections.
-    for (const name of ['catalog', 'orders']) {
-      const runner = new ProjectionRunner({
-        pool,
-        store,
-        projection: PROJECTIONS[name]!.projection,
-        invalidate: async () => undefined,
-        metrics: createProjectorMetrics(new Registry(), async () => ({})),
-        logger: createLogger('test', 'silent'),
-      });
-      await runner.loadCheckpoint();
-      await runner.catchUpFromStore();
-    }
+    for (const name of ['catalog', 'orders']) await catchUpFromStore(pool, store, PROJECTIONS[name]!.projection);
     positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
     await positions.start(database.url);
     head = new StoreHead(pool);

@@ -3,6 +3,7 @@ export { startTestPostgres, type TestPostgres } from './postgres.js';
 export { startTestRedis, type TestRedis } from './redis.js';
 export { startTestNats, type TestNats } from './nats.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+export { retryUntil } from './retry.js';
 export { describeOpenApiConformance } from './openapi-conformance.js';
 export { openApiSchemaProblems } from './openapi-schema.js';
 export { elasticsearchErrorAnswer, mockElasticsearch, type ElasticsearchMock, type MockedRequest } from './elasticsearch.js';

@@ -1,75 +1,48 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
-import type pg from 'pg';
-import { Registry } from 'prom-client';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { createProjectorMetrics, ProjectionRunner, salesProjection } from '@shop/projector';
-import { createLogger, type Role } from '@shop/service-kit';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { SERVED_PROJECTIONS } from '../app.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { salesProjection } from '@shop/projector';
+import type { Role } from '@shop/service-kit';
+import { catchUpFromStore } from '../testing/catch-up.js';
+import { serveReadModels, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { appendKnownSalesHistory, EXPECTED_BY_DAY, EXPECTED_BY_PRODUCT, HAT, MUG } from './known-sales-history.js';
-
-const logger = createLogger('test', 'silent');
 
 const WHOLE = 'from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z';
 const ROUTES = [`/api/analytics/sales?${WHOLE}`, `/api/analytics/top-products?${WHOLE}`, '/api/analytics/stock'];
 
 describe('analytics routes (real Postgres, over HTTP)', () => {
-  let database: TestPostgres;
-  let pool: pg.Pool;
-  let positions: ProjectionPositions;
-  let server: Server;
-  let base: string;
+  let database: TestDatabase;
+  let app: RunningQueryApp;
   let salesPosition: bigint;
   let analyst: string;
   const stock = new Map<string, number>();
   const tokenFor = (role: Role): Promise<string> =>
-    TEST_TOKENS.issue(pool, { userId: randomUUID(), role, ...(role === 'shopper' ? { customerId: randomUUID() } : {}) });
+    TEST_TOKENS.issue(database.pool, { userId: randomUUID(), role, ...(role === 'shopper' ? { customerId: randomUUID() } : {}) });
 
   const get = (path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> =>
-    fetch(`${base}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+    fetch(`${app.base}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url);
-    await applySchema(pool);
-    const store = new PostgresEventStore(pool);
-    await appendKnownSalesHistory(store);
-    const runner = new ProjectionRunner({
-      pool,
-      store,
-      projection: salesProjection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger,
-    });
-    await runner.loadCheckpoint();
-    await runner.catchUpFromStore();
-    salesPosition = runner.position;
+    database = await startTestDatabase();
+    await appendKnownSalesHistory(database.store);
+    salesPosition = await catchUpFromStore(database.pool, database.store, salesProjection);
     // The catalog as the catalog projection would leave it, for the stock report.
     for (const [i, available] of [7, 0, 3, 3, 12].entries()) {
       const id = randomUUID();
       stock.set(id, available);
-      await pool.query(
+      await database.pool.query(
         `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position, status)
          VALUES ($1, $2, $3, '', 100, 'EUR', $4, 1, now(), now(), 1, $5)`,
         [id, `STOCK-${i}`, `Stocked ${i}`, available, i === 1 ? 'discontinued' : 'active'],
       );
     }
-    await pool.query("INSERT INTO projection_checkpoints (projection, position) VALUES ('catalog', 5) ON CONFLICT (projection) DO UPDATE SET position = 5");
-    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
-    await positions.start(database.url);
-    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions, { maxConsistencyWaitMs: 200 })));
+    await database.pool.query("INSERT INTO projection_checkpoints (projection, position) VALUES ('catalog', 5) ON CONFLICT (projection) DO UPDATE SET position = 5");
+    app = await serveReadModels(database, { maxConsistencyWaitMs: 200 });
     analyst = await tokenFor('analyst');
   }, 60_000);
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await positions.stop();
-    await pool.end();
+    await app.stop();
     await database.stop();
   });
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { Registry } from 'prom-client';
-import { analyticsProjection, createProjectorMetrics, ProjectionRunner, SalesIndexWriter } from '@shop/projector';
-import { createLogger } from '@shop/service-kit';
+import { analyticsProjection, SalesIndexWriter } from '@shop/projector';
+import { catchUpFromStore } from '../testing/catch-up.js';
 import { ElasticsearchSalesReport } from './es-sales-report.js';
 import { describeSalesReportContract } from './sales-report.contract.js';
 
@@ -19,16 +18,7 @@ describeSalesReportContract('Elasticsearch (live cluster at ELASTICSEARCH_URL)',
   return {
     source: new ElasticsearchSalesReport(client, index),
     async project() {
-      const runner = new ProjectionRunner({
-        pool,
-        store,
-        projection: analyticsProjection(writer),
-        invalidate: async () => undefined,
-        metrics: createProjectorMetrics(new Registry(), async () => ({})),
-        logger: createLogger('test', 'silent'),
-      });
-      await runner.loadCheckpoint();
-      await runner.catchUpFromStore();
+      await catchUpFromStore(pool, store, analyticsProjection(writer));
     },
     async close() {
       await client.indices.delete({ index, ignore_unavailable: true });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import type { PostgresEventStore } from '@shop/kernel';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import {
   appendKnownSalesHistory,
   EXPECTED_BY_DAY,
@@ -27,23 +27,18 @@ export interface SalesReportBackend {
  */
 export function describeSalesReportContract(name: string, open: (context: { pool: pg.Pool; store: PostgresEventStore; databaseUrl: string }) => Promise<SalesReportBackend>): void {
   describe(`sales reports from ${name} (contract)`, () => {
-    let database: TestPostgres;
-    let pool: pg.Pool;
+    let database: TestDatabase;
     let backend: SalesReportBackend;
 
     beforeAll(async () => {
-      database = await startTestPostgres();
-      pool = createPool(database.url);
-      await applySchema(pool);
-      const store = new PostgresEventStore(pool);
-      await appendKnownSalesHistory(store);
-      backend = await open({ pool, store, databaseUrl: database.url });
+      database = await startTestDatabase();
+      await appendKnownSalesHistory(database.store);
+      backend = await open({ pool: database.pool, store: database.store, databaseUrl: database.url });
       await backend.project();
     }, 60_000);
 
     afterAll(async () => {
       await backend?.close();
-      await pool.end();
       await database.stop();
     });
 
@@ -75,7 +70,7 @@ export function describeSalesReportContract(name: string, open: (context: { pool
     });
 
     it('answers the same again after the projection replays the whole history (idempotent)', async () => {
-      await pool.query('UPDATE projection_checkpoints SET position = 0 WHERE projection = $1', [backend.source.projection]);
+      await database.pool.query('UPDATE projection_checkpoints SET position = 0 WHERE projection = $1', [backend.source.projection]);
       await backend.project();
       expect(await backend.source.salesByDay(WHOLE_RANGE)).toEqual(EXPECTED_BY_DAY);
       expect(await backend.source.salesByProduct(WHOLE_RANGE)).toEqual(EXPECTED_BY_PRODUCT);

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { newEvent } from '../testing/new-event.js';
+import { orderPlaced } from '../testing/order-story.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 /** The built CLI (`npm test` builds first), run as `npm run audit` runs it. */
 const CLI = fileURLToPath(new URL('../../dist/audit/audit.cli.js', import.meta.url));
@@ -15,12 +15,8 @@ interface Run {
   stderr: string;
 }
 
-const metadata = { correlationId: 'c', causationId: 'c', actor: { userId: 'u', role: 'shopper' } };
-const event = (type: string, data: Record<string, unknown>): NewEvent => ({ eventId: randomUUID(), type, schemaVersion: 1, data, metadata });
-
 describe('npm run audit (the built CLI against real Postgres)', () => {
-  let database: TestPostgres;
-  let pool: pg.Pool;
+  let database: TestDatabase;
   const orderId = randomUUID();
 
   const audit = (...args: string[]): Promise<Run> =>
@@ -31,26 +27,13 @@ describe('npm run audit (the built CLI against real Postgres)', () => {
     });
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url);
-    await applySchema(pool);
-    const store = new PostgresEventStore(pool);
-    await store.appendToStream(`order-${orderId}`, 'no_stream', [
-      event('OrderPlaced', {
-        orderId,
-        customerId: randomUUID(),
-        lines: [{ productId: randomUUID(), sku: 'MUG', name: 'Mug', quantity: 1, unitPriceCents: 500, lineTotalCents: 500 }],
-        currency: 'EUR',
-        totalCents: 500,
-        shippingAddress: { line1: '1 Quay', city: 'Hamburg', postalCode: '20457', country: 'DE' },
-        placedAt: '2025-06-01T10:00:00.000Z',
-      }),
-    ]);
-    await store.appendToStream(`order-${orderId}`, 1n, [event('OrderPaid', { orderId, method: 'card', amountCents: 500, paidAt: '2025-06-01T10:01:00.000Z' })]);
+    database = await startTestDatabase();
+    await database.store.appendToStream(`order-${orderId}`, 'no_stream', [newEvent(orderPlaced(orderId, '2025-06-01T10:00:00.000Z'))]);
+    const paid = { type: 'OrderPaid', data: { orderId, method: 'card', amountCents: 2500, paidAt: '2025-06-01T10:01:00.000Z' } };
+    await database.store.appendToStream(`order-${orderId}`, 1n, [newEvent(paid)]);
   });
 
   afterAll(async () => {
-    await pool.end();
     await database.stop();
   });
 
@@ -92,7 +75,7 @@ describe('npm run audit (the built CLI against real Postgres)', () => {
   });
 
   it('names the first broken link and exits 1 when an event was edited', async () => {
-    await pool.query(`UPDATE events SET data = jsonb_set(data, '{method}', '"invoice"') WHERE global_position = 2`);
+    await database.pool.query(`UPDATE events SET data = jsonb_set(data, '{method}', '"invoice"') WHERE global_position = 2`);
     try {
       const run = await audit('verify');
       expect(run.code).toBe(1);
@@ -100,7 +83,7 @@ describe('npm run audit (the built CLI against real Postgres)', () => {
       expect(run.stdout).toMatch(/expected hash [0-9a-f]{64}\n {2}actual hash {3}[0-9a-f]{64}/);
     } finally {
       // Put it back, so that no other test depends on running before this one.
-      await pool.query(`UPDATE events SET data = jsonb_set(data, '{method}', '"card"') WHERE global_position = 2`);
+      await database.pool.query(`UPDATE events SET data = jsonb_set(data, '{method}', '"card"') WHERE global_position = 2`);
     }
     expect((await audit('verify')).code).toBe(0);
   });

@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
-import type pg from 'pg';
-import { decideOrder, evolveOrder, initialOrderState, orderStreamId, type OrderEvent, type OrderPlaced } from '@shop/domain';
-import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
+import { orderStreamId } from '@shop/domain';
 import type { Role } from '@shop/service-kit';
-import { openApiSchemaProblems, startTestPostgres, type TestPostgres } from '@shop/testing';
-import { SERVED_PROJECTIONS } from '../app.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
-import { StoreHead } from './store-head.js';
+import { openApiSchemaProblems } from '@shop/testing';
+import { newEvent, TEST_METADATA } from '../testing/new-event.js';
+import { appendOrderStory, orderPlaced } from '../testing/order-story.js';
+import { serveAudit, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
-const metadata = { correlationId: randomUUID(), causationId: randomUUID(), actor: { userId: randomUUID(), role: 'shopper' } };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const toNew = (event: OrderEvent | { type: string; data: Record<string, unknown> }): NewEvent => ({
-  eventId: randomUUID(),
-  type: event.type,
-  schemaVersion: 1,
-  data: event.data,
-  metadata,
-});
 
 interface Answer {
   status: number;
@@ -28,70 +17,36 @@ interface Answer {
 }
 
 describe('audit API (real Postgres, over HTTP)', () => {
-  let database: TestPostgres;
-  let pool: pg.Pool;
-  let store: PostgresEventStore;
-  let head: StoreHead;
-  let server: Server;
-  let base: string;
+  let database: TestDatabase;
+  let app: RunningQueryApp;
   const orderId = randomUUID();
   const productStream = `product-${randomUUID()}`;
   /** recordedAt of the order's versions 1 (placed), 2 (paid), 3 (cancelled). */
   let recorded: Date[];
 
-  const tokenFor = (role: Role): Promise<string> => TEST_TOKENS.issue(pool, { userId: randomUUID(), role });
+  const tokenFor = (role: Role): Promise<string> => TEST_TOKENS.issue(database.pool, { userId: randomUUID(), role });
   /** `role` null: no token at all. */
   async function get(path: string, role: Role | null = 'auditor', headers: Record<string, string> = {}): Promise<Answer> {
     const authorization: Record<string, string> = role ? { authorization: `Bearer ${await tokenFor(role)}` } : {};
-    const response = await fetch(`${base}${path}`, { headers: { ...authorization, ...headers } });
+    const response = await fetch(`${app.base}${path}`, { headers: { ...authorization, ...headers } });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
   }
   const storeHeadNow = async (): Promise<bigint> =>
-    BigInt((await pool.query<{ p: string }>('SELECT COALESCE(max(global_position), 0)::text AS p FROM events')).rows[0]!.p);
-
-  async function placePayCancel(): Promise<void> {
-    const placed: OrderPlaced = {
-      type: 'OrderPlaced',
-      data: {
-        orderId,
-        customerId: randomUUID(),
-        lines: [{ productId: randomUUID(), sku: 'MUG-1', name: 'Mug', quantity: 2, unitPriceCents: 1250, lineTotalCents: 2500 }],
-        currency: 'EUR',
-        totalCents: 2500,
-        shippingAddress: { line1: '1 Quay', city: 'Hamburg', postalCode: '20457', country: 'DE' },
-        placedAt: new Date().toISOString(),
-      },
-    };
-    const stream = orderStreamId(orderId);
-    await store.appendToStream(stream, 'no_stream', [toNew(placed)]);
-    let state = evolveOrder(initialOrderState, placed);
-    // Apart in time, so that each version has a recorded time of its own.
-    await pause(25);
-    const paid = decideOrder({ type: 'PayOrder', data: { orderId, method: 'card', paidAt: new Date().toISOString() } }, state);
-    await store.appendToStream(stream, 1n, paid.map(toNew));
-    state = paid.reduce(evolveOrder, state);
-    await pause(25);
-    const cancelled = decideOrder({ type: 'CancelOrder', data: { orderId, reason: 'changed my mind', cancelledAt: new Date().toISOString() } }, state);
-    await store.appendToStream(stream, 2n, cancelled.map(toNew));
-    recorded = (await store.readStream(stream)).map((event) => event.recordedAt);
-  }
+    BigInt((await database.pool.query<{ p: string }>('SELECT COALESCE(max(global_position), 0)::text AS p FROM events')).rows[0]!.p);
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url, { max: 10 });
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
-    await placePayCancel();
-    for (let n = 1; n <= 5; n++) await store.appendToStream(productStream, 'any', [toNew({ type: 'StockReceived', data: { n } })]);
-    head = new StoreHead(pool);
-    await head.start(database.url);
-    ({ server, base } = await serveQueryApp(testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { audit: { store, head: head.tracker } })));
+    database = await startTestDatabase({ poolSize: 10 });
+    const order = await appendOrderStory(database.store, orderPlaced(orderId, new Date().toISOString()), [
+      (now) => ({ type: 'PayOrder', data: { orderId, method: 'card', paidAt: now } }),
+      (now) => ({ type: 'CancelOrder', data: { orderId, reason: 'changed my mind', cancelledAt: now } }),
+    ]);
+    recorded = order.map((event) => event.recordedAt);
+    for (let n = 1; n <= 5; n++) await database.store.appendToStream(productStream, 'any', [newEvent({ type: 'StockReceived', data: { n } })]);
+    app = await serveAudit(database, { store: database.store });
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await head.stop();
-    await pool.end();
+    await app.stop();
     await database.stop();
   });
 
@@ -146,7 +101,7 @@ describe('audit API (real Postgres, over HTTP)', () => {
         after = page.body.nextCursor as string;
       }
       expect(seen.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
-      const stored = await store.readStream(productStream);
+      const stored = await database.store.readStream(productStream);
       expect(seen).toEqual(
         stored.map((e) => ({
           eventId: e.eventId,
@@ -156,7 +111,7 @@ describe('audit API (real Postgres, over HTTP)', () => {
           type: 'StockReceived',
           schemaVersion: 1,
           data: e.data,
-          metadata,
+          metadata: TEST_METADATA,
           recordedAt: e.recordedAt.toISOString(),
           hash: e.hash,
         })),
@@ -171,13 +126,13 @@ describe('audit API (real Postgres, over HTTP)', () => {
     it('answers 404 stream_not_found for a stream with no events, and for a soft-deleted one', async () => {
       expect((await get(`/api/audit/streams/product-${randomUUID()}`)).body).toMatchObject({ status: 404, code: 'stream_not_found' });
       const doomed = `customer-${randomUUID()}`;
-      await store.appendToStream(doomed, 'no_stream', [toNew({ type: 'CustomerRegistered', data: {} })]);
-      await store.deleteStream(doomed, 1n);
+      await database.store.appendToStream(doomed, 'no_stream', [newEvent({ type: 'CustomerRegistered', data: {} })]);
+      await database.store.deleteStream(doomed, 1n);
       expect((await get(`/api/audit/streams/${doomed}`)).status).toBe(404);
     });
 
     it('reads SKU streams, whose ids are lower-cased SKUs rather than UUIDs', async () => {
-      await store.appendToStream('sku-mug_1.blue', 'no_stream', [toNew({ type: 'SkuClaimed', data: { sku: 'MUG_1.blue' } })]);
+      await database.store.appendToStream('sku-mug_1.blue', 'no_stream', [newEvent({ type: 'SkuClaimed', data: { sku: 'MUG_1.blue' } })]);
       expect((await get('/api/audit/streams/sku-mug_1.blue')).body).toMatchObject({ items: [{ streamId: 'sku-mug_1.blue', type: 'SkuClaimed' }] });
     });
 
@@ -288,7 +243,7 @@ describe('audit API (real Postgres, over HTTP)', () => {
       const before = await storeHeadNow();
       const pending = get(`/api/audit/events?after=${before}`, 'auditor', { 'consistency-token': String(before + 1n) });
       await pause(100);
-      const { lastPosition } = await store.appendToStream(`product-${randomUUID()}`, 'no_stream', [toNew({ type: 'ProductCreated', data: {} })]);
+      const { lastPosition } = await database.store.appendToStream(`product-${randomUUID()}`, 'no_stream', [newEvent({ type: 'ProductCreated', data: {} })]);
       const answer = await pending;
       expect(answer.status).toBe(200);
       expect(BigInt(answer.headers.get('read-model-position')!)).toBeGreaterThanOrEqual(lastPosition);
@@ -315,8 +270,8 @@ describe('audit API (real Postgres, over HTTP)', () => {
     });
 
     it('names the first broken link of an edited event, with the recomputed and the stored hash', async () => {
-      const [target] = await store.readStream(orderStreamId(orderId), { fromVersion: 2n, maxCount: 1 });
-      await pool.query(`UPDATE events SET data = jsonb_set(data, '{method}', '"invoice"') WHERE event_id = $1`, [target!.eventId]);
+      const [target] = await database.store.readStream(orderStreamId(orderId), { fromVersion: 2n, maxCount: 1 });
+      await database.pool.query(`UPDATE events SET data = jsonb_set(data, '{method}', '"invoice"') WHERE event_id = $1`, [target!.eventId]);
       try {
         const verdict = await get('/api/audit/verify');
         expect(openApiSchemaProblems('VerifyResult', verdict.body)).toEqual([]);
@@ -336,7 +291,7 @@ describe('audit API (real Postgres, over HTTP)', () => {
         const link = verdict.body.firstBroken as { expectedHash: string; actualHash: string };
         expect(link.expectedHash).not.toBe(link.actualHash);
       } finally {
-        await pool.query(`UPDATE events SET data = $2 WHERE event_id = $1`, [target!.eventId, JSON.stringify(target!.data)]);
+        await database.pool.query(`UPDATE events SET data = $2 WHERE event_id = $1`, [target!.eventId, JSON.stringify(target!.data)]);
       }
       expect((await get('/api/audit/verify')).body).toMatchObject({ ok: true });
     });

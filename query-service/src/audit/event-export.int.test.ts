@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { request, type Server } from 'node:http';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
+import type { NewEvent } from '@shop/kernel';
 import type { Role } from '@shop/service-kit';
-import { openApiSchemaProblems, startTestPostgres, type TestPostgres } from '@shop/testing';
-import { SERVED_PROJECTIONS, type QueryServiceDeps } from '../app.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
-import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
-import { StoreHead } from './store-head.js';
+import { openApiSchemaProblems } from '@shop/testing';
+import { serveAudit, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 const STREAMS = 30;
 const PER_STREAM = 100;
@@ -23,16 +20,12 @@ interface Export {
 }
 
 describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand events)', () => {
-  let database: TestPostgres;
-  let pool: pg.Pool;
-  let head: StoreHead;
-  let deps: QueryServiceDeps;
-  let server: Server;
-  let base: string;
+  let database: TestDatabase;
+  let app: RunningQueryApp;
 
-  const auth = async (role: Role = 'auditor'): Promise<Record<string, string>> => ({ authorization: `Bearer ${await TEST_TOKENS.issue(pool, { userId: randomUUID(), role })}` });
+  const auth = async (role: Role = 'auditor'): Promise<Record<string, string>> => ({ authorization: `Bearer ${await TEST_TOKENS.issue(database.pool, { userId: randomUUID(), role })}` });
   async function exportOf(query: string, role: Role | null = 'auditor'): Promise<Export> {
-    const response = await fetch(`${base}/api/audit/events.ndjson${query}`, { headers: role ? await auth(role) : {} });
+    const response = await fetch(`${app.base}/api/audit/events.ndjson${query}`, { headers: role ? await auth(role) : {} });
     return {
       status: response.status,
       contentType: response.headers.get('content-type'),
@@ -49,28 +42,20 @@ describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand
   const range = (from: number, through: number): number[] => Array.from({ length: through - from + 1 }, (_, i) => from + i);
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url, { max: 6 });
-    await applySchema(pool);
-    const store = new PostgresEventStore(pool);
+    database = await startTestDatabase({ poolSize: 6 });
     for (let s = 0; s < STREAMS; s++) {
       const events = Array.from(
         { length: PER_STREAM },
         (_, i): NewEvent => ({ eventId: randomUUID(), type: 'StockReceived', schemaVersion: 1, data: { stream: s, n: i + 1, note: 'ü €' }, metadata }),
       );
-      await store.appendToStream(`product-${randomUUID()}`, 'no_stream', events);
+      await database.store.appendToStream(`product-${randomUUID()}`, 'no_stream', events);
     }
-    head = new StoreHead(pool);
-    await head.start(database.url);
     // Small batches, so that the export spans many reads (and a batch boundary falls inside every range below).
-    deps = testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { audit: { store, head: head.tracker, exportBatchSize: 256 } });
-    ({ server, base } = await serveQueryApp(deps));
+    app = await serveAudit(database, { store: database.store, exportBatchSize: 256 });
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await head.stop();
-    await pool.end();
+    await app.stop();
     await database.stop();
   });
 
@@ -86,7 +71,7 @@ describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand
 
     const paged: unknown[] = [];
     for (let after = 0; after < TOTAL; after += 1000) {
-      const page = await fetch(`${base}/api/audit/events?after=${after}&limit=1000`, { headers: await auth() });
+      const page = await fetch(`${app.base}/api/audit/events?after=${after}&limit=1000`, { headers: await auth() });
       paged.push(...((await page.json()) as { items: unknown[] }).items);
     }
     const exported = lines(answer.body);
@@ -112,7 +97,7 @@ describe('GET /api/audit/events.ndjson (real Postgres, over HTTP, a few thousand
   it('goes on serving after a client hangs up in the middle of an export', async () => {
     const headers = await auth();
     await new Promise<void>((resolve, reject) => {
-      const req = request(`${base}/api/audit/events.ndjson`, { headers }, (response) => {
+      const req = request(`${app.base}/api/audit/events.ndjson`, { headers }, (response) => {
         response.once('data', () => {
           req.destroy();
           resolve();

@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
-import { decideOrder, evolveOrder, initialOrderState, orderStreamId, type OrderEvent, type OrderPlaced, type OrderState } from '@shop/domain';
-import { applySchema, createPool, PostgresEventStore, type NewEvent, type RecordedEvent } from '@shop/kernel';
+import type { RecordedEvent } from '@shop/kernel';
 import type { Role } from '@shop/service-kit';
-import { openApiSchemaProblems, startTestPostgres, type TestPostgres } from '@shop/testing';
-import { SERVED_PROJECTIONS, type QueryServiceDeps } from '../app.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
-import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
-import { StoreHead } from './store-head.js';
-
-const metadata = { correlationId: randomUUID(), causationId: randomUUID(), actor: { userId: randomUUID(), role: 'admin' } };
-const toNew = (event: OrderEvent): NewEvent => ({ eventId: randomUUID(), type: event.type, schemaVersion: 1, data: event.data, metadata });
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { openApiSchemaProblems } from '@shop/testing';
+import { newEvent } from '../testing/new-event.js';
+import { appendOrderStory, orderPlaced } from '../testing/order-story.js';
+import { serveAudit, TEST_TOKENS, type RunningQueryApp } from '../testing/query-test-app.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 interface Answer {
   status: number;
@@ -22,19 +15,15 @@ interface Answer {
 }
 
 describe('GET /api/audit/orders/:id/diff (real Postgres, over HTTP)', () => {
-  let database: TestPostgres;
-  let pool: pg.Pool;
-  let head: StoreHead;
-  let deps: QueryServiceDeps;
-  let server: Server;
-  let base: string;
+  let database: TestDatabase;
+  let app: RunningQueryApp;
   const orderId = randomUUID();
   /** The order's events as stored: placed (1), paid (2), shipped (3). */
   let stored: RecordedEvent[];
 
   async function diff(query: string, role: Role | null = 'auditor', id: string = orderId): Promise<Answer> {
-    const headers: Record<string, string> = role ? { authorization: `Bearer ${await TEST_TOKENS.issue(pool, { userId: randomUUID(), role })}` } : {};
-    const response = await fetch(`${base}/api/audit/orders/${id}/diff${query}`, { headers });
+    const headers: Record<string, string> = role ? { authorization: `Bearer ${await TEST_TOKENS.issue(database.pool, { userId: randomUUID(), role })}` } : {};
+    const response = await fetch(`${app.base}/api/audit/orders/${id}/diff${query}`, { headers });
     return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> };
   }
   const eventOf = (version: number) => {
@@ -49,48 +38,18 @@ describe('GET /api/audit/orders/:id/diff (real Postgres, over HTTP)', () => {
   };
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url, { max: 4 });
-    await applySchema(pool);
-    const store = new PostgresEventStore(pool);
-    const placed: OrderPlaced = {
-      type: 'OrderPlaced',
-      data: {
-        orderId,
-        customerId: randomUUID(),
-        lines: [{ productId: randomUUID(), sku: 'MUG-1', name: 'Mug', quantity: 2, unitPriceCents: 1250, lineTotalCents: 2500 }],
-        currency: 'EUR',
-        totalCents: 2500,
-        shippingAddress: { line1: '1 Quay', city: 'Hamburg', postalCode: '20457', country: 'DE' },
-        placedAt: new Date().toISOString(),
-      },
-    };
-    const stream = orderStreamId(orderId);
+    database = await startTestDatabase({ poolSize: 4 });
     // Another stream's event first, so that global positions and stream versions differ.
-    await store.appendToStream(`product-${randomUUID()}`, 'no_stream', [{ ...toNew(placed), type: 'ProductCreated', data: {} }]);
-    await store.appendToStream(stream, 'no_stream', [toNew(placed)]);
-    let state: OrderState = evolveOrder(initialOrderState, placed);
-    // Apart in time, so that each version has a recorded time of its own.
-    for (const command of [
-      { type: 'PayOrder', data: { orderId, method: 'card', paidAt: new Date().toISOString() } },
-      { type: 'ShipOrder', data: { orderId, shippedAt: new Date().toISOString() } },
-    ] as const) {
-      await pause(20);
-      const events = decideOrder(command, state);
-      await store.appendToStream(stream, 'exists', events.map(toNew));
-      state = events.reduce(evolveOrder, state);
-    }
-    stored = await store.readStream(stream);
-    head = new StoreHead(pool);
-    await head.start(database.url);
-    deps = testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { audit: { store, head: head.tracker } });
-    ({ server, base } = await serveQueryApp(deps));
+    await database.store.appendToStream(`product-${randomUUID()}`, 'no_stream', [newEvent({ type: 'ProductCreated', data: {} })]);
+    stored = await appendOrderStory(database.store, orderPlaced(orderId, new Date().toISOString()), [
+      (now) => ({ type: 'PayOrder', data: { orderId, method: 'card', paidAt: now } }),
+      (now) => ({ type: 'ShipOrder', data: { orderId, shippedAt: now } }),
+    ]);
+    app = await serveAudit(database, { store: database.store });
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await head.stop();
-    await pool.end();
+    await app.stop();
     await database.stop();
   });
 

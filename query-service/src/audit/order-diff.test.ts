@@ -1,39 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { OrderEvent } from '@shop/domain';
-import type { RecordedEvent } from '@shop/kernel';
+import { REFUNDED_ORDER } from '../testing/order-story.js';
 import type { AsOf } from './order-as-of.js';
 import { changedPaths, DiffFromText, diffOrder, type OrderDiffView } from './order-diff.js';
 
-const orderId = '0b8f9c2e-4d1a-4e6b-9f3c-2a7d5e8b1c40';
-const customerId = '5c2e7a91-3b4d-4f6e-8a1c-9d0b2e4f6a83';
-const productId = '9e1d3c5b-7a2f-4e8d-b6c4-1f3a5e7d9b02';
-const now = new Date('2026-01-01T00:00:00.000Z');
-
+const { orderId, stream } = REFUNDED_ORDER;
 const address = { line1: '1 Quay', city: 'Hamburg', postalCode: '20457', country: 'DE' };
-const lines = [{ productId, sku: 'MUG-1', name: 'Mug', quantity: 2, unitPriceCents: 1250, lineTotalCents: 2500 }];
-const placed: OrderEvent = {
-  type: 'OrderPlaced',
-  data: { orderId, customerId, lines, currency: 'EUR', totalCents: 2500, shippingAddress: address, placedAt: '2025-06-01T10:00:00.000Z' },
-};
-const paid: OrderEvent = { type: 'OrderPaid', data: { orderId, method: 'paypal', amountCents: 2500, paidAt: '2025-06-01T10:05:00.000Z' } };
-const shipped: OrderEvent = { type: 'OrderShipped', data: { orderId, shippedAt: '2025-06-02T08:00:00.000Z' } };
-const refunded: OrderEvent = { type: 'OrderRefunded', data: { orderId, amountCents: 2500, refundedAt: '2025-06-09T12:00:00.000Z' } };
-
-/** Version n recorded at minute n past 10:00 on 1 June 2025, at global position 10·n. */
-const stream = [placed, paid, shipped, refunded].map(
-  (event, i): RecordedEvent => ({
-    eventId: `00000000-0000-4000-8000-00000000000${i + 1}`,
-    streamId: `order-${orderId}`,
-    streamVersion: BigInt(i + 1),
-    globalPosition: BigInt(10 * (i + 1)),
-    type: event.type,
-    schemaVersion: 1,
-    data: event.data,
-    metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'test' } },
-    recordedAt: new Date(Date.UTC(2025, 5, 1, 10, i + 1)),
-    hash: 'ab'.repeat(32),
-  }),
-);
+const now = new Date('2026-01-01T00:00:00.000Z');
 const version = (n: number): AsOf => ({ kind: 'version', version: BigInt(n) });
 const by = (n: number) => ({
   eventId: `00000000-0000-4000-8000-00000000000${n}`,

@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
 import { Redis } from 'ioredis';
-import pg from 'pg';
-import { applySchema, createPool } from '@shop/kernel';
-import { CACHE_TTL_SECONDS, CATALOG_PROJECTION, cacheEntryValue, cacheMarkerValue, ENTRY_RANK, MARKER_RANK, orderCacheKey, parseCacheEntry, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL, withStampedSet, type StampedRedis } from '@shop/read-models';
+import type pg from 'pg';
+import { CACHE_TTL_SECONDS, CATALOG_PROJECTION, cacheEntryValue, cacheMarkerValue, ENTRY_RANK, MARKER_RANK, orderCacheKey, parseCacheEntry, productCacheKey, withStampedSet, type StampedRedis } from '@shop/read-models';
 import { createLogger, freePort } from '@shop/service-kit';
-import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
-import { SERVED_PROJECTIONS } from '../app.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { retryUntil, startTestRedis, type TestRedis } from '@shop/testing';
+import { commitAsProjector } from '../testing/projector-commit.js';
+import { serveReadModels, TEST_TOKENS, type ReadModelsApp } from '../testing/query-test-app.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { connectCacheRedis, RedisReadCache, type ReadCache } from './read-cache.js';
 
 const logger = createLogger('test', 'silent');
@@ -33,18 +31,16 @@ function countingPool(pool: pg.Pool): { pool: pg.Pool; reads: Map<string, number
   return { pool: counted, reads };
 }
 
-const startQueryApp = (pool: pg.Pool, cache: ReadCache, positions: ProjectionPositions): Promise<{ server: Server; base: string }> =>
-  serveQueryApp(testQueryDeps(pool, positions, { cache, maxConsistencyWaitMs: 2_000 }));
+/** The app under test reads through `cache`, and waits up to 2 s for a Consistency-Token. */
+const serveCachedReads = (database: TestDatabase, cache: ReadCache, pool?: pg.Pool): Promise<ReadModelsApp> =>
+  serveReadModels(database, { cache, maxConsistencyWaitMs: 2_000 }, pool);
 
 describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
-  let database: TestPostgres;
+  let database: TestDatabase;
   let cacheServer: TestRedis;
-  let pool: pg.Pool;
   let counted: ReturnType<typeof countingPool>;
   let redis: StampedRedis;
-  let positions: ProjectionPositions;
-  let server: Server;
-  let base: string;
+  let app: ReadModelsApp;
   let position = 0n;
 
   /**
@@ -55,45 +51,28 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
   async function commitProduct(id: string, name: string, version: number, markAfterCommit = true): Promise<bigint> {
     position += 1n;
     const at = position;
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await commitAsProjector(database.pool, CATALOG_PROJECTION, at, async (client) => {
       await client.query(
         `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position)
          VALUES ($1, $2, $3, '', 250, 'EUR', 7, $4, now(), now(), $5)
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version, last_position = EXCLUDED.last_position`,
         [id, `SKU-${id.slice(0, 8)}`, name, version, at.toString()],
       );
-      await client.query(
-        `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
-         ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
-        [CATALOG_PROJECTION, at.toString()],
-      );
-      await client.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(CATALOG_PROJECTION, at)]);
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    });
     if (markAfterCommit) await redis.stampedSet(productCacheKey(id), at.toString(), MARKER_RANK, cacheMarkerValue(at), CACHE_TTL_SECONDS);
     return at;
   }
 
   beforeAll(async () => {
-    [database, cacheServer] = await Promise.all([startTestPostgres(), startTestRedis()]);
-    pool = createPool(database.url, { max: 20 });
-    await applySchema(pool);
-    counted = countingPool(pool);
+    [database, cacheServer] = await Promise.all([startTestDatabase({ poolSize: 20 }), startTestRedis()]);
+    counted = countingPool(database.pool);
     redis = withStampedSet(new Redis(cacheServer.url));
-    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
-    await positions.start(database.url);
-    ({ server, base } = await startQueryApp(counted.pool, new RedisReadCache(redis, logger), positions));
+    app = await serveCachedReads(database, new RedisReadCache(redis, logger), counted.pool);
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await positions.stop();
+    await app.stop();
     redis.disconnect();
-    await pool.end();
     await Promise.all([database.stop(), cacheServer.stop()]);
   });
 
@@ -150,29 +129,29 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
   it('answers a product with ETag and Read-Model-Position, and 304 to If-None-Match', async () => {
     const id = randomUUID();
     const at = await commitProduct(id, 'Teapot', 1);
-    await positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
-    const first = await fetch(`${base}/api/products/${id}`);
+    await app.positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
+    const first = await fetch(`${app.base}/api/products/${id}`);
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).toBe('"1"');
     expect(first.headers.get('read-model-position')).toBe(at.toString());
     expect(await first.json()).toMatchObject({ id, name: 'Teapot', version: 1 });
-    const again = await fetch(`${base}/api/products/${id}`, { headers: { 'if-none-match': '"1"' } });
+    const again = await fetch(`${app.base}/api/products/${id}`, { headers: { 'if-none-match': '"1"' } });
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe('"1"');
     expect(await again.text()).toBe('');
-    const changed = await fetch(`${base}/api/products/${id}`, { headers: { 'if-none-match': '"0"' } });
+    const changed = await fetch(`${app.base}/api/products/${id}`, { headers: { 'if-none-match': '"0"' } });
     expect(changed.status).toBe(200);
   });
 
   it('reads Postgres, not the older cached body, for a Consistency-Token past the entry (even before the marker lands)', async () => {
     const id = randomUUID();
     await commitProduct(id, 'Kettle', 1);
-    await fetch(`${base}/api/products/${id}`, { headers: { 'consistency-token': position.toString() } });
+    await fetch(`${app.base}/api/products/${id}`, { headers: { 'consistency-token': position.toString() } });
     expect(parseCacheEntry((await redis.get(productCacheKey(id)))!)?.etag).toBe('1');
     const at = await commitProduct(id, 'Kettle, renamed', 2, false);
-    const withoutToken = (await (await fetch(`${base}/api/products/${id}`)).json()) as { name: string };
+    const withoutToken = (await (await fetch(`${app.base}/api/products/${id}`)).json()) as { name: string };
     expect(withoutToken.name).toBe('Kettle');
-    const withToken = await fetch(`${base}/api/products/${id}`, { headers: { 'consistency-token': at.toString() } });
+    const withToken = await fetch(`${app.base}/api/products/${id}`, { headers: { 'consistency-token': at.toString() } });
     expect(((await withToken.json()) as { name: string }).name).toBe('Kettle, renamed');
     expect(BigInt(withToken.headers.get('read-model-position')!)).toBeGreaterThanOrEqual(at);
   });
@@ -180,10 +159,10 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
   it('turns a stampede of 500 concurrent misses for one product into one database read', async () => {
     const id = randomUUID();
     const at = await commitProduct(id, 'Hot item', 1);
-    await positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
+    await app.positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
     await redis.del(productCacheKey(id));
     const before = counted.reads.get('catalog_find_product') ?? 0;
-    const responses = await Promise.all(Array.from({ length: 500 }, () => fetch(`${base}/api/products/${id}`)));
+    const responses = await Promise.all(Array.from({ length: 500 }, () => fetch(`${app.base}/api/products/${id}`)));
     const bodies = await Promise.all(responses.map((r) => r.json() as Promise<{ name: string }>));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(new Set(bodies.map((b) => b.name))).toEqual(new Set(['Hot item']));
@@ -197,18 +176,18 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     const at = position;
     const lines = [{ productId: randomUUID(), sku: 'MUG-1', name: 'Mug', quantity: 1, unitPriceCents: 900, lineTotalCents: 900 }];
     const address = { line1: '1 Road', city: 'Leeds', postalCode: 'LS1', country: 'GB' };
-    await pool.query(
+    await database.pool.query(
       `INSERT INTO orders (id, customer_id, status, lines, currency, total_cents, shipping_address, placed_at, version, last_position)
        VALUES ($1, $2, 'placed', $3, 'EUR', 900, $4, now(), 1, $5)`,
       [orderId, alice, JSON.stringify(lines), JSON.stringify(address), at.toString()],
     );
-    await pool.query(
+    await database.pool.query(
       `INSERT INTO projection_checkpoints (projection, position) VALUES ('orders', $1) ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
       [at.toString()],
     );
     const as = async (role: 'shopper' | 'admin', customerId?: string): Promise<Response> =>
-      fetch(`${base}/api/orders/${orderId}`, {
-        headers: { authorization: `Bearer ${await TEST_TOKENS.issue(pool, { userId: randomUUID(), role, ...(customerId ? { customerId } : {}) })}`, 'consistency-token': at.toString() },
+      fetch(`${app.base}/api/orders/${orderId}`, {
+        headers: { authorization: `Bearer ${await TEST_TOKENS.issue(database.pool, { userId: randomUUID(), role, ...(customerId ? { customerId } : {}) })}`, 'consistency-token': at.toString() },
       });
 
     expect((await as('shopper', alice)).status).toBe(200);
@@ -217,8 +196,8 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     expect(cached?.scope).toBe(alice);
     // Served from the cache from here on: Bob's hit answers exactly what a missing order answers.
     const forBob = await as('shopper', bob);
-    const missing = await fetch(`${base}/api/orders/${randomUUID()}`, {
-      headers: { authorization: `Bearer ${await TEST_TOKENS.issue(pool, { userId: randomUUID(), role: 'shopper', customerId: bob })}` },
+    const missing = await fetch(`${app.base}/api/orders/${randomUUID()}`, {
+      headers: { authorization: `Bearer ${await TEST_TOKENS.issue(database.pool, { userId: randomUUID(), role: 'shopper', customerId: bob })}` },
     });
     expect(forBob.status).toBe(404);
     expect(Object.keys((await forBob.json()) as object).sort()).toEqual(Object.keys((await missing.json()) as object).sort());
@@ -232,10 +211,10 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     const search = `needle${Date.now()}`;
     const first = randomUUID();
     let at = await commitProduct(first, `Sharp ${search}`, 1);
-    await positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
+    await app.positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
     const reads = (): number => counted.reads.get('catalog_search') ?? 0;
     const page = async (): Promise<string[]> => {
-      const response = await fetch(`${base}/api/products?search=${search}`);
+      const response = await fetch(`${app.base}/api/products?search=${search}`);
       expect(response.status).toBe(200);
       return ((await response.json()) as { items: Array<{ id: string }> }).items.map((p) => p.id);
     };
@@ -247,7 +226,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     // A catalog commit (any product) moves the position: the cached page is unreachable, the next read sees the change.
     const second = randomUUID();
     at = await commitProduct(second, `Blunt ${search}`, 1);
-    await positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
+    await app.positions.of(CATALOG_PROJECTION).waitFor(at, 2_000);
     expect((await page()).sort()).toEqual([first, second].sort());
     expect(reads() - before).toBe(2);
   });
@@ -271,7 +250,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
       let lastVersion = 0;
       let regressions = 0;
       while (writing) {
-        const response = await fetch(`${base}/api/products/${id}`, { headers: { 'consistency-token': token.toString() } });
+        const response = await fetch(`${app.base}/api/products/${id}`, { headers: { 'consistency-token': token.toString() } });
         const body = (await response.json()) as { version: number };
         if (body.version < lastVersion) regressions += 1;
         lastVersion = body.version;
@@ -289,7 +268,7 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     expect(stampsSeen.length).toBeGreaterThan(0);
     expect(stampsSeen.every((stamp, i) => i === 0 || stamp >= stampsSeen[i - 1]!)).toBe(true);
     // Settled: a plain read fills the cache with exactly the read model's row.
-    const settled = (await (await fetch(`${base}/api/products/${id}`)).json()) as { name: string; version: number };
+    const settled = (await (await fetch(`${app.base}/api/products/${id}`)).json()) as { name: string; version: number };
     expect(settled).toMatchObject({ name: `v${UPDATES}`, version: UPDATES });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const cached = parseCacheEntry((await redis.get(productCacheKey(id)))!);
@@ -298,60 +277,51 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
 });
 
 describe('Redis killed mid-traffic (a redis-server of the test\'s own)', () => {
-  let database: TestPostgres;
-  let pool: pg.Pool;
-  let positions: ProjectionPositions;
+  let database: TestDatabase;
+  let app: ReadModelsApp;
   let redisProcess: ChildProcess | undefined;
   let redisPort: number;
   let cacheRedis: Redis;
-  let server: Server;
-  let base: string;
 
   const startRedis = async (): Promise<ChildProcess> => {
     const child = spawn(REDIS_SERVER, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
       stdio: 'ignore',
     });
-    const probe = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        return child;
-      } catch (error) {
-        probe.disconnect();
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    await retryUntil(
+      `redis-server on port ${redisPort}`,
+      async () => {
+        const probe = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        try {
+          await probe.connect();
+          await probe.ping();
+        } finally {
+          probe.disconnect();
+        }
+      },
+      { timeoutMs: 10_000 },
+    );
+    return child;
   };
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url, { max: 20 });
-    await applySchema(pool);
-    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
-    await positions.start(database.url);
+    database = await startTestDatabase({ poolSize: 20 });
     redisPort = await freePort();
     redisProcess = await startRedis();
     cacheRedis = connectCacheRedis(`redis://127.0.0.1:${redisPort}`, logger);
-    ({ server, base } = await startQueryApp(pool, new RedisReadCache(cacheRedis, logger), positions));
+    app = await serveCachedReads(database, new RedisReadCache(cacheRedis, logger));
   }, 30_000);
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await app.stop();
     cacheRedis.disconnect();
     redisProcess?.kill('SIGKILL');
-    await positions.stop();
-    await pool.end();
     await database.stop();
   });
 
   it('answers every read correctly from Postgres while Redis is dead, and uses the cache again once it is back', async () => {
     const ids = Array.from({ length: 20 }, () => randomUUID());
     for (const [i, id] of ids.entries()) {
-      await pool.query(
+      await database.pool.query(
         `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position)
          VALUES ($1, $2, $3, '', 100, 'EUR', 1, 1, now(), now(), 1)`,
         [id, `K-${i}`, `Product ${i}`],
@@ -363,7 +333,7 @@ describe('Redis killed mid-traffic (a redis-server of the test\'s own)', () => {
     const traffic = Array.from({ length: 8 }, async (_, worker) => {
       for (let n = worker; running; n++) {
         const i = n % ids.length;
-        const response = await fetch(`${base}/api/products/${ids[i]!}`);
+        const response = await fetch(`${app.base}/api/products/${ids[i]!}`);
         const body = (await response.json()) as { name?: string };
         if (response.status !== 200 || body.name !== `Product ${i}`) failures.push(`${response.status} ${JSON.stringify(body)}`);
         answered += 1;

@@ -1,87 +1,63 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { serveQueryApp, testQueryDeps } from '../testing/query-test-app.js';
 import { Redis } from 'ioredis';
-import type pg from 'pg';
-import { applySchema, createPool } from '@shop/kernel';
-import { CATALOG_PROJECTION, parseCacheEntry, productCacheKey, projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
+import { CATALOG_PROJECTION, parseCacheEntry, productCacheKey } from '@shop/read-models';
 import { createLogger } from '@shop/service-kit';
-import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
-import { SERVED_PROJECTIONS } from '../app.js';
+import { startTestRedis, type TestRedis } from '@shop/testing';
 import { RedisReadCache } from '../cache/read-cache.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { commitAsProjector } from '../testing/projector-commit.js';
+import { serveReadModels, type ReadModelsApp } from '../testing/query-test-app.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 const logger = createLogger('test', 'silent');
 
 describe('product reads (real Postgres and Redis, over HTTP)', () => {
-  let database: TestPostgres;
+  let database: TestDatabase;
   let cache: TestRedis;
-  let pool: pg.Pool;
   let redis: Redis;
-  let positions: ProjectionPositions;
-  let server: Server;
-  let base: string;
+  let app: ReadModelsApp;
 
   /** What the projector does at commit: read model row + checkpoint + NOTIFY, in one transaction. */
   async function projectProduct(name: string, position: bigint): Promise<string> {
     const id = randomUUID();
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await commitAsProjector(database.pool, CATALOG_PROJECTION, position, async (client) => {
       await client.query(
         `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position)
          VALUES ($1, $2, $3, '', 250, 'EUR', 7, 1, now(), now(), $4)`,
         [id, `SKU-${id.slice(0, 8)}`, name, position.toString()],
       );
-      await client.query(
-        `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
-         ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
-        [CATALOG_PROJECTION, position.toString()],
-      );
-      await client.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(CATALOG_PROJECTION, position)]);
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    });
     return id;
   }
 
   beforeAll(async () => {
-    [database, cache] = await Promise.all([startTestPostgres(), startTestRedis()]);
-    pool = createPool(database.url);
-    await applySchema(pool);
+    [database, cache] = await Promise.all([startTestDatabase(), startTestRedis()]);
     redis = new Redis(cache.url);
-    // Every read model the app serves needs its tracker, even those this suite does not read.
-    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
-    await positions.start(database.url);
-    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions, { cache: new RedisReadCache(redis, logger) })));
+    app = await serveReadModels(database, { cache: new RedisReadCache(redis, logger) });
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await positions.stop();
+    await app.stop();
     redis.disconnect();
-    await pool.end();
     await Promise.all([database.stop(), cache.stop()]);
   });
 
   it('answers a product from Postgres, then from the Redis cache, with the read-model position', async () => {
     const id = await projectProduct('Cached mug', 10n);
-    await positions.of(CATALOG_PROJECTION).waitFor(10n, 2_000);
-    const first = await fetch(`${base}/api/products/${id}`);
+    await app.positions.of(CATALOG_PROJECTION).waitFor(10n, 2_000);
+    const first = await fetch(`${app.base}/api/products/${id}`);
     expect(first.status).toBe(200);
     expect(first.headers.get('read-model-position')).toBe('10');
     const body = await first.json();
     expect(body).toMatchObject({ id, name: 'Cached mug', priceCents: 250, currency: 'EUR', stockAvailable: 7, version: 1 });
     expect(JSON.parse(parseCacheEntry((await redis.get(productCacheKey(id)))!)!.body)).toEqual(body);
     // Served from the cache now: a row change that the projector has not announced is not visible yet.
-    await pool.query("UPDATE catalog_products SET name = 'changed behind the cache' WHERE id = $1", [id]);
-    expect(await (await fetch(`${base}/api/products/${id}`)).json()).toEqual(body);
+    await database.pool.query("UPDATE catalog_products SET name = 'changed behind the cache' WHERE id = $1", [id]);
+    expect(await (await fetch(`${app.base}/api/products/${id}`)).json()).toEqual(body);
   });
 
   it('waits for a Consistency-Token ahead of the read model and answers once the projection reaches it', async () => {
-    const pending = fetch(`${base}/api/products?limit=100`, { headers: { 'consistency-token': '20' } });
+    const pending = fetch(`${app.base}/api/products?limit=100`, { headers: { 'consistency-token': '20' } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const id = await projectProduct('Fresh kettle', 20n);
     const response = await pending;
@@ -92,7 +68,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
   });
 
   it('answers 503 not_caught_up with Retry-After when the read model does not reach the token in time', async () => {
-    const response = await fetch(`${base}/api/products`, { headers: { 'consistency-token': '999999' } });
+    const response = await fetch(`${app.base}/api/products`, { headers: { 'consistency-token': '999999' } });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
     expect(await response.json()).toMatchObject({ code: 'not_caught_up' });
@@ -104,7 +80,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `limit=2&cursor=${cursor}` : 'limit=2';
-      const page = (await (await fetch(`${base}/api/products?${query}`)).json()) as { items: Array<{ name: string }>; nextCursor: string | null };
+      const page = (await (await fetch(`${app.base}/api/products?${query}`)).json()) as { items: Array<{ name: string }>; nextCursor: string | null };
       seen.push(...page.items.map((p) => p.name));
       cursor = page.nextCursor;
     } while (cursor);
@@ -120,7 +96,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     ['/api/products?cursor=garbage', 400, 'invalid_cursor'],
     [`/api/products/${randomUUID()}`, 404, 'product_not_found'],
   ])('answers GET %s with %i %s', async (path, status, code) => {
-    const response = await fetch(`${base}${path}`);
+    const response = await fetch(`${app.base}${path}`);
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(await response.json()).toMatchObject({ code });
@@ -128,16 +104,16 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
 
   it('waits no longer than a Consistency-Max-Wait the caller asks for, and refuses a malformed one', async () => {
     const started = Date.now();
-    const response = await fetch(`${base}/api/products`, { headers: { 'consistency-token': '999999', 'consistency-max-wait': '50' } });
+    const response = await fetch(`${app.base}/api/products`, { headers: { 'consistency-token': '999999', 'consistency-max-wait': '50' } });
     expect(response.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(400);
-    const malformed = await fetch(`${base}/api/products`, { headers: { 'consistency-token': '1', 'consistency-max-wait': 'soon' } });
+    const malformed = await fetch(`${app.base}/api/products`, { headers: { 'consistency-token': '1', 'consistency-max-wait': 'soon' } });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ code: 'invalid_consistency_max_wait' });
   });
 
   it('rejects a malformed Consistency-Token', async () => {
-    const response = await fetch(`${base}/api/products`, { headers: { 'consistency-token': 'soon' } });
+    const response = await fetch(`${app.base}/api/products`, { headers: { 'consistency-token': 'soon' } });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'invalid_consistency_token' });
   });
@@ -145,7 +121,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
   describe('full-text search', () => {
     const insert = async (name: string, description: string): Promise<string> => {
       const id = randomUUID();
-      await pool.query(
+      await database.pool.query(
         `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position)
          VALUES ($1, $2, $3, $4, 100, 'EUR', 1, 1, now(), now(), 1)`,
         [id, `S-${id.slice(0, 8)}`, name, description],
@@ -153,7 +129,7 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
       return id;
     };
     type Page = { items: Array<{ id: string; name: string }>; nextCursor: string | null };
-    const search = async (query: string): Promise<Page> => (await (await fetch(`${base}/api/products?${query}`)).json()) as Page;
+    const search = async (query: string): Promise<Page> => (await (await fetch(`${app.base}/api/products?${query}`)).json()) as Page;
 
     it('ranks a match in the name above a match only in the description, and stems words', async () => {
       const inDescription = await insert('Saucer', 'Goes with every teacup');
@@ -181,8 +157,8 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
       for (let i = 0; i < 3; i++) await insert(`Vase ${i}`, 'Glass');
       const browsing = await search('limit=1');
       const searching = await search('search=vase&limit=1');
-      expect((await fetch(`${base}/api/products?search=vase&cursor=${browsing.nextCursor!}`)).status).toBe(400);
-      expect((await fetch(`${base}/api/products?cursor=${searching.nextCursor!}`)).status).toBe(400);
+      expect((await fetch(`${app.base}/api/products?search=vase&cursor=${browsing.nextCursor!}`)).status).toBe(400);
+      expect((await fetch(`${app.base}/api/products?cursor=${searching.nextCursor!}`)).status).toBe(400);
     });
   });
 });

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestTokens, serveQueryApp, TEST_TOKENS, testQueryDeps } from '../testing/query-test-app.js';
-import type pg from 'pg';
-import { applySchema, createPool } from '@shop/kernel';
-import { CATALOG_PROJECTION, OrderView, ORDERS_PROJECTION, projectionPositionPayload, PROJECTION_POSITION_CHANNEL, redactShippingAddress } from '@shop/read-models';
+import { CATALOG_PROJECTION, OrderView, ORDERS_PROJECTION, redactShippingAddress } from '@shop/read-models';
 import type { Principal } from '@shop/service-kit';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
-import { SERVED_PROJECTIONS } from '../app.js';
-import { ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { commitAsProjector } from '../testing/projector-commit.js';
+import { createTestTokens, serveReadModels, TEST_TOKENS, type ReadModelsApp } from '../testing/query-test-app.js';
+import { startTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
@@ -22,11 +18,8 @@ interface OrderFixture {
 }
 
 describe('order reads over HTTP (real Postgres)', () => {
-  let database: TestPostgres;
-  let pool: pg.Pool;
-  let positions: ProjectionPositions;
-  let server: Server;
-  let base: string;
+  let database: TestDatabase;
+  let app: ReadModelsApp;
   let position = 0n;
 
   const alice = randomUUID();
@@ -38,9 +31,7 @@ describe('order reads over HTTP (real Postgres)', () => {
 
   /** What the projector does at commit: read-model rows + checkpoint + NOTIFY, in one transaction. */
   async function projectOrders(orders: readonly OrderFixture[], at: bigint): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await commitAsProjector(database.pool, ORDERS_PROJECTION, at, async (client) => {
       for (const order of orders) {
         const lines = [{ productId: randomUUID(), sku: 'MUG-1', name: 'Mug', quantity: 2, unitPriceCents: 1299, lineTotalCents: 2598 }];
         await client.query(
@@ -62,22 +53,13 @@ describe('order reads over HTTP (real Postgres)', () => {
           ],
         );
       }
-      await client.query(
-        `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
-         ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
-        [ORDERS_PROJECTION, at.toString()],
-      );
-      await client.query('SELECT pg_notify($1, $2)', [PROJECTION_POSITION_CHANNEL, projectionPositionPayload(ORDERS_PROJECTION, at)]);
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
+    });
     position = at;
   }
 
-  const tokenOf = (principal: Omit<Principal, 'userId' | 'tokenVersion'>): Promise<string> => TEST_TOKENS.issue(pool, { userId: randomUUID(), ...principal });
+  const tokenOf = (principal: Omit<Principal, 'userId' | 'tokenVersion'>): Promise<string> => TEST_TOKENS.issue(database.pool, { userId: randomUUID(), ...principal });
   const get = (path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> =>
-    fetch(`${base}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+    fetch(`${app.base}${path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
   type Page = { items: OrderView[]; nextCursor: string | null };
   const everyPage = async (token: string, limit: number): Promise<OrderView[]> => {
     const seen: OrderView[] = [];
@@ -95,19 +77,15 @@ describe('order reads over HTTP (real Postgres)', () => {
   /** The newest-first order, as Postgres sorts it (times compared to the microsecond). */
   const newestFirst = async (customerId?: string): Promise<string[]> =>
     (
-      await pool.query<{ id: string }>(
+      await database.pool.query<{ id: string }>(
         `SELECT id FROM orders ${customerId ? 'WHERE customer_id = $1' : ''} ORDER BY placed_at DESC, id DESC`,
         customerId ? [customerId] : [],
       )
     ).rows.map((r) => r.id);
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url);
-    await applySchema(pool);
-    positions = new ProjectionPositions(pool, SERVED_PROJECTIONS);
-    await positions.start(database.url);
-    ({ server, base } = await serveQueryApp(testQueryDeps(pool, positions)));
+    database = await startTestDatabase();
+    app = await serveReadModels(database);
 
     // 45 of Alice's orders: some share a placedAt exactly (ties broken by id), some differ by one microsecond only
     // (a page boundary between them must not lose or repeat either).
@@ -120,14 +98,12 @@ describe('order reads over HTTP (real Postgres)', () => {
     redactedOrder = { id: randomUUID(), customerId: forgottenCustomer, placedAt: '2026-11-03T10:00:00Z', version: 2, forgotten: true };
     await projectOrders([...aliceOrders, ...bobOrders, redactedOrder], 40n);
     // The catalog stands elsewhere: the order routes must answer the orders read model's position, not this one.
-    await pool.query("INSERT INTO projection_checkpoints (projection, position) VALUES ($1, 7) ON CONFLICT (projection) DO UPDATE SET position = 7", [CATALOG_PROJECTION]);
-    await positions.refresh();
+    await database.pool.query("INSERT INTO projection_checkpoints (projection, position) VALUES ($1, 7) ON CONFLICT (projection) DO UPDATE SET position = 7", [CATALOG_PROJECTION]);
+    await app.positions.refresh();
   }, 60_000);
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await positions.stop();
-    await pool.end();
+    await app.stop();
     await database.stop();
   });
 
@@ -151,7 +127,7 @@ describe('order reads over HTTP (real Postgres)', () => {
 
     it.each(['/api/orders', '/api/orders/:id'])('answers %s with a forged token 401 unauthenticated', async (route) => {
       // Well-formed, of an existing admin account, but signed with another key pair.
-      const token = await createTestTokens().issue(pool, { userId: randomUUID(), role: 'admin' });
+      const token = await createTestTokens().issue(database.pool, { userId: randomUUID(), role: 'admin' });
       const response = await get(route === '/api/orders' ? route : orderPath, token);
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ code: 'unauthenticated' });

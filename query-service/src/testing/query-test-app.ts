@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
-import { InMemoryEventStore } from '@shop/kernel';
+import { InMemoryEventStore, type EventStore } from '@shop/kernel';
 import {
   accountTokenVersions,
   CachedTokenVersions,
@@ -13,9 +13,11 @@ import {
   type Principal,
   type TokenVerifier,
 } from '@shop/service-kit';
-import { buildQueryApp, type QueryServiceDeps } from '../app.js';
+import { buildQueryApp, SERVED_PROJECTIONS, type QueryServiceDeps } from '../app.js';
+import { StoreHead } from '../audit/store-head.js';
 import { InProcessReadCache } from '../cache/read-cache.js';
-import { PositionTracker, type ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import { PositionTracker, ProjectionPositions } from '../read-your-writes/position-tracker.js';
+import type { TestDatabase } from './test-database.js';
 
 export const TEST_ISSUER = 'shop';
 export const TEST_AUDIENCE = 'shop-api';
@@ -84,4 +86,57 @@ export async function serveQueryApp(deps: QueryServiceDeps): Promise<{ server: S
   const server = createServer(buildQueryApp(deps).app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** A query app a suite started, at `base`; stop() closes it and what was started for it. */
+export interface RunningQueryApp {
+  readonly base: string;
+  stop(): Promise<void>;
+}
+
+/** A query app over read models, with the positions it follows (a suite waits on them or refreshes them). */
+export interface ReadModelsApp extends RunningQueryApp {
+  readonly positions: ProjectionPositions;
+}
+
+const closeServer = (server: Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+
+/**
+ * The query app over `database`'s read models, following their positions as production does (LISTEN on the
+ * projection channel, started before the app serves). `pool` is the database's own unless the suite wraps it.
+ */
+export async function serveReadModels(
+  database: TestDatabase,
+  overrides: Partial<QueryServiceDeps> = {},
+  pool: pg.Pool = database.pool,
+): Promise<ReadModelsApp> {
+  const positions = new ProjectionPositions(database.pool, SERVED_PROJECTIONS);
+  await positions.start(database.url);
+  const { server, base } = await serveQueryApp(testQueryDeps(pool, positions, overrides));
+  return {
+    base,
+    positions,
+    async stop() {
+      await closeServer(server);
+      await positions.stop();
+    },
+  };
+}
+
+/**
+ * The query app with its audit routes over `audit.store`, the store head followed as production does (LISTEN on
+ * the events channel). The read models' positions are not followed: the audit routes do not read them.
+ */
+export async function serveAudit(database: TestDatabase, audit: { store: EventStore; exportBatchSize?: number }): Promise<RunningQueryApp> {
+  const head = new StoreHead(database.pool);
+  await head.start(database.url);
+  const positions = new ProjectionPositions(database.pool, SERVED_PROJECTIONS);
+  const { server, base } = await serveQueryApp(testQueryDeps(database.pool, positions, { audit: { ...audit, head: head.tracker } }));
+  return {
+    base,
+    async stop() {
+      await closeServer(server);
+      await head.stop();
+    },
+  };
 }

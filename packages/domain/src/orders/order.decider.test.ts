@@ -38,104 +38,47 @@ describe('order decider', () => {
     given([]).when(command).thenFails('order_not_found');
   });
 
-  describe('PayOrder', () => {
-    it('pays a placed order for its total', () => {
-      given([placed]).when(pay).then([paid]);
-    });
-
-    it('records the payment method the shopper chose', () => {
-      given([placed])
-        .when({ type: 'PayOrder', data: { orderId, method: 'paypal', paidAt: at } })
-        .then([{ type: 'OrderPaid', data: { orderId, method: 'paypal', amountCents: 2598, paidAt: at } }]);
-    });
-
-    it('refuses to pay an order twice', () => {
-      given([placed, paid]).when(pay).thenFails('illegal_transition');
-    });
-
-    it('refuses to pay a cancelled order', () => {
-      given([placed, cancelled]).when(pay).thenFails('illegal_transition');
-    });
-
-    it('refuses to pay a shipped order', () => {
-      given([placed, paid, shipped]).when(pay).thenFails('illegal_transition');
-    });
+  // The order's lifecycle as two tables: from each history, what a command decides, and what it refuses.
+  it.each<[string, OrderEvent[], OrderCommand, OrderEvent[]]>([
+    ['pays a placed order for its total', [placed], pay, [paid]],
+    ['ships a paid order', [placed, paid], ship, [shipped]],
+    ['cancels a placed order', [placed], cancel, [cancelled]],
+    ['cancels a paid order', [placed, paid], cancel, [cancelled]],
+    ['refunds a paid order in full', [placed, paid], refund, [refunded]],
+    ['refunds a shipped order', [placed, paid, shipped], refund, [refunded]],
+    ['refunds an order cancelled after payment', [placed, paid, cancelled], refund, [refunded]],
+  ])('%s', (_sentence, history, command, events) => {
+    given(history).when(command).then(events);
   });
 
-  describe('ShipOrder', () => {
-    it('ships a paid order', () => {
-      given([placed, paid]).when(ship).then([shipped]);
-    });
-
-    it('refuses to ship an order before it is paid', () => {
-      given([placed]).when(ship).thenFails('illegal_transition');
-    });
-
-    it('refuses to ship an order twice', () => {
-      given([placed, paid, shipped]).when(ship).thenFails('illegal_transition');
-    });
-
-    it('refuses to ship a cancelled order', () => {
-      given([placed, paid, cancelled]).when(ship).thenFails('illegal_transition');
-    });
-
-    it('refuses to ship a refunded order', () => {
-      given([placed, paid, refunded]).when(ship).thenFails('illegal_transition');
-    });
+  it.each<[string, OrderEvent[], OrderCommand]>([
+    ['pay an order twice', [placed, paid], pay],
+    ['pay a cancelled order', [placed, cancelled], pay],
+    ['pay a shipped order', [placed, paid, shipped], pay],
+    ['ship an order before it is paid', [placed], ship],
+    ['ship an order twice', [placed, paid, shipped], ship],
+    ['ship a cancelled order', [placed, paid, cancelled], ship],
+    ['ship a refunded order', [placed, paid, refunded], ship],
+    ['cancel a shipped order', [placed, paid, shipped], cancel],
+    ['cancel an order twice', [placed, cancelled], cancel],
+    ['cancel a refunded order', [placed, paid, refunded], cancel],
+    ['refund an unpaid order', [placed], refund],
+    ['refund an order cancelled before payment', [placed, cancelled], refund],
+    ['refund an order twice', [placed, paid, refunded], refund],
+  ])('refuses to %s', (_action, history, command) => {
+    given(history).when(command).thenFails('illegal_transition');
   });
 
-  describe('CancelOrder', () => {
-    it('cancels a placed order', () => {
-      given([placed]).when(cancel).then([cancelled]);
-    });
-
-    it('cancels a paid order', () => {
-      given([placed, paid]).when(cancel).then([cancelled]);
-    });
-
-    it('records the reason given', () => {
-      given([placed])
-        .when({ type: 'CancelOrder', data: { orderId, reason: 'changed my mind', cancelledAt: at } })
-        .then([{ type: 'OrderCancelled', data: { orderId, reason: 'changed my mind', cancelledAt: at } }]);
-    });
-
-    it('refuses to cancel a shipped order', () => {
-      given([placed, paid, shipped]).when(cancel).thenFails('illegal_transition');
-    });
-
-    it('refuses to cancel an order twice', () => {
-      given([placed, cancelled]).when(cancel).thenFails('illegal_transition');
-    });
-
-    it('refuses to cancel a refunded order', () => {
-      given([placed, paid, refunded]).when(cancel).thenFails('illegal_transition');
-    });
+  it('records the payment method the shopper chose', () => {
+    given([placed])
+      .when({ type: 'PayOrder', data: { orderId, method: 'paypal', paidAt: at } })
+      .then([{ type: 'OrderPaid', data: { orderId, method: 'paypal', amountCents: 2598, paidAt: at } }]);
   });
 
-  describe('RefundOrder', () => {
-    it('refunds a paid order in full', () => {
-      given([placed, paid]).when(refund).then([refunded]);
-    });
-
-    it('refunds a shipped order', () => {
-      given([placed, paid, shipped]).when(refund).then([refunded]);
-    });
-
-    it('refunds an order cancelled after payment', () => {
-      given([placed, paid, cancelled]).when(refund).then([refunded]);
-    });
-
-    it('refuses to refund an unpaid order', () => {
-      given([placed]).when(refund).thenFails('illegal_transition');
-    });
-
-    it('refuses to refund an order cancelled before payment', () => {
-      given([placed, cancelled]).when(refund).thenFails('illegal_transition');
-    });
-
-    it('refuses to refund an order twice', () => {
-      given([placed, paid, refunded]).when(refund).thenFails('illegal_transition');
-    });
+  it('records the reason given for a cancellation', () => {
+    given([placed])
+      .when({ type: 'CancelOrder', data: { orderId, reason: 'changed my mind', cancelledAt: at } })
+      .then([{ type: 'OrderCancelled', data: { orderId, reason: 'changed my mind', cancelledAt: at } }]);
   });
 
   describe('evolve', () => {

@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/exhaustive.js';
 import { DomainError } from '../shared/domain-error.js';
+import { existingState } from '../shared/existing-state.js';
 import type { Currency } from '../shared/money.js';
 import type { OrderEvent, OrderLine, PaymentMethod, ShippingAddress } from './order.events.js';
 
@@ -74,11 +75,7 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
   }
 }
 
-/** An event that needs an order arrived before its OrderPlaced: the stream is corrupt, not the command wrong. */
-function existing(state: OrderState, event: OrderEvent): ExistingOrderState {
-  if (state.status === 'absent') throw new Error(`${event.type} cannot apply to order ${event.data.orderId}: it was never placed`);
-  return state;
-}
+const existing = existingState<OrderState, OrderEvent>((event) => `${event.type} cannot apply to order ${event.data.orderId}: it was never placed`);
 
 export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
   switch (event.type) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventSchema, schemaVersions } from '../shared/event-schema.js';
 import { Cents, CentsTotal, Currency } from '../shared/money.js';
 import { Timestamp } from '../shared/time.js';
 
@@ -35,9 +36,9 @@ export const OrderLine = z.strictObject({
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
-export const OrderPlaced = z.strictObject({
-  type: z.literal('OrderPlaced'),
-  data: z.strictObject({
+export const OrderPlaced = eventSchema(
+  'OrderPlaced',
+  z.strictObject({
     orderId: z.uuid(),
     customerId: z.uuid(),
     lines: z.array(OrderLine).min(1),
@@ -46,31 +47,19 @@ export const OrderPlaced = z.strictObject({
     shippingAddress: ShippingAddress,
     placedAt: Timestamp,
   }),
-});
+);
 export type OrderPlaced = z.infer<typeof OrderPlaced>;
 
-export const OrderPaid = z.strictObject({
-  type: z.literal('OrderPaid'),
-  data: z.strictObject({ orderId: z.uuid(), method: PaymentMethod, amountCents: CentsTotal, paidAt: Timestamp }),
-});
+export const OrderPaid = eventSchema('OrderPaid', z.strictObject({ orderId: z.uuid(), method: PaymentMethod, amountCents: CentsTotal, paidAt: Timestamp }));
 export type OrderPaid = z.infer<typeof OrderPaid>;
 
-export const OrderShipped = z.strictObject({
-  type: z.literal('OrderShipped'),
-  data: z.strictObject({ orderId: z.uuid(), shippedAt: Timestamp }),
-});
+export const OrderShipped = eventSchema('OrderShipped', z.strictObject({ orderId: z.uuid(), shippedAt: Timestamp }));
 export type OrderShipped = z.infer<typeof OrderShipped>;
 
-export const OrderCancelled = z.strictObject({
-  type: z.literal('OrderCancelled'),
-  data: z.strictObject({ orderId: z.uuid(), reason: z.string().optional(), cancelledAt: Timestamp }),
-});
+export const OrderCancelled = eventSchema('OrderCancelled', z.strictObject({ orderId: z.uuid(), reason: z.string().optional(), cancelledAt: Timestamp }));
 export type OrderCancelled = z.infer<typeof OrderCancelled>;
 
-export const OrderRefunded = z.strictObject({
-  type: z.literal('OrderRefunded'),
-  data: z.strictObject({ orderId: z.uuid(), amountCents: CentsTotal, refundedAt: Timestamp }),
-});
+export const OrderRefunded = eventSchema('OrderRefunded', z.strictObject({ orderId: z.uuid(), amountCents: CentsTotal, refundedAt: Timestamp }));
 export type OrderRefunded = z.infer<typeof OrderRefunded>;
 
 /** Every order event, as a discriminated union on `type`. The zod schema is the source of truth. */
@@ -78,11 +67,5 @@ export const OrderEvent = z.discriminatedUnion('type', [OrderPlaced, OrderPaid, 
 export type OrderEvent = z.infer<typeof OrderEvent>;
 export type OrderEventType = OrderEvent['type'];
 
-/** Schema version of each event type as written today; older versions are upcast on read. */
-export const ORDER_EVENT_VERSIONS: Record<OrderEventType, number> = {
-  OrderPlaced: 1,
-  OrderPaid: 1,
-  OrderShipped: 1,
-  OrderCancelled: 1,
-  OrderRefunded: 1,
-};
+/** Schema version of each event type as written today (all at 1); older versions are upcast on read. */
+export const ORDER_EVENT_VERSIONS = schemaVersions(OrderEvent);

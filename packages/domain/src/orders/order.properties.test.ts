@@ -1,7 +1,7 @@
 import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { isDomainError } from '../shared/domain-error.js';
-import { isPlainJson, thrownBy } from '../shared/decider-spec.js';
+import { holdsAfterEveryCommand, isPlainJson, thrownBy } from '../shared/decider-spec.js';
 import type { Currency } from '../shared/money.js';
 import { decideProduct, evolveProduct, initialProductState, reservedFor, type ProductState } from '../products/product.decider.js';
 import type { ProductEvent } from '../products/product.events.js';
@@ -223,28 +223,12 @@ const placedOrder: fc.Arbitrary<OrderEvent[]> = fc
     return decidePlaceOrder(place(orderLines), products).orderEvents;
   });
 
-/** Runs commands one after another (refused ones change nothing) and tells whether `holds` after every one. */
-function run(placed: OrderEvent[], commands: OrderCommand[], holds: (state: OrderState, history: OrderEvent[], fresh: OrderEvent[]) => boolean): boolean {
-  let state = placed.reduce(evolveOrder, initialOrderState);
-  const history = [...placed];
-  for (const command of commands) {
-    let events: OrderEvent[] = [];
-    try {
-      events = decideOrder(command, state);
-    } catch (error) {
-      if (!isDomainError(error)) throw error;
-    }
-    for (const event of events) {
-      state = evolveOrder(state, event);
-      history.push(event);
-    }
-    if (!holds(state, history, events)) return false;
-  }
-  return true;
-}
+/** Runs commands on a placed order one after another (refused ones change nothing) and tells whether `holds` after every one. */
+const run = (placed: OrderEvent[], commands: OrderCommand[], holds: (state: OrderState, history: readonly OrderEvent[], fresh: readonly OrderEvent[]) => boolean): boolean =>
+  holdsAfterEveryCommand({ decide: decideOrder, evolve: evolveOrder, initialState: initialOrderState }, placed, commands, holds);
 
-const indexOf = (history: OrderEvent[], type: OrderEvent['type']): number => history.findIndex((event) => event.type === type);
-const count = (history: OrderEvent[], type: OrderEvent['type']): number => history.filter((event) => event.type === type).length;
+const indexOf = (history: readonly OrderEvent[], type: OrderEvent['type']): number => history.findIndex((event) => event.type === type);
+const count = (history: readonly OrderEvent[], type: OrderEvent['type']): number => history.filter((event) => event.type === type).length;
 const amountOf = (event: OrderEvent | undefined): number | undefined =>
   event?.type === 'OrderPaid' || event?.type === 'OrderRefunded' ? event.data.amountCents : undefined;
 
@@ -305,7 +289,7 @@ describe('order decider properties', () => {
   it('decides only events its schema accepts on read-back, into a state that is plain JSON', () => {
     fc.assert(
       fc.property(placedOrder, commands, (placed, sequence) => {
-        const readable = (events: OrderEvent[]) => events.every((event) => OrderEvent.safeParse(event).success);
+        const readable = (events: readonly OrderEvent[]) => events.every((event) => OrderEvent.safeParse(event).success);
         return readable(placed) && run(placed, sequence, (state, _history, fresh) => isPlainJson(state) && readable(fresh));
       }),
     );

@@ -1,24 +1,29 @@
 import { assertNever } from '../shared/exhaustive.js';
 import { DomainError } from '../shared/domain-error.js';
+import { existingState } from '../shared/existing-state.js';
 import type { Currency } from '../shared/money.js';
 import type { ProductEvent } from './product.events.js';
 import { Reservations } from './reservations.js';
 
 export { Reservations };
 
-/**
- * `available` is the stock free for sale: reserved units are already subtracted, so `available + Σ reservations`
- * is the stock on hand. Invariant: `available >= 0`. Snapshots store the reservations as pairs
- * (`productStateToJson`).
- */
-export type ExistingProductState = {
-  status: 'active' | 'discontinued';
+/** What a product is created with and its state keeps: the catalog's facts about it. */
+export type ProductDetails = {
   productId: string;
   sku: string;
   name: string;
   description: string;
   priceCents: number;
   currency: Currency;
+};
+
+/**
+ * `available` is the stock free for sale: reserved units are already subtracted, so `available + Σ reservations`
+ * is the stock on hand. Invariant: `available >= 0`. Snapshots store the reservations as pairs
+ * (`productStateToJson`).
+ */
+export type ExistingProductState = ProductDetails & {
+  status: 'active' | 'discontinued';
   available: number;
   /** Units held per order id; an order holds at most one reservation per product. */
   reservations: Reservations;
@@ -42,15 +47,7 @@ export const productStateFromJson = (json: ProductStateJson): ProductState =>
 
 export type CreateProduct = {
   type: 'CreateProduct';
-  data: {
-    productId: string;
-    sku: string;
-    name: string;
-    description: string;
-    priceCents: number;
-    currency: Currency;
-    initialStock: number;
-  };
+  data: ProductDetails & { initialStock: number };
 };
 
 /** Absent fields stay as they are; fields equal to the current value are not a change. */
@@ -184,11 +181,7 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
   }
 }
 
-/** An event that needs a product arrived before its ProductCreated: the stream is corrupt, not the command wrong. */
-function existing(state: ProductState, event: ProductEvent): ExistingProductState {
-  if (state.status === 'absent') throw new Error(`${event.type} cannot apply to product ${event.data.productId}: it was never created`);
-  return state;
-}
+const existing = existingState<ProductState, ProductEvent>((event) => `${event.type} cannot apply to product ${event.data.productId}: it was never created`);
 
 export function evolveProduct(state: ProductState, event: ProductEvent): ProductState {
   switch (event.type) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventSchema, schemaVersions } from '../shared/event-schema.js';
 import { Cents, Currency } from '../shared/money.js';
 
 export const PRODUCT_STREAM_PREFIX = 'product-';
@@ -7,9 +8,9 @@ export const productStreamId = (productId: string): string => `${PRODUCT_STREAM_
 /** A whole number of units, at least one. */
 const Quantity = z.number().int().min(1);
 
-export const ProductCreated = z.strictObject({
-  type: z.literal('ProductCreated'),
-  data: z.strictObject({
+export const ProductCreated = eventSchema(
+  'ProductCreated',
+  z.strictObject({
     productId: z.uuid(),
     sku: z.string().min(1),
     name: z.string().min(1),
@@ -18,38 +19,26 @@ export const ProductCreated = z.strictObject({
     currency: Currency,
     initialStock: z.number().int().min(0),
   }),
-});
+);
 export type ProductCreated = z.infer<typeof ProductCreated>;
 
-export const ProductRenamed = z.strictObject({
-  type: z.literal('ProductRenamed'),
-  data: z.strictObject({ productId: z.uuid(), name: z.string().min(1) }),
-});
+export const ProductRenamed = eventSchema('ProductRenamed', z.strictObject({ productId: z.uuid(), name: z.string().min(1) }));
 export type ProductRenamed = z.infer<typeof ProductRenamed>;
 
-export const ProductRedescribed = z.strictObject({
-  type: z.literal('ProductRedescribed'),
-  data: z.strictObject({ productId: z.uuid(), description: z.string() }),
-});
+export const ProductRedescribed = eventSchema('ProductRedescribed', z.strictObject({ productId: z.uuid(), description: z.string() }));
 export type ProductRedescribed = z.infer<typeof ProductRedescribed>;
 
-export const ProductRepriced = z.strictObject({
-  type: z.literal('ProductRepriced'),
-  data: z.strictObject({ productId: z.uuid(), priceCents: Cents }),
-});
+export const ProductRepriced = eventSchema('ProductRepriced', z.strictObject({ productId: z.uuid(), priceCents: Cents }));
 export type ProductRepriced = z.infer<typeof ProductRepriced>;
 
 /** Goods arrived: always an increase. */
-export const StockReceived = z.strictObject({
-  type: z.literal('StockReceived'),
-  data: z.strictObject({ productId: z.uuid(), quantity: Quantity, reason: z.string() }),
-});
+export const StockReceived = eventSchema('StockReceived', z.strictObject({ productId: z.uuid(), quantity: Quantity, reason: z.string() }));
 export type StockReceived = z.infer<typeof StockReceived>;
 
 /** A correction of the counted stock (breakage, stock-take); the decider only writes decreases, the schema allows both. */
-export const StockAdjusted = z.strictObject({
-  type: z.literal('StockAdjusted'),
-  data: z.strictObject({
+export const StockAdjusted = eventSchema(
+  'StockAdjusted',
+  z.strictObject({
     productId: z.uuid(),
     delta: z
       .number()
@@ -57,34 +46,25 @@ export const StockAdjusted = z.strictObject({
       .refine((delta) => delta !== 0, 'A stock adjustment changes the stock'),
     reason: z.string(),
   }),
-});
+);
 export type StockAdjusted = z.infer<typeof StockAdjusted>;
 
 /** Units held for an order: no longer available for sale, not yet gone. One reservation per order. */
-export const StockReserved = z.strictObject({
-  type: z.literal('StockReserved'),
-  data: z.strictObject({ productId: z.uuid(), orderId: z.uuid(), quantity: Quantity }),
-});
+export const StockReserved = eventSchema('StockReserved', z.strictObject({ productId: z.uuid(), orderId: z.uuid(), quantity: Quantity }));
 export type StockReserved = z.infer<typeof StockReserved>;
 
 /** An order's whole reservation returned to the available stock. */
-export const StockReleased = z.strictObject({
-  type: z.literal('StockReleased'),
-  data: z.strictObject({ productId: z.uuid(), orderId: z.uuid(), quantity: Quantity }),
-});
+export const StockReleased = eventSchema('StockReleased', z.strictObject({ productId: z.uuid(), orderId: z.uuid(), quantity: Quantity }));
 export type StockReleased = z.infer<typeof StockReleased>;
 
 /** The reserved units left with a shipped order: the reservation ends, available stock does not change. */
-export const ReservationFulfilled = z.strictObject({
-  type: z.literal('ReservationFulfilled'),
-  data: z.strictObject({ productId: z.uuid(), orderId: z.uuid(), quantity: z.number().int().min(1) }),
-});
+export const ReservationFulfilled = eventSchema(
+  'ReservationFulfilled',
+  z.strictObject({ productId: z.uuid(), orderId: z.uuid(), quantity: z.number().int().min(1) }),
+);
 export type ReservationFulfilled = z.infer<typeof ReservationFulfilled>;
 
-export const ProductDiscontinued = z.strictObject({
-  type: z.literal('ProductDiscontinued'),
-  data: z.strictObject({ productId: z.uuid() }),
-});
+export const ProductDiscontinued = eventSchema('ProductDiscontinued', z.strictObject({ productId: z.uuid() }));
 export type ProductDiscontinued = z.infer<typeof ProductDiscontinued>;
 
 /** Every product event, as a discriminated union on `type`. The zod schema is the source of truth. */
@@ -103,16 +83,5 @@ export const ProductEvent = z.discriminatedUnion('type', [
 export type ProductEvent = z.infer<typeof ProductEvent>;
 export type ProductEventType = ProductEvent['type'];
 
-/** Schema version of each event type as written today; older versions are upcast on read. */
-export const PRODUCT_EVENT_VERSIONS: Record<ProductEventType, number> = {
-  ProductCreated: 1,
-  ProductRenamed: 1,
-  ProductRedescribed: 1,
-  ProductRepriced: 1,
-  StockReceived: 1,
-  StockAdjusted: 1,
-  StockReserved: 1,
-  StockReleased: 1,
-  ReservationFulfilled: 1,
-  ProductDiscontinued: 1,
-};
+/** Schema version of each event type as written today (all at 1); older versions are upcast on read. */
+export const PRODUCT_EVENT_VERSIONS = schemaVersions(ProductEvent);

@@ -1,8 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
-import { isDomainError } from '../shared/domain-error.js';
-import { isPlainJson } from '../shared/decider-spec.js';
+import { holdsAfterEveryCommand, isPlainJson } from '../shared/decider-spec.js';
 import {
   decideProduct,
   evolveProduct,
@@ -53,35 +52,15 @@ const commands: fc.Arbitrary<ProductCommand[]> = fc.oneof(
   { weight: 1, arbitrary: fc.array(command, { maxLength: 40, size: 'medium' }) },
 );
 
-/**
- * Runs commands one after another (refused ones change nothing, as in the command service) and tells whether
- * `holds` is true after every one of them. Plain booleans rather than expect() keep a run to microseconds;
- * fast-check reports the shrunk command sequence that breaks it.
- */
-function run(commands: ProductCommand[], holds: (state: ProductState, history: ProductEvent[], fresh: ProductEvent[]) => boolean): boolean {
-  let state = initialProductState;
-  const history: ProductEvent[] = [];
-  for (const next of commands) {
-    let events: ProductEvent[] = [];
-    try {
-      events = decideProduct(next, state);
-    } catch (error) {
-      if (!isDomainError(error)) throw error;
-    }
-    for (const event of events) {
-      state = evolveProduct(state, event);
-      history.push(event);
-    }
-    if (!holds(state, history, events)) return false;
-  }
-  return true;
-}
+/** Runs commands from no product at all, one after another, and tells whether `holds` after every one (see holdsAfterEveryCommand). */
+const run = (commands: ProductCommand[], holds: (state: ProductState, history: readonly ProductEvent[], fresh: readonly ProductEvent[]) => boolean): boolean =>
+  holdsAfterEveryCommand({ decide: decideProduct, evolve: evolveProduct, initialState: initialProductState }, [], commands, holds);
 
 /**
  * What the stream says the stock on hand is: created + received + adjustments − shipped. Reservations don't change
  * it; a fulfilled reservation leaves with its order.
  */
-const onHand = (history: ProductEvent[]): number =>
+const onHand = (history: readonly ProductEvent[]): number =>
   history.reduce((sum, event) => {
     switch (event.type) {
       case 'ProductCreated':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventSchema } from '../shared/event-schema.js';
 
 /**
  * A SKU belongs to one product. Each SKU has a stream of its own (`sku-<lower-cased sku>`) whose first event claims
@@ -8,10 +9,7 @@ import { z } from 'zod';
 export const SKU_STREAM_PREFIX = 'sku-';
 export const skuStreamId = (sku: string): string => `${SKU_STREAM_PREFIX}${sku.toLowerCase()}`;
 
-export const SkuClaimed = z.strictObject({
-  type: z.literal('SkuClaimed'),
-  data: z.strictObject({ sku: z.string().min(1), productId: z.uuid() }),
-});
+export const SkuClaimed = eventSchema('SkuClaimed', z.strictObject({ sku: z.string().min(1), productId: z.uuid() }));
 export type SkuClaimed = z.infer<typeof SkuClaimed>;
 
 export const SKU_EVENT_VERSIONS = { SkuClaimed: 1 } as const;
