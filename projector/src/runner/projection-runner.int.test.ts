@@ -143,8 +143,13 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
       ]);
       // Faster writers submit meanwhile; they must wait for it, never commit below it.
       const others = Array.from({ length: 5 }, (_, i) => productCreated(`HELD-AFTER-${i}`));
-      const appends = others.map(({ productId, event }) => store.appendToStream(`product-${productId}`, 'no_stream', [event]));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      let settled = 0;
+      const appends = others.map(({ productId, event }) => store.appendToStream(`product-${productId}`, 'no_stream', [event]).finally(() => (settled += 1)));
+      // Commit only once another backend is really waiting on the held transaction: on a slow machine the appends may
+      // take any time to reach the server, and committing before they do would test nothing.
+      const heldBy = (await slow.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await eventually(async () => (await pool.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [heldBy])).rowCount! > 0);
+      expect(settled).toBe(0);
       await slow.query('COMMIT');
       const results = await Promise.all(appends);
       const last = results.reduce((max, r) => (r.lastPosition > max ? r.lastPosition : max), 0n);

@@ -2,7 +2,7 @@ import { expect } from '@jest/globals';
 import fc from 'fast-check';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import type { EventStore, RecordedEvent } from '@shop/kernel';
+import type { EventStore, ProjectedEvent } from '@shop/kernel';
 import { createLogger } from '@shop/service-kit';
 import { createProjectorMetrics } from '../metrics.js';
 import type { Projection } from '../projections/projection.js';
@@ -23,7 +23,7 @@ export async function newTestRunner(pool: pg.Pool, store: EventStore, projection
 }
 
 export interface DeliverySchedules {
-  events: readonly RecordedEvent[];
+  events: readonly ProjectedEvent[];
   /** The read model after one clean pass over the store. */
   cleanPass: unknown;
   /** Empties the read model and sets its checkpoint back to 0. */

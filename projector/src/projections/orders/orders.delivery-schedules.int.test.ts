@@ -78,10 +78,10 @@ describe('orders projection under arbitrary delivery schedules (fast-check, real
           if (from >= events.length) break;
           // Each batch starts up to `back` events before the checkpoint: those are redeliveries and must be ignored.
           const start = Math.max(0, from - back);
-          await applyCheckpointedBatch(pool, ordersProjection, events.slice(start, from + size));
+          await applyCheckpointedBatch({ pool, projection: ordersProjection, events: events.slice(start, from + size) });
           from = Math.min(events.length, from + size);
         }
-        if (from < events.length) await applyCheckpointedBatch(pool, ordersProjection, events.slice(from));
+        if (from < events.length) await applyCheckpointedBatch({ pool, projection: ordersProjection, events: events.slice(from) });
         expect(await readModel()).toEqual(cleanPass);
       }),
       { numRuns: 30 },
