@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
+import type { PostgresEventStore } from '@shop/kernel';
+import type { TestNats } from '@shop/testing';
+import { startTestDatabaseAndBus, type TestDatabaseAndBus } from '../testing/infrastructure.js';
 import { catalogAndOracle, freePort, killHard, ProductWriter, projectorEnv, startProjector, waitForCatalog } from './fault-harness.js';
 
 const PRODUCTS = 50;
@@ -16,7 +17,7 @@ const CUTS = 6;
  * to the oracle folded from the store.
  */
 describe('the projector when Postgres ends its connections under load', () => {
-  let database: TestPostgres;
+  let infrastructure: TestDatabaseAndBus;
   let bus: TestNats;
   let pool: pg.Pool;
   let store: PostgresEventStore;
@@ -41,20 +42,17 @@ describe('the projector when Postgres ends its connections under load', () => {
   };
 
   beforeAll(async () => {
-    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
-    pool = createPool(database.url, { max: 10 });
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    infrastructure = await startTestDatabaseAndBus({ poolSize: 10 });
+    ({ pool, store, bus } = infrastructure);
   }, 60_000);
 
   afterAll(async () => {
     await killHard(projector);
-    await pool.end();
-    await Promise.all([database.stop(), bus.stop()]);
+    await infrastructure.stop();
   });
 
   it('keeps running and ends with a catalog equal to the oracle', async () => {
-    const env = projectorEnv(database.url, bus, await freePort());
+    const env = projectorEnv(infrastructure.url, bus, await freePort());
     const writer = new ProductWriter(store);
     projector = startProjector(env);
     // At once, too: while the projector starts (reading its checkpoints, taking the relay's lock).

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { evolveProduct, initialProductState, ProductEvent, type ProductState } from '@shop/domain';
-import type { NewEvent, PostgresEventStore } from '@shop/kernel';
+import type { PostgresEventStore } from '@shop/kernel';
+import { newEventBy } from '../testing/seeded.js';
 
 export { freePort } from '@shop/service-kit';
 
@@ -36,8 +37,6 @@ export function startProjector(env: NodeJS.ProcessEnv): ChildProcess {
   });
 }
 
-const metadata = { correlationId: 'faults', causationId: 'faults', actor: { system: 'faults' } };
-const toNewEvent = (event: ProductEvent): NewEvent => ({ eventId: randomUUID(), type: event.type, schemaVersion: 1, data: event.data, metadata });
 
 /** Appends product events one at a time with exact expected versions, remembering each stream's version. */
 export class ProductWriter {
@@ -46,7 +45,7 @@ export class ProductWriter {
 
   async append(productId: string, event: ProductEvent): Promise<void> {
     const version = this.versions.get(productId) ?? 0n;
-    const { nextVersion } = await this.store.appendToStream(`product-${productId}`, version === 0n ? 'no_stream' : version, [toNewEvent(event)]);
+    const { nextVersion } = await this.store.appendToStream(`product-${productId}`, version === 0n ? 'no_stream' : version, [newEventBy('faults', event)]);
     this.versions.set(productId, nextVersion);
   }
 

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
+import type { PostgresEventStore } from '@shop/kernel';
+import type { TestNats } from '@shop/testing';
+import { startTestDatabaseAndBus, type TestDatabaseAndBus } from '../testing/infrastructure.js';
 import { catalogAndOracle, freePort, killHard, ProductWriter, projectorEnv, startProjector, waitForCatalog } from './fault-harness.js';
 
 const PRODUCTS = 100;
@@ -15,27 +16,24 @@ const KILLS = 8;
  * domain's own evolveProduct. Real Postgres, real NATS JetStream, the real projector process.
  */
 describe('the projector killed with SIGKILL mid-stream', () => {
-  let database: TestPostgres;
+  let infrastructure: TestDatabaseAndBus;
   let bus: TestNats;
   let pool: pg.Pool;
   let store: PostgresEventStore;
   let projector: ChildProcess | undefined;
 
   beforeAll(async () => {
-    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
-    pool = createPool(database.url, { max: 10 });
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    infrastructure = await startTestDatabaseAndBus({ poolSize: 10 });
+    ({ pool, store, bus } = infrastructure);
   }, 60_000);
 
   afterAll(async () => {
     await killHard(projector);
-    await pool.end();
-    await Promise.all([database.stop(), bus.stop()]);
+    await infrastructure.stop();
   });
 
   it('ends with a catalog equal to the oracle, every event applied exactly once', async () => {
-    const env = projectorEnv(database.url, bus, await freePort());
+    const env = projectorEnv(infrastructure.url, bus, await freePort());
     const writer = new ProductWriter(store);
     projector = startProjector(env);
     const productIds = await writer.createProducts(PRODUCTS);

@@ -2,13 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'nats';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
-import { applySchema, createPool, inTransaction, PostgresEventStore } from '@shop/kernel';
-import { createLogger } from '@shop/service-kit';
-import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
+import { inTransaction, type PostgresEventStore } from '@shop/kernel';
+import type { TestNats } from '@shop/testing';
 import { freePort, killHard, projectorEnv, startProjector } from '../../faults/fault-harness.js';
-import { createProjectorMetrics } from '../../metrics.js';
-import { ProjectionRunner } from '../../runner/projection-runner.js';
+import { startTestDatabaseAndBus, type TestDatabaseAndBus } from '../../testing/infrastructure.js';
+import { loadedTestRunner } from '../../testing/runner.js';
 import { customersProjectionInto } from '../customers/customers.projection.js';
 import { driveOrderLifecycles } from './order-lifecycle.workload.js';
 import { ordersProjectionInto } from './orders.projection.js';
@@ -18,7 +16,7 @@ import { ordersProjectionInto } from './orders.projection.js';
  * each as its own durable JetStream consumer, and reports every projection's lag.
  */
 describe('the projector process runs the orders and customers projections (real Postgres and NATS)', () => {
-  let database: TestPostgres;
+  let infrastructure: TestDatabaseAndBus;
   let bus: TestNats;
   let pool: pg.Pool;
   let store: PostgresEventStore;
@@ -40,19 +38,16 @@ describe('the projector process runs the orders and customers projections (real 
   };
 
   beforeAll(async () => {
-    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
-    pool = createPool(database.url);
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    infrastructure = await startTestDatabaseAndBus();
+    ({ pool, store, bus } = infrastructure);
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    projector = startProjector(projectorEnv(database.url, bus, port));
+    projector = startProjector(projectorEnv(infrastructure.url, bus, port));
   }, 60_000);
 
   afterAll(async () => {
     await killHard(projector);
-    await pool.end();
-    await Promise.all([database.stop(), bus.stop()]);
+    await infrastructure.stop();
   });
 
   it('projects what the store holds into orders and customers exactly as a direct pass over the store does', async () => {
@@ -66,16 +61,8 @@ describe('the projector process runs the orders and customers projections (real 
       ordersProjectionInto({ orders: 'orders_direct', forgottenCustomers: 'orders_forgotten_customers_direct' }),
       customersProjectionInto('customers_direct'),
     ]) {
-      const direct = new ProjectionRunner({
-        pool,
-        store,
-        // A checkpoint of its own, beside the live projection's.
-        projection: { ...projection, name: `${projection.name}_direct` },
-        invalidate: async () => undefined,
-        metrics: createProjectorMetrics(new Registry(), async () => ({})),
-        logger: createLogger('test', 'silent'),
-      });
-      await direct.loadCheckpoint();
+      // A checkpoint of its own, beside the live projection's.
+      const direct = await loadedTestRunner(pool, store, { ...projection, name: `${projection.name}_direct` });
       await direct.catchUpFromStore();
     }
     const table = async (name: string): Promise<unknown[]> => inTransaction(pool, async (tx) => (await tx.query<Record<string, unknown>>(`SELECT * FROM ${name} ORDER BY 1`)).rows);
