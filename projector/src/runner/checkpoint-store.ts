@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ProjectedEvent } from '@shop/kernel';
+import { onTransactionClient, type ProjectedEvent } from '@shop/kernel';
 import { projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
 import { checkpointNameOf, type Partition } from './partition.js';
 
@@ -60,8 +60,7 @@ export async function inCheckpointTransaction<T>(
   work: (tx: pg.PoolClient, locked: LockedCheckpoint) => Promise<{ result: T; moveTo?: bigint }>,
 ): Promise<T> {
   const name = checkpointNameOf(checkpoint.projection, checkpoint.partition);
-  const client = await pool.connect();
-  try {
+  return onTransactionClient(pool, async (client) => {
     const results = (await client.query(
       `BEGIN; SELECT position, ARRAY(SELECT DISTINCT stream_id FROM projection_dead_letters WHERE projection = ${client.escapeLiteral(name)}) AS parked
                 FROM projection_checkpoints WHERE projection = ${client.escapeLiteral(name)} FOR UPDATE`,
@@ -70,12 +69,7 @@ export async function inCheckpointTransaction<T>(
     const { result, moveTo } = await work(client, { position: BigInt(row?.position ?? 0), parked: row?.parked ?? [] });
     await client.query(moveTo === undefined ? 'COMMIT' : `${checkpointMove(client, checkpoint, moveTo)}; COMMIT`);
     return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

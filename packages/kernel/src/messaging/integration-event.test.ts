@@ -9,6 +9,20 @@ const overTheWire = (event: RecordedEvent): ProjectedEvent | undefined => decode
 
 const withoutHash = ({ hash: _hash, ...event }: RecordedEvent): ProjectedEvent => event;
 
+const sample = (overrides: Partial<RecordedEvent> = {}): RecordedEvent => ({
+  eventId: randomUUID(),
+  streamId: 'order-1',
+  streamVersion: 1n,
+  globalPosition: 1n,
+  type: 'OrderPaid',
+  schemaVersion: 1,
+  data: {},
+  metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'test' } },
+  recordedAt: new Date(0),
+  hash: '0'.repeat(64),
+  ...overrides,
+});
+
 const positive = fc.bigInt({ min: 1n, max: 2n ** 63n - 1n });
 const recordedEvent: fc.Arbitrary<RecordedEvent> = fc.record({
   eventId: fc.uuid(),
@@ -43,37 +57,13 @@ describe('the integration-event codec', () => {
   });
 
   it('carries positions and versions beyond 2^53 exactly, as decimal text', () => {
-    const body = JSON.parse(
-      encodeIntegrationEvent({
-        eventId: randomUUID(),
-        streamId: 'order-1',
-        streamVersion: 2n ** 60n + 1n,
-        globalPosition: 2n ** 62n + 3n,
-        type: 'OrderPaid',
-        schemaVersion: 1,
-        data: {},
-        metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'test' } },
-        recordedAt: new Date(0),
-      }),
-    ) as Record<string, unknown>;
+    const body = JSON.parse(encodeIntegrationEvent(sample({ streamVersion: 2n ** 60n + 1n, globalPosition: 2n ** 62n + 3n }))) as Record<string, unknown>;
     expect(body).toMatchObject({ streamVersion: '1152921504606846977', globalPosition: '4611686018427387907' });
     expect(body).not.toHaveProperty('hash');
   });
 
   it('refuses a body that is not a V1 integration event', () => {
-    const valid = JSON.parse(
-      encodeIntegrationEvent({
-        eventId: randomUUID(),
-        streamId: 'product-1',
-        streamVersion: 1n,
-        globalPosition: 1n,
-        type: 'ProductCreated',
-        schemaVersion: 1,
-        data: {},
-        metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'test' } },
-        recordedAt: new Date(0),
-      }),
-    ) as Record<string, unknown>;
+    const valid = JSON.parse(encodeIntegrationEvent(sample())) as Record<string, unknown>;
     expect(decodeIntegrationEvent(valid)).toBeDefined();
     expect(decodeIntegrationEvent({ ...valid, globalPosition: 1 })).toBeUndefined();
     expect(decodeIntegrationEvent({ ...valid, eventId: 'not-a-uuid' })).toBeUndefined();

@@ -1,11 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'nats';
-import type pg from 'pg';
-import { inTransaction, type PostgresEventStore } from '@shop/kernel';
-import type { TestNats } from '@shop/testing';
-import { freePort, killHard, projectorEnv, startProjector } from '../../faults/fault-harness.js';
-import { startTestDatabaseAndBus, type TestDatabaseAndBus } from '../../testing/infrastructure.js';
+import { inTransaction } from '@shop/kernel';
+import { projectorUnderTest } from '../../faults/fault-harness.js';
 import { loadedTestRunner } from '../../testing/runner.js';
 import { customersProjectionInto } from '../customers/customers.projection.js';
 import { driveOrderLifecycles } from './order-lifecycle.workload.js';
@@ -16,16 +12,12 @@ import { ordersProjectionInto } from './orders.projection.js';
  * each as its own durable JetStream consumer, and reports every projection's lag.
  */
 describe('the projector process runs the orders and customers projections (real Postgres and NATS)', () => {
-  let infrastructure: TestDatabaseAndBus;
-  let bus: TestNats;
-  let pool: pg.Pool;
-  let store: PostgresEventStore;
-  let projector: ChildProcess | undefined;
-  let metricsUrl: string;
+  const projector = projectorUnderTest();
+  beforeAll(() => projector.restart());
 
   const checkpoints = async (): Promise<Record<string, bigint>> =>
     Object.fromEntries(
-      (await pool.query<{ projection: string; position: string }>('SELECT projection, position FROM projection_checkpoints')).rows.map((r) => [r.projection, BigInt(r.position)]),
+      (await projector.pool.query<{ projection: string; position: string }>('SELECT projection, position FROM projection_checkpoints')).rows.map((r) => [r.projection, BigInt(r.position)]),
     );
   const waitForProjections = async (names: string[], head: bigint): Promise<void> => {
     const deadline = Date.now() + 60_000;
@@ -37,20 +29,8 @@ describe('the projector process runs the orders and customers projections (real 
     }
   };
 
-  beforeAll(async () => {
-    infrastructure = await startTestDatabaseAndBus();
-    ({ pool, store, bus } = infrastructure);
-    const port = await freePort();
-    metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    projector = startProjector(projectorEnv(infrastructure.url, bus, port));
-  }, 60_000);
-
-  afterAll(async () => {
-    await killHard(projector);
-    await infrastructure.stop();
-  });
-
   it('projects what the store holds into orders and customers exactly as a direct pass over the store does', async () => {
+    const { pool, store } = projector;
     await driveOrderLifecycles(store, { orders: 60, customers: 8, products: 4, seed: 99 });
     const head = (await store.readAll(0n, 100_000)).at(-1)!.globalPosition;
     await waitForProjections(['catalog', 'orders', 'customers'], head);
@@ -71,6 +51,7 @@ describe('the projector process runs the orders and customers projections (real 
   }, 120_000);
 
   it('feeds each projection from a durable JetStream consumer of its own', async () => {
+    const { bus } = projector;
     const nats = await connect({ servers: bus.url });
     try {
       const jsm = await nats.jetstreamManager();
@@ -83,7 +64,7 @@ describe('the projector process runs the orders and customers projections (real 
   });
 
   it('reports the lag of every projection it runs', async () => {
-    const metrics = await (await fetch(metricsUrl)).text();
+    const metrics = await (await fetch(projector.metricsUrl)).text();
     for (const name of ['catalog', 'orders', 'customers', 'sales']) {
       expect(metrics).toMatch(new RegExp(`projection_lag_events\\{[^}]*projection="${name}"[^}]*\\} 0`));
       expect(metrics).toMatch(new RegExp(`projection_lag_seconds\\{[^}]*projection="${name}"[^}]*\\} 0`));
