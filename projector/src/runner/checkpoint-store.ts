@@ -5,7 +5,8 @@ import { checkpointNameOf, type Partition } from './partition.js';
 
 /**
  * The checkpoint store: a projection's row in `projection_checkpoints` (how far its read model is) and its rows in
- * `projection_dead_letters` (events it parked). Nothing else in the runner speaks SQL about either.
+ * `projection_dead_letters` (events it parked), for the runner and the redrive. (A rebuild locks the checkpoint rows
+ * itself, in rebuild.ts, to swap tables under them.)
  *
  * A checkpoint moves only inside `inCheckpointTransaction`, which locks the row for the whole transaction: the
  * batch that runs in it compares its events with the locked position, and the move commits together with the
@@ -107,4 +108,20 @@ export async function deadLetter(tx: pg.ClientBase, checkpoint: CheckpointOf, ev
            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
     values: [checkpointNameOf(checkpoint.projection, checkpoint.partition), event.globalPosition.toString(), event.eventId, event.streamId, event.type, error, attempts],
   });
+}
+
+/** A projection's dead letters, every partition's included (`catalog/1of4`), oldest first: the order to redrive them in. */
+export async function deadLettersOf(pool: pg.Pool, projection: string): Promise<Array<{ checkpoint: string; position: bigint }>> {
+  const { rows } = await pool.query<{ projection: string; global_position: string }>(
+    `SELECT projection, global_position FROM projection_dead_letters WHERE projection = $1 OR projection LIKE $1 || '/%' ORDER BY global_position`,
+    [projection],
+  );
+  return rows.map((row) => ({ checkpoint: row.projection, position: BigInt(row.global_position) }));
+}
+
+/** Takes a redriven letter out (inside the transaction that applied it again) and answers the projection's checkpoint. */
+export async function removeDeadLetter(tx: pg.ClientBase, letter: { checkpoint: string; position: bigint }, projection: string): Promise<bigint> {
+  await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1 AND global_position = $2', [letter.checkpoint, letter.position.toString()]);
+  const current = await tx.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection]);
+  return BigInt(current.rows[0]?.position ?? 0);
 }
