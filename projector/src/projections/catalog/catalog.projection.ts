@@ -3,7 +3,6 @@ import { assertNever, PRODUCT_STREAM_PREFIX, ProductEvent } from '@shop/domain';
 import type { ProjectedEvent } from '@shop/kernel';
 import { CATALOG_PROJECTION, CATALOG_TABLE, productCacheKey } from '@shop/read-models';
 import type { Projection } from '../projection.js';
-import { foldPerRow } from '../row-fold.js';
 
 /** The change one product event makes to its catalog row: pure, so it is tested without a database. */
 export type CatalogChange =
@@ -114,27 +113,34 @@ export interface FoldedCatalogChange {
 }
 
 export function foldCatalogUpdates(updates: readonly CatalogUpdate[]): FoldedCatalogChange[] {
-  return foldPerRow<CatalogUpdate, FoldedCatalogChange>(
-    updates,
-    (update) => update.productId,
-    (update) => ({ productId: update.productId, stockDelta: 0, fields: {}, updatedAt: update.recordedAt }),
-    (row, { change, recordedAt }) => {
-      row.updatedAt = recordedAt;
-      switch (change.kind) {
-        case 'create':
-          row.created = { ...change.row, createdAt: recordedAt };
-          break;
-        case 'stock':
-          row.stockDelta += change.delta;
-          break;
-        case 'set':
-          row.fields = { ...row.fields, ...change.fields };
-          break;
-        default:
-          assertNever(change);
-      }
-    },
-  );
+  const folded = new Map<string, FoldedCatalogChange>();
+  for (const update of updates) {
+    const current = folded.get(update.productId) ?? {
+      productId: update.productId,
+      stockDelta: 0,
+      fields: {},
+      firstVersion: update.version,
+      version: update.version,
+      updatedAt: update.recordedAt,
+      position: update.position,
+    };
+    const { change } = update;
+    switch (change.kind) {
+      case 'create':
+        current.created = { ...change.row, createdAt: update.recordedAt };
+        break;
+      case 'stock':
+        current.stockDelta += change.delta;
+        break;
+      case 'set':
+        current.fields = { ...current.fields, ...change.fields };
+        break;
+      default:
+        assertNever(change);
+    }
+    folded.set(update.productId, { ...current, version: update.version, updatedAt: update.recordedAt, position: update.position });
+  }
+  return [...folded.values()];
 }
 
 /** Rows created in the batch are inserted whole; rows that existed get one UPDATE each, all in one statement. */

@@ -3,7 +3,6 @@ import { assertNever, CUSTOMER_STREAM_PREFIX, CustomerEvent } from '@shop/domain
 import type { ProjectedEvent } from '@shop/kernel';
 import { customerCacheKey, CUSTOMERS_PROJECTION, CUSTOMERS_TABLE } from '@shop/read-models';
 import type { Projection } from '../projection.js';
-import { foldPerRow } from '../row-fold.js';
 
 /** The change one customer event makes to its row. Times stay ISO strings, as the event carries them. */
 export type CustomerChange =
@@ -58,26 +57,32 @@ export interface FoldedCustomerChange {
 }
 
 export function foldCustomerUpdates(updates: readonly CustomerUpdate[]): FoldedCustomerChange[] {
-  return foldPerRow<CustomerUpdate, FoldedCustomerChange>(
-    updates,
-    (update) => update.customerId,
-    (update) => ({ customerId: update.customerId, fields: {} }),
-    (row, { change }) => {
-      switch (change.kind) {
-        case 'register':
-          row.registered = change.customer;
-          break;
-        case 'profile':
-          row.fields = { ...row.fields, ...change.fields };
-          break;
-        case 'forget':
-          row.forgottenAt = change.forgottenAt;
-          break;
-        default:
-          assertNever(change);
-      }
-    },
-  );
+  const folded = new Map<string, FoldedCustomerChange>();
+  for (const update of updates) {
+    const current = folded.get(update.customerId) ?? {
+      customerId: update.customerId,
+      fields: {},
+      firstVersion: update.version,
+      version: update.version,
+      position: update.position,
+    };
+    const { change } = update;
+    switch (change.kind) {
+      case 'register':
+        current.registered = change.customer;
+        break;
+      case 'profile':
+        current.fields = { ...current.fields, ...change.fields };
+        break;
+      case 'forget':
+        current.forgottenAt = change.forgottenAt;
+        break;
+      default:
+        assertNever(change);
+    }
+    folded.set(update.customerId, { ...current, version: update.version, position: update.position });
+  }
+  return [...folded.values()];
 }
 
 /**

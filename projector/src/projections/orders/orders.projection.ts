@@ -12,7 +12,6 @@ import {
   type OrderStatusView,
 } from '@shop/read-models';
 import type { Projection } from '../projection.js';
-import { foldPerRow } from '../row-fold.js';
 
 /** The row an OrderPlaced creates in the orders read model. Times stay ISO strings, as the event carries them. */
 export interface NewOrderRow {
@@ -100,31 +99,28 @@ export interface FoldedOrdersChanges {
 
 /** A batch's updates folded per row: pure, so it is tested without a database. */
 export function foldOrdersUpdates(updates: readonly OrdersUpdate[]): FoldedOrdersChanges {
-  type OrderUpdate = Extract<OrdersUpdate, { kind: 'order' }>;
+  const orders = new Map<string, FoldedOrderChange>();
   const forgotten = new Map<string, { customerId: string; forgottenAt: string; position: bigint }>();
-  const orderUpdates: OrderUpdate[] = [];
   for (const update of updates) {
-    if (update.kind === 'order') orderUpdates.push(update);
-    else if (!forgotten.has(update.customerId)) forgotten.set(update.customerId, { customerId: update.customerId, forgottenAt: update.forgottenAt, position: update.position });
+    if (update.kind === 'customer-forgotten') {
+      if (!forgotten.has(update.customerId)) forgotten.set(update.customerId, { customerId: update.customerId, forgottenAt: update.forgottenAt, position: update.position });
+      continue;
+    }
+    const current = orders.get(update.orderId) ?? { orderId: update.orderId, fields: {}, firstVersion: update.version, version: update.version, position: update.position };
+    const { change } = update;
+    switch (change.kind) {
+      case 'place':
+        current.placed = change.order;
+        break;
+      case 'set':
+        current.fields = { ...current.fields, ...change.fields };
+        break;
+      default:
+        assertNever(change);
+    }
+    orders.set(update.orderId, { ...current, version: update.version, position: update.position });
   }
-  const orders = foldPerRow<OrderUpdate, FoldedOrderChange>(
-    orderUpdates,
-    (update) => update.orderId,
-    (update) => ({ orderId: update.orderId, fields: {} }),
-    (row, { change }) => {
-      switch (change.kind) {
-        case 'place':
-          row.placed = change.order;
-          break;
-        case 'set':
-          row.fields = { ...row.fields, ...change.fields };
-          break;
-        default:
-          assertNever(change);
-      }
-    },
-  );
-  return { orders, forgotten: [...forgotten.values()] };
+  return { orders: [...orders.values()], forgotten: [...forgotten.values()] };
 }
 
 export interface OrdersTables {
