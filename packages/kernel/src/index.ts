@@ -7,6 +7,7 @@ export * from './event-store/group-commit.js';
 export * from './util/wakeup.js';
 export * from './event-store/aggregate.js';
 export * from './messaging/event-bus.js';
+export * from './messaging/integration-event.js';
 export * from './messaging/jetstream.js';
 export * from './postgres/pool.js';
 export * from './postgres/schema.js';

@@ -1,3 +1,4 @@
+export * from './projection-positions.js';
 export * from './catalog/catalog.read-model.js';
 export * from './cache/stamped-cache.js';
 export * from './orders/orders.read-model.js';

@@ -1,9 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
-import { catalogAndOracle, freePort, killHard, ProductWriter, projectorEnv, startProjector, waitForCatalog } from './fault-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { catalogAndOracle, ProductWriter, projectorUnderTest, waitForCatalog } from './fault-harness.js';
 
 const PRODUCTS = 50;
 const EVENTS = 2_000;
@@ -16,15 +12,11 @@ const CUTS = 6;
  * to the oracle folded from the store.
  */
 describe('the projector when Postgres ends its connections under load', () => {
-  let database: TestPostgres;
-  let bus: TestNats;
-  let pool: pg.Pool;
-  let store: PostgresEventStore;
-  let projector: ChildProcess | undefined;
+  const projector = projectorUnderTest({ poolSize: 10 });
 
   /** pg_terminate_backend on every connection of the projector process (not the test's own). */
   const endProjectorConnections = async (): Promise<number> => {
-    const { rows } = await pool.query<{ n: number }>(
+    const { rows } = await projector.pool.query<{ n: number }>(
       `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
         WHERE datname = current_database() AND (application_name IN ('projector', 'relay-leader') OR application_name LIKE 'listen:%')`,
     );
@@ -40,23 +32,10 @@ describe('the projector when Postgres ends its connections under load', () => {
     return false;
   };
 
-  beforeAll(async () => {
-    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
-    pool = createPool(database.url, { max: 10 });
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
-  }, 60_000);
-
-  afterAll(async () => {
-    await killHard(projector);
-    await pool.end();
-    await Promise.all([database.stop(), bus.stop()]);
-  });
-
   it('keeps running and ends with a catalog equal to the oracle', async () => {
-    const env = projectorEnv(database.url, bus, await freePort());
+    const { pool, store } = projector;
     const writer = new ProductWriter(store);
-    projector = startProjector(env);
+    await projector.restart();
     // At once, too: while the projector starts (reading its checkpoints, taking the relay's lock).
     expect(await endSomeProjectorConnections()).toBe(true);
     const productIds = await writer.createProducts(PRODUCTS);
@@ -69,7 +48,7 @@ describe('the projector when Postgres ends its connections under load', () => {
     expect(cuts).toBe(CUTS);
     // The same process, still running (an unheard connection error would have ended it by now).
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect({ exitCode: projector.exitCode, signal: projector.signalCode }).toEqual({ exitCode: null, signal: null });
+    expect({ exitCode: projector.process!.exitCode, signal: projector.process!.signalCode }).toEqual({ exitCode: null, signal: null });
     await waitForCatalog(pool, 90_000);
     const { actual, expected } = await catalogAndOracle(pool, store, writer.versions);
     expect(actual).toEqual(expected);

@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from '@jest/globals';
 import type pg from 'pg';
 import { evolveProduct, initialProductState, ProductEvent, type ProductState } from '@shop/domain';
-import type { NewEvent, PostgresEventStore } from '@shop/kernel';
+import type { PostgresEventStore } from '@shop/kernel';
+import { freePort } from '@shop/service-kit';
+import type { TestNats } from '@shop/testing';
+import { startTestDatabaseAndBus, type TestDatabaseAndBus } from '../testing/infrastructure.js';
+import { newEventBy } from '../testing/seeded.js';
 
-export { freePort } from '@shop/service-kit';
+export { freePort };
 
 /** Helpers of the fault tests: real processes started, killed with SIGKILL, and an oracle folded from the store. */
 export const PROJECTOR = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -27,6 +32,59 @@ export const projectorEnv = (databaseUrl: string, bus: { url: string; namespace:
   NATS_SUBJECT_PREFIX: bus.namespace,
 });
 
+/** The real projector process of a suite, on the suite's own database and bus, serving metrics on a port of its own. */
+export interface ProjectorUnderTest {
+  readonly pool: pg.Pool;
+  readonly store: PostgresEventStore;
+  readonly bus: TestNats;
+  /** The running process (undefined before the first `restart`). */
+  readonly process: ChildProcess | undefined;
+  readonly metricsUrl: string;
+  /** Kills the running process with SIGKILL, if any, and starts a new one on the same settings. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Registers the suite's beforeAll (database, bus, port) and afterAll (the process killed, all stopped): call it in
+ * the body of a `describe`. The answer is usable from the suite's tests on.
+ */
+export function projectorUnderTest(options: { poolSize?: number } = {}): ProjectorUnderTest {
+  let infrastructure: TestDatabaseAndBus;
+  let env: NodeJS.ProcessEnv;
+  let port: number;
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    infrastructure = await startTestDatabaseAndBus(options);
+    port = await freePort();
+    env = projectorEnv(infrastructure.url, infrastructure.bus, port);
+  }, 60_000);
+  afterAll(async () => {
+    await killHard(child);
+    await infrastructure.stop();
+  });
+  return {
+    get pool() {
+      return infrastructure.pool;
+    },
+    get store() {
+      return infrastructure.store;
+    },
+    get bus() {
+      return infrastructure.bus;
+    },
+    get process() {
+      return child;
+    },
+    get metricsUrl() {
+      return `http://127.0.0.1:${port}/metrics`;
+    },
+    restart: async () => {
+      await killHard(child);
+      child = startProjector(env);
+    },
+  };
+}
+
 export function startProjector(env: NodeJS.ProcessEnv): ChildProcess {
   // A fixed master key of personal data: the test databases are throwaway.
   const dataKey = Buffer.alloc(32, 0x5a).toString('base64');
@@ -36,8 +94,6 @@ export function startProjector(env: NodeJS.ProcessEnv): ChildProcess {
   });
 }
 
-const metadata = { correlationId: 'faults', causationId: 'faults', actor: { system: 'faults' } };
-const toNewEvent = (event: ProductEvent): NewEvent => ({ eventId: randomUUID(), type: event.type, schemaVersion: 1, data: event.data, metadata });
 
 /** Appends product events one at a time with exact expected versions, remembering each stream's version. */
 export class ProductWriter {
@@ -46,7 +102,7 @@ export class ProductWriter {
 
   async append(productId: string, event: ProductEvent): Promise<void> {
     const version = this.versions.get(productId) ?? 0n;
-    const { nextVersion } = await this.store.appendToStream(`product-${productId}`, version === 0n ? 'no_stream' : version, [toNewEvent(event)]);
+    const { nextVersion } = await this.store.appendToStream(`product-${productId}`, version === 0n ? 'no_stream' : version, [newEventBy('faults', event)]);
     this.versions.set(productId, nextVersion);
   }
 

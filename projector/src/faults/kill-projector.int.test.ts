@@ -1,9 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
-import { catalogAndOracle, freePort, killHard, ProductWriter, projectorEnv, startProjector, waitForCatalog } from './fault-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { catalogAndOracle, ProductWriter, projectorUnderTest, waitForCatalog } from './fault-harness.js';
 
 const PRODUCTS = 100;
 const EVENTS = 3_000;
@@ -15,29 +11,12 @@ const KILLS = 8;
  * domain's own evolveProduct. Real Postgres, real NATS JetStream, the real projector process.
  */
 describe('the projector killed with SIGKILL mid-stream', () => {
-  let database: TestPostgres;
-  let bus: TestNats;
-  let pool: pg.Pool;
-  let store: PostgresEventStore;
-  let projector: ChildProcess | undefined;
-
-  beforeAll(async () => {
-    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
-    pool = createPool(database.url, { max: 10 });
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
-  }, 60_000);
-
-  afterAll(async () => {
-    await killHard(projector);
-    await pool.end();
-    await Promise.all([database.stop(), bus.stop()]);
-  });
+  const projector = projectorUnderTest({ poolSize: 10 });
 
   it('ends with a catalog equal to the oracle, every event applied exactly once', async () => {
-    const env = projectorEnv(database.url, bus, await freePort());
+    const { pool, store } = projector;
     const writer = new ProductWriter(store);
-    projector = startProjector(env);
+    await projector.restart();
     const productIds = await writer.createProducts(PRODUCTS);
     const killEvery = Math.floor((EVENTS - PRODUCTS) / KILLS);
     for (let n = 0; n < EVENTS - PRODUCTS; n++) {
@@ -45,8 +24,7 @@ describe('the projector killed with SIGKILL mid-stream', () => {
       if (n % killEvery === killEvery - 1) {
         // At a random moment within the next few milliseconds: mid-batch, mid-publish, or idle.
         await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 20)));
-        await killHard(projector);
-        projector = startProjector(env);
+        await projector.restart();
       }
     }
     await waitForCatalog(pool);

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'nats';
 import type pg from 'pg';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import type { PostgresEventStore } from '@shop/kernel';
+import { startTestDatabase, type TestDatabase } from '../testing/infrastructure.js';
 import { catalogAndOracle, freePort, killHard, ProductWriter, startProjector, waitForCatalog } from './fault-harness.js';
 
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
@@ -17,7 +17,7 @@ const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
  * the store fills whatever the bus missed) and the catalog ends equal to the oracle.
  */
 describe('nats-server killed with SIGKILL and restarted under load', () => {
-  let database: TestPostgres;
+  let database: TestDatabase;
   let pool: pg.Pool;
   let store: PostgresEventStore;
   let nats: ChildProcess | undefined;
@@ -40,10 +40,8 @@ describe('nats-server killed with SIGKILL and restarted under load', () => {
   };
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url, { max: 10 });
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    database = await startTestDatabase({ poolSize: 10 });
+    ({ pool, store } = database);
     natsPort = await freePort();
     nats = await startNats();
   }, 60_000);
@@ -51,7 +49,6 @@ describe('nats-server killed with SIGKILL and restarted under load', () => {
   afterAll(async () => {
     await killHard(projector);
     await killHard(nats);
-    await pool.end();
     await database.stop();
     rmSync(storeDir, { recursive: true, force: true });
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { PERSONAL_DATA } from '@shop/domain';
-import { InMemoryDataKeyRing, PersonalDataCodec, TamperedEnvelope, type NewEvent, type RecordedEvent } from '@shop/kernel';
+import { InMemoryDataKeyRing, PersonalDataCodec, TamperedEnvelope, type NewEvent, type ProjectedEvent } from '@shop/kernel';
 import { decryptingPersonalData } from './personal-data.js';
 import type { Projection } from './projection.js';
 
@@ -15,10 +15,10 @@ const registered: NewEvent = {
   data: { customerId, email: 'ada@example.com', name: 'Ada', registeredAt: '2026-01-01T00:00:00.000Z' },
   metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'test' } },
 };
-const asStored = (event: NewEvent): RecordedEvent => ({ ...event, streamId: `customer-${customerId}`, streamVersion: 1n, globalPosition: 1n, recordedAt: new Date(0), hash: '' });
+const asDelivered = (event: NewEvent): ProjectedEvent => ({ ...event, streamId: `customer-${customerId}`, streamVersion: 1n, globalPosition: 1n, recordedAt: new Date(0) });
 
-function recording(): { projection: Projection; seen: RecordedEvent[] } {
-  const seen: RecordedEvent[] = [];
+function recording(): { projection: Projection; seen: ProjectedEvent[] } {
+  const seen: ProjectedEvent[] = [];
   return {
     seen,
     projection: {
@@ -44,8 +44,8 @@ describe('decryptingPersonalData', () => {
     const wrapped = decryptingPersonalData(projection, codec);
     expect(wrapped.name).toBe('recording');
     expect(wrapped.streamPrefixes).toEqual(['customer-']);
-    await wrapped.apply(tx, asStored(encrypted!));
-    await wrapped.applyNewer!(tx, [asStored(encrypted!)]);
+    await wrapped.apply(tx, asDelivered(encrypted!));
+    await wrapped.applyNewer!(tx, [asDelivered(encrypted!)]);
     expect(seen.map((event) => event.data)).toEqual([registered.data, registered.data]);
   });
 
@@ -53,7 +53,7 @@ describe('decryptingPersonalData', () => {
     const codec = new PersonalDataCodec(new InMemoryDataKeyRing(), PERSONAL_DATA);
     const [encrypted] = await codec.encode([registered]);
     const email = encrypted!.data.email as Record<string, string>;
-    const altered = asStored({ ...encrypted!, data: { ...encrypted!.data, email: { ...email, tag: 'AAAAAAAAAAAAAAAAAAAAAA==' } } });
+    const altered = asDelivered({ ...encrypted!, data: { ...encrypted!.data, email: { ...email, tag: 'AAAAAAAAAAAAAAAAAAAAAA==' } } });
     const { projection, seen } = recording();
     await expect(decryptingPersonalData(projection, codec).apply(tx, altered)).rejects.toBeInstanceOf(TamperedEnvelope);
     expect(seen).toEqual([]);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 
 /**
  * A projection: applies one event to its read model inside the runner's transaction and names the cache
@@ -7,13 +7,13 @@ import type { RecordedEvent } from '@shop/kernel';
  */
 export interface Projection {
   readonly name: string;
-  apply(tx: pg.ClientBase, event: RecordedEvent): Promise<string[]>;
+  apply(tx: pg.ClientBase, event: ProjectedEvent): Promise<string[]>;
   /**
    * Optional bulk form: applies events that are all newer than anything in the read model (events past the
    * checkpoint; a shadow table being rebuilt in order) with a few set-based statements instead of one per event,
    * and names the stale cache keys. Must leave the read model exactly as applying them one by one would.
    */
-  applyNewer?(tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<string[]>;
+  applyNewer?(tx: pg.ClientBase, events: readonly ProjectedEvent[]): Promise<string[]>;
   /**
    * The stream prefixes (`product-`) whose events can change this read model; absent: any. A batch holding none of
    * them needs no transaction: the runner only moves its checkpoint, and writes it a little later (see the runner).

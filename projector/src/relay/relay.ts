@@ -1,6 +1,6 @@
 import type { JetStreamClient } from 'nats';
 import pg from 'pg';
-import { eventSubject, toIntegrationEvent, Wakeup, type EventBusNames, type EventStore } from '@shop/kernel';
+import { encodeIntegrationEvent, eventSubject, Wakeup, type EventBusNames, type EventStore } from '@shop/kernel';
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 
@@ -90,7 +90,7 @@ export class Relay {
           // An explicit acknowledgement timeout: while the server is gone a publish fails (and the batch is retried)
           // rather than waiting for ever.
           events.map((event) =>
-            js.publish(eventSubject(names, event), JSON.stringify(toIntegrationEvent(event)), { msgID: event.eventId, timeout: PUBLISH_TIMEOUT_MS }),
+            js.publish(eventSubject(names, event), encodeIntegrationEvent(event), { msgID: event.eventId, timeout: PUBLISH_TIMEOUT_MS }),
           ),
         );
         const last = events.at(-1)!.globalPosition;

@@ -3,33 +3,26 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NatsConnection } from 'nats';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import { applySchema, connectNats, createPool, ensureEventStream, inTransaction, PostgresEventStore, type EventBusNames, type NewEvent } from '@shop/kernel';
+import { connectNats, ensureEventStream, inTransaction, type EventBusNames, type NewEvent, type PostgresEventStore } from '@shop/kernel';
 import { CATALOG_TABLE } from '@shop/read-models';
 import { createLogger } from '@shop/service-kit';
-import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
 import { createProjectorMetrics } from '../metrics.js';
 import { catalogProjection, catalogProjectionInto } from '../projections/catalog/catalog.projection.js';
 import { Relay } from '../relay/relay.js';
 import { PROJECTIONS } from '../projections/index.js';
+import { eventually as eventuallyWithin, startTestDatabaseAndBus, type TestDatabaseAndBus } from '../testing/infrastructure.js';
+import { testRunner } from '../testing/runner.js';
 import { partitionOf } from './partition.js';
-import { ProjectionRunner } from './projection-runner.js';
+import type { ProjectionRunner } from './projection-runner.js';
 import { rebuildProjection } from './rebuild.js';
 
 const logger = createLogger('test', 'silent');
 const metadata = { correlationId: 'p', causationId: 'p', actor: { system: 'test' } };
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const eventually = (check: () => Promise<boolean>): Promise<void> => eventuallyWithin(check, 20_000);
 
 /** The catalog projection run as 2 partitions, both fed by JetStream, against one clean pass over the store. */
 describe('a projection run as partitions (real Postgres and NATS JetStream)', () => {
-  let database: TestPostgres;
-  let bus: TestNats;
+  let infrastructure: TestDatabaseAndBus;
   let pool: pg.Pool;
   let store: PostgresEventStore;
   let nats: NatsConnection;
@@ -54,22 +47,12 @@ describe('a projection run as partitions (real Postgres and NATS JetStream)', ()
     );
   }
 
-  const partitionRunner = (index: number): ProjectionRunner =>
-    new ProjectionRunner({
-      pool,
-      store,
-      projection: catalogProjection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger,
-      partition: { index, count: 2 },
-    });
+  const partitionRunner = (index: number): ProjectionRunner => testRunner(pool, store, catalogProjection, { partition: { index, count: 2 } });
 
   beforeAll(async () => {
-    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
-    pool = createPool(database.url, { max: 10 });
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    infrastructure = await startTestDatabaseAndBus({ poolSize: 10 });
+    const { bus } = infrastructure;
+    ({ pool, store } = infrastructure);
     names = { streamName: `${bus.namespace}_EVENTS`, subjectPrefix: bus.namespace };
     nats = await connectNats(bus.url, 'test');
     await ensureEventStream(await nats.jetstreamManager(), names);
@@ -77,12 +60,11 @@ describe('a projection run as partitions (real Postgres and NATS JetStream)', ()
 
   afterAll(async () => {
     await nats.drain();
-    await pool.end();
-    await Promise.all([database.stop(), bus.stop()]);
+    await infrastructure.stop();
   });
 
   it('applies each stream in exactly one partition, ends equal to one clean pass, and announces the lowest partition position', async () => {
-    const relay = new Relay({ pool, connectionString: database.url, store, js: nats.jetstream(), names, metrics: createProjectorMetrics(new Registry(), async () => ({})), logger });
+    const relay = new Relay({ pool, connectionString: infrastructure.url, store, js: nats.jetstream(), names, metrics: createProjectorMetrics(new Registry(), async () => ({})), logger });
     const runners = [partitionRunner(0), partitionRunner(1)];
     const jsm = await nats.jetstreamManager();
     let running = [relay.run(), ...runners.map((runner) => runner.runFromJetStream(nats.jetstream(), jsm, names))];

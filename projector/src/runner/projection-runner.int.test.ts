@@ -4,17 +4,18 @@ import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import { applySchema, connectNats, createPool, ensureEventStream, PostgresEventStore, type EventBusNames } from '@shop/kernel';
+import { connectNats, ensureEventStream, type EventBusNames, type PostgresEventStore } from '@shop/kernel';
 import { cacheEntryValue, cacheMarkerValue, productCacheKey } from '@shop/read-models';
 import { createLogger } from '@shop/service-kit';
-import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type TestPostgres, type TestRedis } from '@shop/testing';
+import { startTestRedis, type TestRedis } from '@shop/testing';
 import { createCacheInvalidator } from '../cache/cache-invalidator.js';
 import { createProjectorMetrics } from '../metrics.js';
 import { catalogProjection } from '../projections/catalog/catalog.projection.js';
 import { ordersProjection } from '../projections/orders/orders.projection.js';
 import { Relay } from '../relay/relay.js';
 import type { Projection } from '../projections/projection.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { eventually, startTestDatabaseAndBus, type TestDatabaseAndBus } from '../testing/infrastructure.js';
+import { testRunner } from '../testing/runner.js';
 import { redriveDeadLetters } from './redrive.js';
 
 const logger = createLogger('test', 'silent');
@@ -33,17 +34,8 @@ const productCreated = (sku: string) => {
   };
 };
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', () => {
-  let database: TestPostgres;
-  let bus: TestNats;
+  let infrastructure: TestDatabaseAndBus;
   let cache: TestRedis;
   let pool: pg.Pool;
   let store: PostgresEventStore;
@@ -53,21 +45,12 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
 
   const checkpoint = async (): Promise<bigint> =>
     BigInt((await pool.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projection = 'catalog'")).rows[0]?.position ?? 0);
-  const newRunner = (projection: Projection = catalogProjection) =>
-    new ProjectionRunner({
-      pool,
-      store,
-      projection,
-      invalidate: createCacheInvalidator(redis, logger),
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger,
-    });
+  const newRunner = (projection: Projection = catalogProjection) => testRunner(pool, store, projection, { invalidate: createCacheInvalidator(redis, logger) });
 
   beforeAll(async () => {
-    [database, bus, cache] = await Promise.all([startTestPostgres(), startTestNats(), startTestRedis()]);
-    pool = createPool(database.url);
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    [infrastructure, cache] = await Promise.all([startTestDatabaseAndBus(), startTestRedis()]);
+    const { bus } = infrastructure;
+    ({ pool, store } = infrastructure);
     names = { streamName: `${bus.namespace}_EVENTS`, subjectPrefix: bus.namespace };
     nats = await connectNats(bus.url, 'test');
     await ensureEventStream(await nats.jetstreamManager(), names);
@@ -77,15 +60,14 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
   afterAll(async () => {
     redis.disconnect();
     await nats.drain();
-    await pool.end();
-    await Promise.all([database.stop(), bus.stop(), cache.stop()]);
+    await Promise.all([infrastructure.stop(), cache.stop()]);
   });
 
   it('carries appended events through the relay and JetStream into the catalog, invalidating the cache', async () => {
     const { productId, event } = productCreated('RELAY-1');
     await redis.set(productCacheKey(productId), cacheEntryValue({ position: 0n, etag: '0', scope: '', body: '{"stale":true}' }));
     const metrics = createProjectorMetrics(new Registry(), async () => ({}));
-    const relay = new Relay({ pool, connectionString: database.url, store, js: nats.jetstream(), names, metrics, logger });
+    const relay = new Relay({ pool, connectionString: infrastructure.url, store, js: nats.jetstream(), names, metrics, logger });
     const runner = newRunner();
     const running = [relay.run(), runner.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names)];
     try {
@@ -130,7 +112,7 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
 
   it('skips nothing when an append transaction is held open while others are submitted, through relay and JetStream', async () => {
     const metrics = createProjectorMetrics(new Registry(), async () => ({}));
-    const relay = new Relay({ pool, connectionString: database.url, store, js: nats.jetstream(), names, metrics, logger, relayName: 'held-open' });
+    const relay = new Relay({ pool, connectionString: infrastructure.url, store, js: nats.jetstream(), names, metrics, logger, relayName: 'held-open' });
     const runner = newRunner();
     const running = [relay.run(), runner.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names)];
     const slow = await pool.connect();
@@ -143,8 +125,13 @@ describe('relay and catalog projection (real Postgres, NATS JetStream, Redis)', 
       ]);
       // Faster writers submit meanwhile; they must wait for it, never commit below it.
       const others = Array.from({ length: 5 }, (_, i) => productCreated(`HELD-AFTER-${i}`));
-      const appends = others.map(({ productId, event }) => store.appendToStream(`product-${productId}`, 'no_stream', [event]));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      let settled = 0;
+      const appends = others.map(({ productId, event }) => store.appendToStream(`product-${productId}`, 'no_stream', [event]).finally(() => (settled += 1)));
+      // Commit only once another backend is really waiting on the held transaction: on a slow machine the appends may
+      // take any time to reach the server, and committing before they do would test nothing.
+      const heldBy = (await slow.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await eventually(async () => (await pool.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [heldBy])).rowCount! > 0);
+      expect(settled).toBe(0);
       await slow.query('COMMIT');
       const results = await Promise.all(appends);
       const last = results.reduce((max, r) => (r.lastPosition > max ? r.lastPosition : max), 0n);

@@ -1,19 +1,13 @@
-import { AckPolicy, DeliverPolicy, nanos, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
+import type { JetStreamClient, JetStreamManager } from 'nats';
 import type pg from 'pg';
-import {
-  allEventsSubject,
-  IntegrationEventV1,
-  type EventBusNames,
-  type EventStore,
-  type RecordedEvent,
-  Wakeup,
-} from '@shop/kernel';
+import { Wakeup, type EventBusNames, type EventStore, type ProjectedEvent } from '@shop/kernel';
 import type { Logger } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 import { mayConcern, SinkUnavailable, type Projection } from '../projections/projection.js';
-import { MessageInbox } from './message-inbox.js';
+import { ensureCheckpoint } from './checkpoint-store.js';
+import { applyCheckpointedBatch, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
+import { contiguousBatch, eventsOf, openBusFeed } from './event-feed.js';
 import { checkpointNameOf, type Partition } from './partition.js';
-import { applyCheckpointedBatch, ensureCheckpoint, PositionGap, type BatchResult, type PoisonPolicy } from './checkpointed-batch.js';
 
 const BATCH_SIZE = 500;
 const IDLE_CHECK_MS = 1_000;
@@ -24,10 +18,6 @@ const IDLE_CHECK_MS = 1_000;
  * kind of stream among several).
  */
 const CHECKPOINT_FLUSH_MS = 50;
-/** Unacked messages are redelivered after this; duplicates are ignored by the checkpoint. */
-const ACK_WAIT_MS = 30_000;
-/** Back-pressure: the server stops delivering to this consumer while this many messages await their ack. */
-const MAX_ACK_PENDING = 10_000;
 
 export interface ProjectionRunnerDeps {
   pool: pg.Pool;
@@ -46,22 +36,12 @@ export interface ProjectionRunnerDeps {
   partition?: Partition;
 }
 
-const fromIntegrationEvent = (message: IntegrationEventV1): RecordedEvent => ({
-  eventId: message.eventId,
-  streamId: message.streamId,
-  streamVersion: BigInt(message.streamVersion),
-  globalPosition: BigInt(message.globalPosition),
-  type: message.type,
-  schemaVersion: message.schemaVersion,
-  data: message.data,
-  metadata: message.metadata as unknown as RecordedEvent['metadata'],
-  recordedAt: new Date(message.recordedAt),
-  hash: '',
-});
-
 /**
- * Feeds one projection. The bus (JetStream) is the fast path; the store is the truth: whatever the bus loses,
- * duplicates or reorders is repaired by reading the store by global position, so the read model is exact.
+ * Feeds one projection, in three parts a reader can take one at a time: the feed (event-feed.ts: the bus or the
+ * store, deduplicated, holes filled from the store), the batch application (checkpointed-batch.ts: events and
+ * checkpoint in one transaction, poison events dead-lettered) and the checkpoint store (checkpoint-store.ts). What
+ * is left here is the loop around them: when to read, when to write a checkpoint that only moved in memory, what to
+ * do when a batch fails.
  */
 export class ProjectionRunner {
   private checkpoint = 0n;
@@ -135,9 +115,9 @@ export class ProjectionRunner {
     if (this.pendingSince === undefined || this.busy) return;
     this.busy = true;
     try {
-      const vouched = { from: this.persisted, through: this.checkpoint };
-      const result = await applyCheckpointedBatch(this.deps.pool, this.deps.projection, [], undefined, this.deps.partition, vouched);
-      if (result.position !== vouched.through) {
+      const target = this.checkpoint;
+      const result = await this.applyBatch([]);
+      if (result.position !== target) {
         // Someone else moved the checkpoint meanwhile: take theirs.
         await this.loadCheckpoint();
         return;
@@ -150,7 +130,7 @@ export class ProjectionRunner {
   }
 
   /** Applies events (any order, duplicates allowed); fills any hole from the store first. */
-  async applyEvents(events: RecordedEvent[], source: 'bus' | 'store'): Promise<void> {
+  async applyEvents(events: readonly ProjectedEvent[], source: 'bus' | 'store'): Promise<void> {
     this.busy = true;
     try {
       await this.applyContiguous(events, source);
@@ -161,16 +141,11 @@ export class ProjectionRunner {
     if (this.pendingSince !== undefined && Date.now() - this.pendingSince >= CHECKPOINT_FLUSH_MS) await this.flushPending();
   }
 
-  private async applyContiguous(events: RecordedEvent[], source: 'bus' | 'store'): Promise<void> {
+  private async applyContiguous(events: readonly ProjectedEvent[], source: 'bus' | 'store'): Promise<void> {
     const { projection, metrics } = this.deps;
-    const fresh = dedupeSorted(events.filter((e) => e.globalPosition > this.checkpoint));
-    if (fresh.length === 0) return;
-    let batch = fresh;
-    if (!isContiguousFrom(this.checkpoint, fresh)) {
-      // The bus skipped something (lost message, NATS restart, competing consumer): read the range from the store.
-      batch = await this.deps.store.readAll(this.checkpoint, Number(fresh.at(-1)!.globalPosition - this.checkpoint));
-      metrics.gapsRepaired.inc({ projection: this.name });
-    }
+    const { events: batch, gapRepaired } = await contiguousBatch(this.deps.store, this.checkpoint, events);
+    if (gapRepaired) metrics.gapsRepaired.inc({ projection: this.name });
+    if (batch.length === 0) return;
     if (!batch.some((event) => mayConcern(projection, event.streamId))) {
       // Nothing here for this read model: no transaction, the checkpoint moves in memory (written later).
       this.pendingSince ??= Date.now();
@@ -178,10 +153,9 @@ export class ProjectionRunner {
       metrics.projectionPosition.set({ projection: this.name }, Number(this.checkpoint));
       return;
     }
-    const vouched = { from: this.persisted, through: this.checkpoint };
     let result: BatchResult;
     try {
-      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, undefined, this.deps.partition, vouched);
+      result = await this.applyBatch(batch);
     } catch (error) {
       if (error instanceof PositionGap) {
         // Someone else moved the checkpoint (another runner): resync and let the next round continue.
@@ -193,7 +167,7 @@ export class ProjectionRunner {
       // Something in the batch fails: go again event by event, so the rest is applied and the culprit is counted
       // (and dead-lettered once it has failed often enough).
       this.deps.logger.warn({ err: error, projection: this.name }, 'batch failed; applying it event by event');
-      result = await applyCheckpointedBatch(this.deps.pool, projection, batch, this.poison, this.deps.partition, vouched);
+      result = await this.applyBatch(batch, this.poison);
     }
     this.persisted = result.position;
     this.pendingSince = undefined;
@@ -201,6 +175,15 @@ export class ProjectionRunner {
     if (result.deadLettered) this.deps.metrics.deadLetters.inc({ projection: this.name }, result.deadLettered);
     if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys, result.position);
     if (result.stoppedAtFailure) throw new Error(`projection ${this.name} failed at position ${result.position + 1n}; retrying`);
+  }
+
+  /**
+   * One transaction of checkpointed-batch.ts for this runner's projection (and partition). The runner vouches for
+   * the events between the checkpoint as written and as it stands in memory: none of them concerned the projection.
+   */
+  private applyBatch(events: readonly ProjectedEvent[], poison?: PoisonPolicy): Promise<BatchResult> {
+    const { pool, projection, partition } = this.deps;
+    return applyCheckpointedBatch({ pool, projection, partition, events, poison, vouched: { from: this.persisted, through: this.checkpoint } });
   }
 
   /** Reads the store from the checkpoint until it is exhausted. */
@@ -249,44 +232,24 @@ export class ProjectionRunner {
       // start; meanwhile the store catch-up keeps the projection moving.
       await this.guarded(async () => {
         await this.catchUpFromStore();
-        await jsm.consumers.add(names.streamName, {
-          durable_name: durable,
-          ack_policy: AckPolicy.Explicit,
-          ack_wait: nanos(ACK_WAIT_MS),
-          max_deliver: -1,
-          max_ack_pending: MAX_ACK_PENDING,
-          deliver_policy: DeliverPolicy.All,
-          filter_subject: allEventsSubject(names),
-        });
-        const consumer = await js.consumers.get(names.streamName, durable);
-        const inbox = new MessageInbox<JsMsg>();
-        const feed = await consumer.consume({ max_messages: this.batchSize * 2, callback: (message) => inbox.push(message) });
-        let ended: { reason: unknown } | undefined;
-        void feed.closed().then((reason) => {
-          ended = { reason };
-          inbox.interrupt();
-        });
-        this.interruptFeed = () => inbox.interrupt();
+        const feed = await openBusFeed(js, jsm, names, durable, this.batchSize * 2);
+        this.interruptFeed = () => feed.interrupt();
         try {
-          while (!this.stopped && !ended) {
-            const messages = await inbox.take(this.batchSize, this.pendingSince === undefined ? IDLE_CHECK_MS : CHECKPOINT_FLUSH_MS);
+          while (!this.stopped && !feed.ended) {
+            const messages = await feed.take(this.batchSize, this.pendingSince === undefined ? IDLE_CHECK_MS : CHECKPOINT_FLUSH_MS);
             if (messages.length === 0) {
               // Idle: anything the bus dropped at the very end would otherwise wait for the next event.
               if (!this.stopped) await this.catchUpFromStore();
               continue;
             }
-            const events = messages.flatMap((message) => {
-              const parsed = IntegrationEventV1.safeParse(message.json());
-              if (!parsed.success) logger.error({ subject: message.subject }, 'unparseable bus message; the store will fill the gap');
-              return parsed.success ? [fromIntegrationEvent(parsed.data)] : [];
-            });
-            await this.applyEvents(events, 'bus');
+            await this.applyEvents(eventsOf(messages, logger), 'bus');
             for (const message of messages) message.ack();
           }
+          const { ended } = feed;
           if (ended && !this.stopped) throw new Error(`the JetStream feed ended (${ended.reason instanceof Error ? ended.reason.message : 'closed'}); starting a new one`);
         } finally {
           this.interruptFeed = () => undefined;
-          await feed.close().catch(() => undefined);
+          await feed.close();
         }
       });
     }
@@ -304,7 +267,7 @@ export class ProjectionRunner {
     }
   }
 
-  private advance(position: bigint, applied: number, last: RecordedEvent, source: 'bus' | 'store'): void {
+  private advance(position: bigint, applied: number, last: ProjectedEvent, source: 'bus' | 'store'): void {
     const { metrics } = this.deps;
     this.checkpoint = position;
     metrics.projectionPosition.set({ projection: this.name }, Number(position));
@@ -312,14 +275,4 @@ export class ProjectionRunner {
     metrics.batchSize.observe({ projection: this.name }, applied);
     metrics.projectionAppliedEventAge.set({ projection: this.name }, (Date.now() - last.recordedAt.getTime()) / 1_000);
   }
-}
-
-function dedupeSorted(events: RecordedEvent[]): RecordedEvent[] {
-  const byPosition = new Map<bigint, RecordedEvent>();
-  for (const event of events) byPosition.set(event.globalPosition, event);
-  return [...byPosition.values()].sort((a, b) => (a.globalPosition < b.globalPosition ? -1 : 1));
-}
-
-function isContiguousFrom(checkpoint: bigint, sorted: RecordedEvent[]): boolean {
-  return sorted.every((event, index) => event.globalPosition === checkpoint + BigInt(index) + 1n);
 }

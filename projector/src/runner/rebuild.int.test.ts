@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
-import { createLogger } from '@shop/service-kit';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import type { PostgresEventStore } from '@shop/kernel';
 import { ProductWriter } from '../faults/fault-harness.js';
-import { createProjectorMetrics } from '../metrics.js';
 import { PROJECTIONS } from '../projections/index.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { startTestDatabase, type TestDatabase } from '../testing/infrastructure.js';
+import { loadedTestRunner } from '../testing/runner.js';
 import { rebuildProjection } from './rebuild.js';
 
 describe('rebuilding the catalog into a shadow table and swapping it in (real Postgres)', () => {
-  let database: TestPostgres;
+  let database: TestDatabase;
   let pool: pg.Pool;
   let store: PostgresEventStore;
   const catalog = PROJECTIONS.catalog!;
@@ -23,10 +20,8 @@ describe('rebuilding the catalog into a shadow table and swapping it in (real Po
     (await pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'catalog_products' ORDER BY indexname")).rows.map((r) => r.indexname);
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url);
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    database = await startTestDatabase();
+    ({ pool, store } = database);
     const writer = new ProductWriter(store);
     const ids = await writer.createProducts(20);
     for (let n = 0; n < 300; n++) await writer.append(...writer.workloadEvent(ids, n));
@@ -41,22 +36,11 @@ describe('rebuilding the catalog into a shadow table and swapping it in (real Po
     await writer.append(c, { type: 'StockReleased', data: { productId: c, orderId, quantity: 1 } });
     await writer.append(c, { type: 'StockAdjusted', data: { productId: c, delta: -1, reason: 'breakage' } });
     await writer.append(c, { type: 'ProductDiscontinued', data: { productId: c } });
-    const live = new ProjectionRunner({
-      pool,
-      store,
-      projection: catalog.projection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('test', 'silent'),
-    });
-    await live.loadCheckpoint();
+    const live = await loadedTestRunner(pool, store, catalog.projection);
     await live.catchUpFromStore();
   }, 60_000);
 
-  afterAll(async () => {
-    await pool.end();
-    await database.stop();
-  });
+  afterAll(() => database.stop());
 
   it('finds the live table identical when it is, swaps, and keeps the table and index names', async () => {
     const before = await rows();

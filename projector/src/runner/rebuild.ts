@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inTransaction, type EventStore, type RecordedEvent } from '@shop/kernel';
+import { inTransaction, type EventStore, type ProjectedEvent } from '@shop/kernel';
 import type { RebuildableProjection } from '../projections/index.js';
 import { checkpointNameOf, partitionOf } from './partition.js';
 
@@ -44,7 +44,7 @@ async function digestOfAll(tx: pg.ClientBase, tables: readonly string[], keys: R
 }
 
 /** Into the shadow every event is newer than what it holds: the projection's bulk form applies when it has one. */
-async function applyAll(tx: pg.ClientBase, target: RebuildableProjection, events: readonly RecordedEvent[]): Promise<void> {
+async function applyAll(tx: pg.ClientBase, target: RebuildableProjection, events: readonly ProjectedEvent[]): Promise<void> {
   const projection = target.into(shadowOf);
   if (projection.applyNewer) {
     await projection.applyNewer(tx, events);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction, type EventStore } from '@shop/kernel';
 import type { Projection } from '../projections/projection.js';
+import { deadLettersOf, removeDeadLetter } from './checkpoint-store.js';
 
 export interface RedriveResult {
   redriven: number;
@@ -21,28 +22,23 @@ export async function redriveDeadLetters(
   progress: (line: string) => void,
 ): Promise<RedriveResult> {
   // A partitioned projection's letters are kept per partition (`catalog/1of4`): all of them are redriven, in order.
-  const { rows } = await pool.query<{ projection: string; global_position: string }>(
-    `SELECT projection, global_position FROM projection_dead_letters WHERE projection = $1 OR projection LIKE $1 || '/%' ORDER BY global_position`,
-    [projection.name],
-  );
-  progress(`${projection.name}: ${rows.length} dead letter(s) to redrive`);
+  const letters = await deadLettersOf(pool, projection.name);
+  progress(`${projection.name}: ${letters.length} dead letter(s) to redrive`);
   let redriven = 0;
-  for (const row of rows) {
-    const position = BigInt(row.global_position);
+  for (const letter of letters) {
+    const { position } = letter;
     const [event] = await store.readAll(position - 1n, 1);
     if (!event || event.globalPosition !== position) throw new Error(`event ${position} is not in the store`);
     try {
       const { keys, checkpoint } = await inTransaction(pool, async (tx) => {
         const stale = await projection.apply(tx, event);
-        await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1 AND global_position = $2', [row.projection, row.global_position]);
-        const current = await tx.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection.name]);
-        return { keys: stale, checkpoint: BigInt(current.rows[0]?.position ?? 0) };
+        return { keys: stale, checkpoint: await removeDeadLetter(tx, letter, projection.name) };
       });
       // The row changed below the checkpoint, so entries cached at the checkpoint may predate it: the marker must
       // outrank them (a few extra misses until the projection moves on).
       if (keys.length) await invalidate(keys, checkpoint + 1n);
       redriven += 1;
-      if (redriven % 100 === 0) progress(`${projection.name}: ${redriven}/${rows.length} redriven`);
+      if (redriven % 100 === 0) progress(`${projection.name}: ${redriven}/${letters.length} redriven`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       progress(`${projection.name}: stopped at position ${position} (${event.type} on ${event.streamId}): ${message}`);

@@ -36,6 +36,8 @@ function writePath(data: Data, segments: readonly string[], value: unknown): Dat
   return isRecord(child) ? { ...data, [head]: writePath(child, rest, value) } : data;
 }
 
+type DecodableEvent = Pick<RecordedEvent, 'eventId' | 'type' | 'data'>;
+
 /**
  * The event codec at the store's edge (crypto-shredding). On append, every personal field becomes an envelope
  * encrypted under its subject's data key; on read, envelopes become plaintext again, or the domain's `[erased]` once
@@ -80,8 +82,9 @@ export class PersonalDataCodec {
     return encoded;
   }
 
-  async decode(events: readonly RecordedEvent[], options: DecodeOptions = {}): Promise<RecordedEvent[]> {
-    const decoded: RecordedEvent[] = [];
+  /** Any event shape that carries its id, type and data: stored events, and events as a projection receives them. */
+  async decode<E extends DecodableEvent>(events: readonly E[], options: DecodeOptions = {}): Promise<E[]> {
+    const decoded: E[] = [];
     for (const event of events) {
       const erases = this.policy.erasures[event.type];
       if (erases !== undefined && typeof event.data[erases] === 'string') this.keys.forget(event.data[erases]);
@@ -91,7 +94,7 @@ export class PersonalDataCodec {
     return decoded;
   }
 
-  private async decodeEvent(event: RecordedEvent, paths: readonly string[][], options: DecodeOptions): Promise<RecordedEvent> {
+  private async decodeEvent<E extends DecodableEvent>(event: E, paths: readonly string[][], options: DecodeOptions): Promise<E> {
     let data = event.data;
     for (const segments of paths) {
       const value = readPath(data, segments);
@@ -101,7 +104,7 @@ export class PersonalDataCodec {
     return data === event.data ? event : { ...event, data };
   }
 
-  private async openOrMark(value: Data, event: RecordedEvent, options: DecodeOptions): Promise<unknown> {
+  private async openOrMark(value: Data, event: DecodableEvent, options: DecodeOptions): Promise<unknown> {
     try {
       const parsed = Envelope.safeParse(value);
       if (!parsed.success) throw new TamperedEnvelope(`a malformed personal-data envelope in event ${event.eventId}`);

@@ -32,12 +32,22 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
 
 /** Runs `work` in one transaction on a pooled client; rolls back on any error. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
+  return onTransactionClient(pool, async (client) => {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
+  });
+}
+
+/**
+ * Lends a pooled client to `work`, which begins and commits its transaction itself (to send BEGIN and COMMIT in
+ * the same round trip as its own statements); on any error the transaction is rolled back. Released always.
+ */
+export async function onTransactionClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -56,14 +56,3 @@ export const productCacheKey = (productId: string): string => `${CATALOG_CACHE_P
  * commit makes every cached page unreachable at once.
  */
 export const productListCacheKey = (queryDigest: string): string => `${CATALOG_CACHE_PREFIX}list:${queryDigest}`;
-
-/**
- * Postgres NOTIFY channel on which a projection announces `<projection>:<position>` when it commits,
- * so readers waiting for a Consistency-Token wake without polling.
- */
-export const PROJECTION_POSITION_CHANNEL = 'shop_projection';
-export const projectionPositionPayload = (projection: string, position: bigint): string => `${projection}:${position}`;
-export function parseProjectionPositionPayload(payload: string): { projection: string; position: bigint } | undefined {
-  const match = /^([a-z0-9_-]+):(\d+)$/.exec(payload);
-  return match ? { projection: match[1]!, position: BigInt(match[2]!) } : undefined;
-}

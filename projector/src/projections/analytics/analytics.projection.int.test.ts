@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { Registry } from 'prom-client';
-import { applySchema, createPool, PostgresEventStore } from '@shop/kernel';
+import type { PostgresEventStore } from '@shop/kernel';
 import { ANALYTICS_PROJECTION } from '@shop/read-models';
-import { createLogger } from '@shop/service-kit';
-import { elasticsearchErrorAnswer, mockElasticsearch, startTestPostgres, type MockedRequest, type TestPostgres } from '@shop/testing';
-import { createProjectorMetrics } from '../../metrics.js';
-import { ProjectionRunner } from '../../runner/projection-runner.js';
+import { elasticsearchErrorAnswer, mockElasticsearch, type MockedRequest } from '@shop/testing';
+import type { ProjectionRunner } from '../../runner/projection-runner.js';
+import { startTestDatabase, type TestDatabase } from '../../testing/infrastructure.js';
+import { loadedTestRunner } from '../../testing/runner.js';
 import { SinkUnavailable } from '../projection.js';
 import { OrderHistoryWriter } from '../sales/order-history.js';
 import { salesProjection } from '../sales/sales.projection.js';
@@ -48,7 +47,7 @@ function fakeCluster() {
 }
 
 describe('analytics projection: the runner, real Postgres, and Elastic\'s mock as the cluster', () => {
-  let database: TestPostgres;
+  let database: TestDatabase;
   let pool: pg.Pool;
   let store: PostgresEventStore;
   let cluster: ReturnType<typeof fakeCluster>;
@@ -57,16 +56,7 @@ describe('analytics projection: the runner, real Postgres, and Elastic\'s mock a
 
   const newRunner = async (): Promise<ProjectionRunner> => {
     const writer = new SalesIndexWriter(cluster.client, 'shop-sales', { maxDocuments: 50, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
-    const runner = new ProjectionRunner({
-      pool,
-      store,
-      projection: analyticsProjection(writer),
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('test', 'silent'),
-    });
-    await runner.loadCheckpoint();
-    return runner;
+    return loadedTestRunner(pool, store, analyticsProjection(writer));
   };
   const checkpoint = async (): Promise<bigint> =>
     BigInt((await pool.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1', [ANALYTICS_PROJECTION])).rows[0]?.position ?? 0);
@@ -77,23 +67,13 @@ describe('analytics projection: the runner, real Postgres, and Elastic\'s mock a
   const indexed = (): Map<string, Record<string, unknown>> => new Map([...cluster.documents].map(([id, doc]) => [id, doc.source]));
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url);
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    database = await startTestDatabase();
+    ({ pool, store } = database);
     const history = new OrderHistoryWriter(store, 42);
     await history.writeOrders(await history.createProducts(['EUR', 'EUR', 'USD']), 40);
     head = (await store.readAll(0n, 100_000)).at(-1)!.globalPosition;
     // What Elasticsearch must end up holding: exactly the SQL projection's facts, as documents.
-    const sales = new ProjectionRunner({
-      pool,
-      store,
-      projection: salesProjection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('test', 'silent'),
-    });
-    await sales.loadCheckpoint();
+    const sales = await loadedTestRunner(pool, store, salesProjection);
     await sales.catchUpFromStore();
     const { rows } = await pool.query<Record<string, unknown> & { event_id: string; line_no: number; at: Date; position: string }>('SELECT * FROM sales_facts');
     expectedDocuments = new Map(
@@ -114,10 +94,7 @@ describe('analytics projection: the runner, real Postgres, and Elastic\'s mock a
     await pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [ANALYTICS_PROJECTION]);
   });
 
-  afterAll(async () => {
-    await pool.end();
-    await database.stop();
-  });
+  afterAll(() => database.stop());
 
   it('indexes exactly the SQL projection\'s facts, and a replay from position 0 is all 409s that change nothing', async () => {
     const runner = await newRunner();

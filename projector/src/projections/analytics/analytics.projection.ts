@@ -1,6 +1,6 @@
 import { ORDER_STREAM_PREFIX } from '@shop/domain';
 import type pg from 'pg';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import { ANALYTICS_ORDERS_TABLE, ANALYTICS_PROJECTION } from '@shop/read-models';
 import type { Projection } from '../projection.js';
 import { loadPlacedOrders, rememberPlacedOrders } from '../sales/placed-orders.js';
@@ -15,7 +15,7 @@ import type { SalesIndexWriter } from './sales-index-writer.js';
  * same external versions and Elasticsearch answers 409: a no-op. So Elasticsearch holds every fact exactly once.
  */
 export function analyticsProjection(writer: SalesIndexWriter, ordersTable: string = ANALYTICS_ORDERS_TABLE): Projection {
-  const apply = async (tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<string[]> => {
+  const apply = async (tx: pg.ClientBase, events: readonly ProjectedEvent[]): Promise<string[]> => {
     const batch = sortSalesEvents(events);
     if (batch.placed.length === 0 && batch.movements.length === 0) return [];
     await rememberPlacedOrders(tx, ordersTable, batch.placed);

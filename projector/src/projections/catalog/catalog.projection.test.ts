@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import { catalogUpdateFor, foldCatalogUpdates, type CatalogUpdate } from './catalog.projection.js';
 
 const productId = '0d7c2f8e-1f6b-4b8e-9a52-55d8f7c2b111';
 const orderId = '7b1f0c9a-3c2d-4e5f-8a9b-0c1d2e3f4a5b';
-const recorded = (type: string, data: Record<string, unknown>, overrides: Partial<RecordedEvent> = {}): RecordedEvent => ({
+const recorded = (type: string, data: Record<string, unknown>, overrides: Partial<ProjectedEvent> = {}): ProjectedEvent => ({
   eventId: 'a9f0f1a8-2b0c-4f5e-8e7e-3c1d2b4a5f60',
   streamId: `product-${productId}`,
   streamVersion: 3n,
@@ -14,7 +14,6 @@ const recorded = (type: string, data: Record<string, unknown>, overrides: Partia
   data: { productId, ...data },
   metadata: { correlationId: 'c', causationId: 'c', actor: { userId: 'u', role: 'admin' } },
   recordedAt: new Date('2026-11-24T10:00:00Z'),
-  hash: '00',
   ...overrides,
 });
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { assertNever, PRODUCT_STREAM_PREFIX, ProductEvent } from '@shop/domain';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import { CATALOG_PROJECTION, CATALOG_TABLE, productCacheKey } from '@shop/read-models';
 import type { Projection } from '../projection.js';
 
@@ -21,7 +21,7 @@ export interface CatalogUpdate {
   change: CatalogChange;
 }
 
-export function catalogUpdateFor(event: RecordedEvent): CatalogUpdate | undefined {
+export function catalogUpdateFor(event: ProjectedEvent): CatalogUpdate | undefined {
   if (!event.streamId.startsWith(PRODUCT_STREAM_PREFIX)) return undefined;
   // Parse, don't trust: an event read back must still match its schema.
   const product = ProductEvent.parse({ type: event.type, data: event.data });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import { createdCustomerRow, customerUpdateFor, foldCustomerUpdates, type CustomerUpdate } from './customers.projection.js';
 
 const customerId = '2c4e6a8b-1d3f-4a5b-9c7d-8e9f0a1b2c3d';
-const recorded = (type: string, data: Record<string, unknown>, streamId = `customer-${customerId}`): RecordedEvent => ({
+const recorded = (type: string, data: Record<string, unknown>, streamId = `customer-${customerId}`): ProjectedEvent => ({
   eventId: 'a9f0f1a8-2b0c-4f5e-8e7e-3c1d2b4a5f60',
   streamId,
   streamVersion: 2n,
@@ -13,7 +13,6 @@ const recorded = (type: string, data: Record<string, unknown>, streamId = `custo
   data: { customerId, ...data },
   metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'test' } },
   recordedAt: new Date('2026-11-24T10:00:00Z'),
-  hash: '00',
 });
 
 describe('customers projection: the change each event makes', () => {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { assertNever, CUSTOMER_STREAM_PREFIX, CustomerEvent } from '@shop/domain';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import { customerCacheKey, CUSTOMERS_PROJECTION, CUSTOMERS_TABLE } from '@shop/read-models';
 import type { Projection } from '../projection.js';
 
@@ -18,7 +18,7 @@ export interface CustomerUpdate {
 }
 
 /** Pure, so it is tested without a database. */
-export function customerUpdateFor(event: RecordedEvent): CustomerUpdate | undefined {
+export function customerUpdateFor(event: ProjectedEvent): CustomerUpdate | undefined {
   if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) return undefined;
   // Parse, don't trust: an event read back must still match its schema.
   const customer = CustomerEvent.parse({ type: event.type, data: event.data });
@@ -162,7 +162,7 @@ async function writeFolded(tx: pg.ClientBase, changes: readonly FoldedCustomerCh
   }
 }
 
-const updatesOf = (events: readonly RecordedEvent[]): CustomerUpdate[] =>
+const updatesOf = (events: readonly ProjectedEvent[]): CustomerUpdate[] =>
   events.map(customerUpdateFor).filter((u): u is CustomerUpdate => u !== undefined);
 
 /**
@@ -170,7 +170,7 @@ const updatesOf = (events: readonly RecordedEvent[]): CustomerUpdate[] =>
  * (`apply`) is a batch of one: the same guarded statements, so the per-event and the bulk path cannot drift apart.
  */
 export function customersProjectionInto(table: string): Projection {
-  const project = async (tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<string[]> => {
+  const project = async (tx: pg.ClientBase, events: readonly ProjectedEvent[]): Promise<string[]> => {
     const changes = foldCustomerUpdates(updatesOf(events));
     if (changes.length) await writeFolded(tx, changes, table);
     return changes.map((change) => customerCacheKey(change.customerId));

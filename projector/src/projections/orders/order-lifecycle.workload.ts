@@ -27,6 +27,7 @@ import {
   type ProductState,
 } from '@shop/domain';
 import type { EventStore, NewEvent, StreamAppend } from '@shop/kernel';
+import { newEventBy, seeded } from '../../testing/seeded.js';
 
 /**
  * Test helper (no test of its own): drives customers, products and orders through the real domain deciders and
@@ -41,26 +42,7 @@ export interface LifecycleWorkload {
   seed: number;
 }
 
-const metadata = { correlationId: 'workload', causationId: 'workload', actor: { system: 'workload' } };
-const toNewEvent = (event: { type: string; data: object }, schemaVersion: number): NewEvent => ({
-  eventId: randomUUID(),
-  type: event.type,
-  schemaVersion,
-  data: event.data as Record<string, unknown>,
-  metadata,
-});
-
-/** mulberry32: small, fast, and good enough to pick test actions reproducibly. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const toNewEvent = (event: { type: string; data: object }, schemaVersion: number): NewEvent => newEventBy('workload', event, schemaVersion);
 
 const addresses = [
   { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },

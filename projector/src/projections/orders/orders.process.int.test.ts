@@ -1,14 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'nats';
-import type pg from 'pg';
-import { Registry } from 'prom-client';
-import { applySchema, createPool, inTransaction, PostgresEventStore } from '@shop/kernel';
-import { createLogger } from '@shop/service-kit';
-import { startTestNats, startTestPostgres, type TestNats, type TestPostgres } from '@shop/testing';
-import { freePort, killHard, projectorEnv, startProjector } from '../../faults/fault-harness.js';
-import { createProjectorMetrics } from '../../metrics.js';
-import { ProjectionRunner } from '../../runner/projection-runner.js';
+import { inTransaction } from '@shop/kernel';
+import { projectorUnderTest } from '../../faults/fault-harness.js';
+import { loadedTestRunner } from '../../testing/runner.js';
 import { customersProjectionInto } from '../customers/customers.projection.js';
 import { driveOrderLifecycles } from './order-lifecycle.workload.js';
 import { ordersProjectionInto } from './orders.projection.js';
@@ -18,16 +12,12 @@ import { ordersProjectionInto } from './orders.projection.js';
  * each as its own durable JetStream consumer, and reports every projection's lag.
  */
 describe('the projector process runs the orders and customers projections (real Postgres and NATS)', () => {
-  let database: TestPostgres;
-  let bus: TestNats;
-  let pool: pg.Pool;
-  let store: PostgresEventStore;
-  let projector: ChildProcess | undefined;
-  let metricsUrl: string;
+  const projector = projectorUnderTest();
+  beforeAll(() => projector.restart());
 
   const checkpoints = async (): Promise<Record<string, bigint>> =>
     Object.fromEntries(
-      (await pool.query<{ projection: string; position: string }>('SELECT projection, position FROM projection_checkpoints')).rows.map((r) => [r.projection, BigInt(r.position)]),
+      (await projector.pool.query<{ projection: string; position: string }>('SELECT projection, position FROM projection_checkpoints')).rows.map((r) => [r.projection, BigInt(r.position)]),
     );
   const waitForProjections = async (names: string[], head: bigint): Promise<void> => {
     const deadline = Date.now() + 60_000;
@@ -39,23 +29,8 @@ describe('the projector process runs the orders and customers projections (real 
     }
   };
 
-  beforeAll(async () => {
-    [database, bus] = await Promise.all([startTestPostgres(), startTestNats()]);
-    pool = createPool(database.url);
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
-    const port = await freePort();
-    metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    projector = startProjector(projectorEnv(database.url, bus, port));
-  }, 60_000);
-
-  afterAll(async () => {
-    await killHard(projector);
-    await pool.end();
-    await Promise.all([database.stop(), bus.stop()]);
-  });
-
   it('projects what the store holds into orders and customers exactly as a direct pass over the store does', async () => {
+    const { pool, store } = projector;
     await driveOrderLifecycles(store, { orders: 60, customers: 8, products: 4, seed: 99 });
     const head = (await store.readAll(0n, 100_000)).at(-1)!.globalPosition;
     await waitForProjections(['catalog', 'orders', 'customers'], head);
@@ -66,16 +41,8 @@ describe('the projector process runs the orders and customers projections (real 
       ordersProjectionInto({ orders: 'orders_direct', forgottenCustomers: 'orders_forgotten_customers_direct' }),
       customersProjectionInto('customers_direct'),
     ]) {
-      const direct = new ProjectionRunner({
-        pool,
-        store,
-        // A checkpoint of its own, beside the live projection's.
-        projection: { ...projection, name: `${projection.name}_direct` },
-        invalidate: async () => undefined,
-        metrics: createProjectorMetrics(new Registry(), async () => ({})),
-        logger: createLogger('test', 'silent'),
-      });
-      await direct.loadCheckpoint();
+      // A checkpoint of its own, beside the live projection's.
+      const direct = await loadedTestRunner(pool, store, { ...projection, name: `${projection.name}_direct` });
       await direct.catchUpFromStore();
     }
     const table = async (name: string): Promise<unknown[]> => inTransaction(pool, async (tx) => (await tx.query<Record<string, unknown>>(`SELECT * FROM ${name} ORDER BY 1`)).rows);
@@ -84,6 +51,7 @@ describe('the projector process runs the orders and customers projections (real 
   }, 120_000);
 
   it('feeds each projection from a durable JetStream consumer of its own', async () => {
+    const { bus } = projector;
     const nats = await connect({ servers: bus.url });
     try {
       const jsm = await nats.jetstreamManager();
@@ -96,7 +64,7 @@ describe('the projector process runs the orders and customers projections (real 
   });
 
   it('reports the lag of every projection it runs', async () => {
-    const metrics = await (await fetch(metricsUrl)).text();
+    const metrics = await (await fetch(projector.metricsUrl)).text();
     for (const name of ['catalog', 'orders', 'customers', 'sales']) {
       expect(metrics).toMatch(new RegExp(`projection_lag_events\\{[^}]*projection="${name}"[^}]*\\} 0`));
       expect(metrics).toMatch(new RegExp(`projection_lag_seconds\\{[^}]*projection="${name}"[^}]*\\} 0`));

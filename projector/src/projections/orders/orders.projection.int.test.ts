@@ -12,7 +12,7 @@ import {
   type CustomerState,
   type OrderState,
 } from '@shop/domain';
-import { applySchema, createPool, inTransaction, PostgresEventStore, type RecordedEvent } from '@shop/kernel';
+import { inTransaction, type PostgresEventStore, type RecordedEvent } from '@shop/kernel';
 import {
   CUSTOMER_VIEW_COLUMNS,
   customerOrdersCacheKey,
@@ -24,11 +24,11 @@ import {
   type CustomerRow,
   type OrderRow,
 } from '@shop/read-models';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
 import { rebuildProjection } from '../../runner/rebuild.js';
 import { customersProjection, customersProjectionInto } from '../customers/customers.projection.js';
 import { PROJECTIONS } from '../index.js';
-import { newTestRunner } from '../../testing/delivery-schedules.js';
+import { startTestDatabase, type TestDatabase } from '../../testing/infrastructure.js';
+import { loadedTestRunner } from '../../testing/runner.js';
 import { driveOrderLifecycles } from './order-lifecycle.workload.js';
 import { ordersProjection, ordersProjectionInto } from './orders.projection.js';
 
@@ -37,7 +37,7 @@ import { ordersProjection, ordersProjectionInto } from './orders.projection.js';
  * store (`evolveOrder`, `evolveCustomer`), for a few hundred orders driven through their real lifecycle.
  */
 describe('orders and customers projections against the domain\'s own fold (real Postgres)', () => {
-  let database: TestPostgres;
+  let database: TestDatabase;
   let pool: pg.Pool;
   let store: PostgresEventStore;
   let history: RecordedEvent[];
@@ -63,22 +63,17 @@ describe('orders and customers projections against the domain\'s own fold (real 
   };
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url);
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    database = await startTestDatabase();
+    ({ pool, store } = database);
     await driveOrderLifecycles(store, { orders: 300, customers: 40, products: 12, seed: 20261124 });
     history = await store.readAll(0n, 1_000_000);
     for (const projection of [ordersProjection, customersProjection]) {
-      const live = await newTestRunner(pool, store, projection);
+      const live = await loadedTestRunner(pool, store, projection);
       await live.catchUpFromStore();
     }
   }, 120_000);
 
-  afterAll(async () => {
-    await pool.end();
-    await database.stop();
-  });
+  afterAll(() => database.stop());
 
   it('drives a history with every lifecycle step, erasures, and orders placed after their customer was forgotten', () => {
     const types = new Set(history.map((e) => e.type));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RecordedEvent } from '@shop/kernel';
-import { foldOrdersUpdates, ordersUpdateFor, type OrdersUpdate, type PlacedOrder } from './orders.projection.js';
+import type { ProjectedEvent } from '@shop/kernel';
+import { foldOrdersUpdates, ordersUpdateFor, type NewOrderRow, type OrdersUpdate } from './orders.projection.js';
 
 const orderId = '7b1f0c9a-3c2d-4e5f-8a9b-0c1d2e3f4a5b';
 const customerId = '2c4e6a8b-1d3f-4a5b-9c7d-8e9f0a1b2c3d';
@@ -8,7 +8,7 @@ const productId = '0d7c2f8e-1f6b-4b8e-9a52-55d8f7c2b111';
 const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 const lines = [{ productId, sku: 'MUG-1', name: 'Mug', quantity: 2, unitPriceCents: 1299, lineTotalCents: 2598 }];
 
-const recorded = (streamId: string, type: string, data: Record<string, unknown>, version = 1n, position = 7n): RecordedEvent => ({
+const recorded = (streamId: string, type: string, data: Record<string, unknown>, version = 1n, position = 7n): ProjectedEvent => ({
   eventId: 'a9f0f1a8-2b0c-4f5e-8e7e-3c1d2b4a5f60',
   streamId,
   streamVersion: version,
@@ -18,12 +18,11 @@ const recorded = (streamId: string, type: string, data: Record<string, unknown>,
   data,
   metadata: { correlationId: 'c', causationId: 'c', actor: { userId: 'u', role: 'shopper' } },
   recordedAt: new Date('2026-11-24T10:00:00Z'),
-  hash: '00',
 });
-const orderEvent = (type: string, data: Record<string, unknown>, version = 1n, position = 7n): RecordedEvent =>
+const orderEvent = (type: string, data: Record<string, unknown>, version = 1n, position = 7n): ProjectedEvent =>
   recorded(`order-${orderId}`, type, { orderId, ...data }, version, position);
 
-const placed: PlacedOrder = { customerId, lines, currency: 'EUR', totalCents: 2598, shippingAddress: address, placedAt: '2026-11-24T10:00:00.000Z' };
+const placed: NewOrderRow = { customerId, lines, currency: 'EUR', totalCents: 2598, shippingAddress: address, placedAt: '2026-11-24T10:00:00.000Z' };
 
 describe('orders projection: the change each event makes', () => {
   it('turns OrderPlaced into a new row with the lines as sold and the shipping address', () => {

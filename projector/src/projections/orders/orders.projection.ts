@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { assertNever, CUSTOMER_STREAM_PREFIX, CustomerEvent, ORDER_STREAM_PREFIX, OrderEvent, type OrderLine, type ShippingAddress } from '@shop/domain';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import {
   customerOrdersCacheKey,
   ORDERS_FORGOTTEN_CUSTOMERS_TABLE,
@@ -13,8 +13,8 @@ import {
 } from '@shop/read-models';
 import type { Projection } from '../projection.js';
 
-/** An order as placed: the row an OrderPlaced creates. Times stay ISO strings, as the event carries them. */
-export interface PlacedOrder {
+/** The row an OrderPlaced creates in the orders read model. Times stay ISO strings, as the event carries them. */
+export interface NewOrderRow {
   customerId: string;
   lines: OrderLine[];
   currency: string;
@@ -34,7 +34,7 @@ export type OrderFields = Partial<{
   refunded_at: string;
 }>;
 
-export type OrderChange = { kind: 'place'; order: PlacedOrder } | { kind: 'set'; fields: OrderFields };
+export type OrderChange = { kind: 'place'; order: NewOrderRow } | { kind: 'set'; fields: OrderFields };
 
 /**
  * The change one event makes to the orders read model: pure, so it is tested without a database. Order events
@@ -44,7 +44,7 @@ export type OrdersUpdate =
   | { kind: 'order'; orderId: string; version: bigint; position: bigint; change: OrderChange }
   | { kind: 'customer-forgotten'; customerId: string; forgottenAt: string; position: bigint };
 
-export function ordersUpdateFor(event: RecordedEvent): OrdersUpdate | undefined {
+export function ordersUpdateFor(event: ProjectedEvent): OrdersUpdate | undefined {
   if (event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) {
     // Parse, don't trust: an event read back must still match its schema (also the ones this projection skips).
     const customer = CustomerEvent.parse({ type: event.type, data: event.data });
@@ -84,7 +84,7 @@ export function ordersUpdateFor(event: RecordedEvent): OrdersUpdate | undefined 
 /** One order's updates of a batch folded into one row change. */
 export interface FoldedOrderChange {
   orderId: string;
-  placed?: PlacedOrder;
+  placed?: NewOrderRow;
   fields: OrderFields;
   firstVersion: bigint;
   version: bigint;
@@ -241,14 +241,14 @@ const staleKeys = (rows: ReadonlyArray<{ id: string; customer_id: string }>): st
   ...new Set(rows.flatMap((row) => [orderCacheKey(row.id), customerOrdersCacheKey(row.customer_id)])),
 ];
 
-const updatesOf = (events: readonly RecordedEvent[]): OrdersUpdate[] => events.map(ordersUpdateFor).filter((u): u is OrdersUpdate => u !== undefined);
+const updatesOf = (events: readonly ProjectedEvent[]): OrdersUpdate[] => events.map(ordersUpdateFor).filter((u): u is OrdersUpdate => u !== undefined);
 
 /**
  * The orders projection writing into `tables`: the live read model, or shadow tables being rebuilt. One event
  * (`apply`) is a batch of one: the same guarded statements, so the per-event and the bulk path cannot drift apart.
  */
 export function ordersProjectionInto(tables: OrdersTables): Projection {
-  const project = async (tx: pg.ClientBase, events: readonly RecordedEvent[]): Promise<string[]> => {
+  const project = async (tx: pg.ClientBase, events: readonly ProjectedEvent[]): Promise<string[]> => {
     const updates = updatesOf(events);
     return updates.length ? writeFolded(tx, foldOrdersUpdates(updates), tables) : [];
   };

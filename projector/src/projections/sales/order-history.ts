@@ -20,36 +20,18 @@ import {
   type ProductState,
 } from '@shop/domain';
 import type { EventStore, NewEvent, StreamAppend } from '@shop/kernel';
+import { newEventBy, seeded } from '../../testing/seeded.js';
+
+const newEvent = (event: OrderEvent | ProductEvent, schemaVersion: number): NewEvent => newEventBy('sales-history', event, schemaVersion);
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /**
  * Test support: a random but reproducible order history written through the domain's own deciders (place, pay,
  * ship, cancel, refund, with every stock event they imply), appended to a real store with exact expected versions.
  * Orders' transitions are interleaved, and some payments and refunds fall exactly on and just before UTC midnight.
  */
-const metadata = { correlationId: 'sales-history', causationId: 'sales-history', actor: { system: 'test' } };
-const newEvent = (event: OrderEvent | ProductEvent, schemaVersion: number): NewEvent => ({
-  eventId: randomUUID(),
-  type: event.type,
-  schemaVersion,
-  data: event.data,
-  metadata,
-});
-
-/** mulberry32: a tiny seeded generator, so a failing history can be written again. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
 export class OrderHistoryWriter {
   private readonly products = new Map<string, { state: ProductState; version: bigint }>();
   private readonly orders = new Map<string, { state: OrderState; version: bigint }>();

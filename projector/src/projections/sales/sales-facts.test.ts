@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import type { PlacedOrderLines } from '@shop/read-models';
 import { factsFor, factsOfBatch, ordersToLoad, salesEventFor, sortSalesEvents, UnknownOrder, type MoneyMovement } from './sales-facts.js';
 
@@ -11,7 +11,7 @@ const customerId = '2f9e4a0b-3b8d-4d0a-9c74-77fab9e4d333';
 const address = { line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' };
 let nextPosition = 100n;
 
-const recorded = (type: string, data: Record<string, unknown>, overrides: Partial<RecordedEvent> = {}): RecordedEvent => {
+const recorded = (type: string, data: Record<string, unknown>, overrides: Partial<ProjectedEvent> = {}): ProjectedEvent => {
   nextPosition += 1n;
   return {
     eventId: `a9f0f1a8-2b0c-4f5e-8e7e-${nextPosition.toString().padStart(12, '0')}`,
@@ -24,12 +24,11 @@ const recorded = (type: string, data: Record<string, unknown>, overrides: Partia
     metadata: { correlationId: 'c', causationId: 'c', actor: { userId: 'u', role: 'shopper' } },
     // Deliberately far from the business times: facts are dated by paidAt / refundedAt, not by when stored.
     recordedAt: new Date('2030-01-01T00:00:00Z'),
-    hash: '00',
     ...overrides,
   };
 };
 
-const placed = (id = orderId, currency = 'EUR'): RecordedEvent =>
+const placed = (id = orderId, currency = 'EUR'): ProjectedEvent =>
   recorded('OrderPlaced', {
     orderId: id,
     customerId,
@@ -42,15 +41,15 @@ const placed = (id = orderId, currency = 'EUR'): RecordedEvent =>
       { productId: tea, sku: 'TEA-1', name: 'Green tea', quantity: 1, unitPriceCents: 450, lineTotalCents: 450 },
     ],
   });
-const paid = (at: string, id = orderId): RecordedEvent => recorded('OrderPaid', { orderId: id, method: 'card', amountCents: 3048, paidAt: at });
-const refunded = (at: string, id = orderId): RecordedEvent => recorded('OrderRefunded', { orderId: id, amountCents: 3048, refundedAt: at });
+const paid = (at: string, id = orderId): ProjectedEvent => recorded('OrderPaid', { orderId: id, method: 'card', amountCents: 3048, paidAt: at });
+const refunded = (at: string, id = orderId): ProjectedEvent => recorded('OrderRefunded', { orderId: id, amountCents: 3048, refundedAt: at });
 
-const linesOf = (event: RecordedEvent): PlacedOrderLines => {
+const linesOf = (event: ProjectedEvent): PlacedOrderLines => {
   const sales = salesEventFor(event);
   if (sales?.kind !== 'placed') throw new Error('not a placed order');
   return sales.order;
 };
-const movementOf = (event: RecordedEvent): MoneyMovement => {
+const movementOf = (event: ProjectedEvent): MoneyMovement => {
   const sales = salesEventFor(event);
   if (!sales || sales.kind === 'placed') throw new Error('not a payment or refund');
   return sales;

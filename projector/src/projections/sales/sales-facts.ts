@@ -1,5 +1,5 @@
 import { assertNever, ORDER_STREAM_PREFIX, OrderEvent } from '@shop/domain';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import type { PlacedOrderLines, SalesFact, SalesFactKind } from '@shop/read-models';
 
 /**
@@ -11,7 +11,7 @@ export type SalesEvent =
   | { kind: SalesFactKind; orderId: string; eventId: string; at: Date; position: bigint };
 export type MoneyMovement = Extract<SalesEvent, { kind: SalesFactKind }>;
 
-export function salesEventFor(event: RecordedEvent): SalesEvent | undefined {
+export function salesEventFor(event: ProjectedEvent): SalesEvent | undefined {
   if (!event.streamId.startsWith(ORDER_STREAM_PREFIX)) return undefined;
   // Parse, don't trust: an event read back must still match its schema.
   const order = OrderEvent.parse({ type: event.type, data: event.data });
@@ -76,7 +76,7 @@ export interface SalesBatch {
   movements: MoneyMovement[];
 }
 
-export function sortSalesEvents(events: readonly RecordedEvent[]): SalesBatch {
+export function sortSalesEvents(events: readonly ProjectedEvent[]): SalesBatch {
   const batch: SalesBatch = { placed: [], movements: [] };
   for (const event of events) {
     const sales = salesEventFor(event);

@@ -2,14 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type pg from 'pg';
 import { evolveOrder, initialOrderState, ORDER_STREAM_PREFIX, OrderEvent, type OrderState } from '@shop/domain';
-import { applySchema, createPool, inTransaction, PostgresEventStore, type RecordedEvent } from '@shop/kernel';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { inTransaction, type PostgresEventStore, type ProjectedEvent } from '@shop/kernel';
 import { rebuildProjection } from '../../runner/rebuild.js';
-import { expectEveryScheduleEndsAtCleanPass, newTestRunner } from '../../testing/delivery-schedules.js';
-import type { ProjectionRunner } from '../../runner/projection-runner.js';
+import { deliveryScheduleSuite, expectEveryScheduleEndsAtCleanPass } from '../../testing/delivery-schedules.js';
+import { rowsOf, startTestDatabase, type TestDatabase } from '../../testing/infrastructure.js';
+import { loadedTestRunner } from '../../testing/runner.js';
 import { PROJECTIONS } from '../index.js';
 import { OrderHistoryWriter } from './order-history.js';
 import { salesProjection } from './sales.projection.js';
+
+/** Both tables of the read model, every row, in primary-key order. */
+const SALES_READ_MODEL = ['SELECT * FROM sales_orders ORDER BY order_id', 'SELECT * FROM sales_facts ORDER BY event_id, line_no'];
 
 type Totals = Record<string, { orders: number; units: number; revenueCents: number }>;
 
@@ -17,7 +20,7 @@ type Totals = Record<string, { orders: number; units: number; revenueCents: numb
  * The oracle: folds the store's order events with the domain's own `evolveOrder` (none of the projection's code)
  * and adds each payment's lines, minus each refund's, per UTC day and currency and per product and currency.
  */
-function oracle(events: readonly RecordedEvent[], range?: { from: Date; to: Date }): { byDay: Totals; byProduct: Totals } {
+function oracle(events: readonly ProjectedEvent[], range?: { from: Date; to: Date }): { byDay: Totals; byProduct: Totals } {
   const orders = new Map<string, OrderState>();
   const byDay: Totals = {};
   const byProduct: Totals = {};
@@ -48,12 +51,10 @@ function oracle(events: readonly RecordedEvent[], range?: { from: Date; to: Date
 }
 
 describe('sales projection (real Postgres, an order history through the real lifecycle)', () => {
-  let database: TestPostgres;
+  let database: TestDatabase;
   let pool: pg.Pool;
   let store: PostgresEventStore;
-  let events: RecordedEvent[];
-
-  const newRunner = (): Promise<ProjectionRunner> => newTestRunner(pool, store, salesProjection);
+  let events: ProjectedEvent[];
 
   /** The read model's totals, aggregated by SQL over the facts in [from, to). */
   async function readModel(range: { from: Date; to: Date }): Promise<{ byDay: Totals; byProduct: Totals }> {
@@ -74,16 +75,11 @@ describe('sales projection (real Postgres, an order history through the real lif
   }
 
   const everything = { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2100-01-01T00:00:00Z') };
-  const allRows = async (): Promise<unknown[]> => [
-    ...(await pool.query<Record<string, unknown>>('SELECT * FROM sales_orders ORDER BY order_id')).rows,
-    ...(await pool.query<Record<string, unknown>>('SELECT * FROM sales_facts ORDER BY event_id, line_no')).rows,
-  ];
+  const allRows = (): Promise<unknown[]> => rowsOf(pool, SALES_READ_MODEL);
 
   beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url);
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
+    database = await startTestDatabase();
+    ({ pool, store } = database);
     const history = new OrderHistoryWriter(store, 20261124);
     const products = await history.createProducts(['EUR', 'EUR', 'EUR', 'EUR', 'USD', 'USD', 'GBP', 'JPY']);
     await history.writeOrders(products, 300);
@@ -94,14 +90,11 @@ describe('sales projection (real Postgres, an order history through the real lif
       events.push(...batch);
       after = batch.at(-1)!.globalPosition;
     }
-    const runner = await newRunner();
+    const runner = await loadedTestRunner(pool, store, salesProjection);
     await runner.catchUpFromStore();
   }, 120_000);
 
-  afterAll(async () => {
-    await pool.end();
-    await database.stop();
-  });
+  afterAll(() => database.stop());
 
   it('equals an oracle folded independently from the store, by day and by product, net of refunds', async () => {
     const expected = oracle(events);
@@ -150,41 +143,17 @@ describe('sales projection (real Postgres, an order history through the real lif
 });
 
 describe('sales projection under arbitrary delivery schedules (fast-check, real Postgres)', () => {
-  let database: TestPostgres;
-  let pool: pg.Pool;
-  let store: PostgresEventStore;
-  let events: RecordedEvent[];
-  let cleanPass: unknown[];
-
-  const readModel = async (): Promise<unknown[]> => [
-    ...(await pool.query<Record<string, unknown>>('SELECT * FROM sales_orders ORDER BY order_id')).rows,
-    ...(await pool.query<Record<string, unknown>>('SELECT * FROM sales_facts ORDER BY event_id, line_no')).rows,
-  ];
-  const reset = async (): Promise<void> => {
-    await pool.query('TRUNCATE sales_orders, sales_facts');
-    await pool.query("UPDATE projection_checkpoints SET position = 0 WHERE projection = 'sales'");
-  };
-  const newRunner = (): Promise<ProjectionRunner> => newTestRunner(pool, store, salesProjection);
-
-  beforeAll(async () => {
-    database = await startTestPostgres();
-    pool = createPool(database.url);
-    await applySchema(pool);
-    store = new PostgresEventStore(pool);
-    const history = new OrderHistoryWriter(store, 7);
-    await history.writeOrders(await history.createProducts(['EUR', 'EUR', 'USD']), 16);
-    events = await store.readAll(0n, 10_000);
-    const clean = await newRunner();
-    await clean.catchUpFromStore();
-    cleanPass = await readModel();
-  }, 60_000);
-
-  afterAll(async () => {
-    await pool.end();
-    await database.stop();
+  const schedules = deliveryScheduleSuite({
+    projection: salesProjection,
+    tables: ['sales_orders', 'sales_facts'],
+    readModel: SALES_READ_MODEL,
+    writeHistory: async (store) => {
+      const history = new OrderHistoryWriter(store, 7);
+      await history.writeOrders(await history.createProducts(['EUR', 'EUR', 'USD']), 16);
+    },
   });
 
   it('ends equal to one clean pass for any batches, order, duplicates and losses', async () => {
-    await expectEveryScheduleEndsAtCleanPass({ events, cleanPass, reset, newRunner, readModel, maxBatchSize: 20, maxBatches: 8 });
+    await expectEveryScheduleEndsAtCleanPass(schedules, { maxBatchSize: 20, maxBatches: 8 });
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { ORDER_STREAM_PREFIX } from '@shop/domain';
 import type pg from 'pg';
-import type { RecordedEvent } from '@shop/kernel';
+import type { ProjectedEvent } from '@shop/kernel';
 import { SALES_FACTS_TABLE, SALES_ORDERS_TABLE, SALES_PROJECTION, type SalesFact } from '@shop/read-models';
 import type { Projection } from '../projection.js';
 import { loadPlacedOrders, rememberPlacedOrders } from './placed-orders.js';
@@ -44,7 +44,7 @@ async function insertFacts(tx: pg.ClientBase, table: string, facts: readonly Sal
  * refunds, insert the facts. Idempotent whatever the batch (every write is ON CONFLICT DO NOTHING), so the
  * per-event form is the same code with a batch of one.
  */
-async function applySales(tx: pg.ClientBase, tables: SalesTables, events: readonly RecordedEvent[]): Promise<string[]> {
+async function applySales(tx: pg.ClientBase, tables: SalesTables, events: readonly ProjectedEvent[]): Promise<string[]> {
   const batch = sortSalesEvents(events);
   if (batch.placed.length === 0 && batch.movements.length === 0) return [];
   await rememberPlacedOrders(tx, tables.orders, batch.placed);
