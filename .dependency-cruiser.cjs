@@ -17,7 +17,7 @@ const TEST_CODE = ['\\.test\\.tsx?$', '\\.contract\\.ts$', '^[^/]+/src/testing/'
 /** An `http/` folder anywhere in the command service (two patterns: a nested optional group reads as an unsafe regex). */
 const HTTP_FOLDER = ['^command-service/src/http/', '^command-service/src/.+/http/'];
 
-/** The query service's tests that hold its analytics reads to what the projector really writes. */
+/** The query service's test code: the one place allowed to import another deployable (the projector; rules below). */
 const QUERY_SERVICE_TESTS = ['^query-service/src/.+\\.test\\.ts$', '^query-service/src/.+\\.contract\\.ts$', '^query-service/src/testing/'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
