@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import { MasterKey } from '@shop/kernel';
-import { ClientIdentityConfig, JwtSignerConfig } from '@shop/service-kit';
+import { JwtSignerConfig, serviceSettings } from '@shop/service-kit';
 
 export const CommandServiceConfig = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
+  ...serviceSettings(3001),
   ...JwtSignerConfig,
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   /** Writes per client (user, else address): a burst of this many at once, then the sustained rate below. */
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
-  // --- Client identity and sign-in limits (issue 14; README "Settings"). Clients are told apart by address as the
-  // gateway saw it: TRUSTED_PROXIES names the gateway hops whose X-Forwarded-For is believed.
-  ...ClientIdentityConfig,
+  // --- Sign-in limits (issue 14; README "Settings"). Clients are told apart by address as the gateway saw it
+  // (TRUSTED_PROXIES, in serviceSettings).
   /** Login attempts per address and email: a small burst, then about one every 6 s. */
   LOGIN_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1 / 6),
@@ -33,7 +31,7 @@ export const CommandServiceConfig = z.object({
   RATE_LIMIT_MAX_KEYS: z.coerce.number().int().min(100).default(100_000),
   /** …and keys longer than this (an email typed by anyone) are kept as their SHA-256. */
   RATE_LIMIT_MAX_KEY_LENGTH: z.coerce.number().int().min(64).default(256),
-  // --- end of client identity and sign-in limits
+  // --- end of sign-in limits
   /** Wraps the per-customer data keys that personal fields in events are encrypted under: 32 bytes, base64. */
   DATA_KEY_ENCRYPTION_KEY: MasterKey,
   /** When set (local development only; refused with NODE_ENV=production), the dev accounts are (re)seeded with it. */

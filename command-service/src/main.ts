@@ -1,18 +1,6 @@
-import { createServer } from 'node:http';
 import { PERSONAL_DATA } from '@shop/domain';
 import { createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import {
-  accountTokenVersions,
-  closeServer,
-  configOrExit,
-  createLogger,
-  createTokenService,
-  listen,
-  loadConfig,
-  onShutdown,
-  refuseUnsafeProductionSettings,
-  warnOfLostConnection,
-} from '@shop/service-kit';
+import { accountTokenVersions, closeServer, configOrExit, createLogger, createTokenService, loadConfig, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
 import { buildCommandApp } from './app.js';
 import { runCreateAdmin } from './auth/create-admin/create-admin.cli.js';
 import { CREATE_ADMIN_USAGE } from './auth/create-admin/create-admin.js';
@@ -32,16 +20,7 @@ if (command === 'create-admin') {
 }
 
 // Composition root: the only place that reads the environment and builds the dependencies.
-const config = configOrExit('command-service', () => {
-  const parsed = loadConfig(CommandServiceConfig);
-  refuseUnsafeProductionSettings('command-service', process.env, {
-    secrets: { DATA_KEY_ENCRYPTION_KEY: process.env.DATA_KEY_ENCRYPTION_KEY },
-    keys: { JWT_PRIVATE_KEY: parsed.JWT_PRIVATE_KEY },
-    urls: { DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true } },
-    developmentOnly: { DEV_USERS_PASSWORD: process.env.DEV_USERS_PASSWORD },
-  });
-  return parsed;
-});
+const config = loadServiceConfig('command-service', CommandServiceConfig, (parsed) => ({ keys: { JWT_PRIVATE_KEY: parsed.JWT_PRIVATE_KEY } }));
 const logger = createLogger('command-service');
 if (process.env.JWT_SECRET !== undefined) logger.warn('JWT_SECRET is no longer used (tokens are Ed25519: JWT_PRIVATE_KEY here, JWT_PUBLIC_KEY in the query service)');
 const pool = createPool(config.DATABASE_URL, {
@@ -93,9 +72,7 @@ const { app } = buildCommandApp({
   limiterMemory: { maxKeys: config.RATE_LIMIT_MAX_KEYS, maxKeyLength: config.RATE_LIMIT_MAX_KEY_LENGTH },
   trustedProxies: config.TRUSTED_PROXIES,
 });
-const server = createServer(app);
-server.keepAliveTimeout = 65_000;
-await listen(server, config.PORT);
+const server = await serve(app, config.PORT);
 logger.info({ port: config.PORT }, 'command-service listening');
 
 onShutdown(logger, [

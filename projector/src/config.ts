@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { MasterKey } from '@shop/kernel';
-import { ClientIdentityConfig } from '@shop/service-kit';
+import { SalesIndexConfig, serviceSettings } from '@shop/service-kit';
 
 export const ProjectorConfig = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3003),
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
+  ...serviceSettings(3003),
   /** Unwraps the per-customer data keys, to read the personal fields of events (the command service's key). */
   DATA_KEY_ENCRYPTION_KEY: MasterKey,
   /** Empty or unset: no bus; projections follow the store directly (LISTEN/NOTIFY + catch-up). */
@@ -20,12 +19,9 @@ export const ProjectorConfig = z.object({
   PROJECTOR_PARTITIONS: z.string().regex(/^(all|\d{1,2}(,\d{1,2})*)$/).default('all'),
   /** Empty or unset: nothing to invalidate (the query service then uses its own in-process cache). */
   REDIS_URL: z.string().optional(),
-  /** Empty or unset: no Elasticsearch analytics projection (the SQL `sales` read model serves analysts). */
-  ELASTICSEARCH_URL: z.string().optional(),
-  ELASTICSEARCH_SALES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('shop-sales'),
+  /** ELASTICSEARCH_URL empty or unset: no Elasticsearch analytics projection (the SQL `sales` read model serves analysts). */
+  ...SalesIndexConfig,
   /** Events per analytics batch: each batch waits for one Elasticsearch refresh (≈ 1 s), so it is larger. */
   ELASTICSEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
-  // --- Client identity (issue 14): the gateway hops whose X-Forwarded-For is believed.
-  ...ClientIdentityConfig,
 });
 export type ProjectorConfig = z.infer<typeof ProjectorConfig>;

@@ -1,28 +1,9 @@
-import { createServer } from 'node:http';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { PERSONAL_DATA } from '@shop/domain';
-import {
-  connectNats,
-  createPool,
-  ensureEventStream,
-  PersonalDataCodec,
-  PostgresDataKeyRing,
-  PostgresEventStore,
-  type EventBusNames,
-} from '@shop/kernel';
-import {
-  closeServer,
-  configOrExit,
-  createLogger,
-  createServiceApp,
-  listen,
-  loadConfig,
-  onShutdown,
-  refuseUnsafeProductionSettings,
-  warnOfLostConnection,
-} from '@shop/service-kit';
+import { connectNats, createPool, ensureEventStream, PersonalDataCodec, PostgresDataKeyRing, PostgresEventStore, type EventBusNames } from '@shop/kernel';
+import { closeServer, createLogger, createServiceApp, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
 import { ProjectorConfig } from './config.js';
 import { createCacheInvalidator } from './cache/cache-invalidator.js';
 import { createProjectorMetrics } from './metrics.js';
@@ -37,20 +18,13 @@ import { Relay } from './relay/relay.js';
 import { partitionsToRun } from './runner/partition.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
 
-const config = configOrExit('projector', () => {
-  const parsed = loadConfig(ProjectorConfig);
-  refuseUnsafeProductionSettings('projector', process.env, {
-    secrets: { DATA_KEY_ENCRYPTION_KEY: process.env.DATA_KEY_ENCRYPTION_KEY },
-    urls: {
-      DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true },
-      REDIS_URL: { url: parsed.REDIS_URL, passwordRequired: false },
-      NATS_URL: { url: parsed.NATS_URL, passwordRequired: false },
-      ELASTICSEARCH_URL: { url: parsed.ELASTICSEARCH_URL, passwordRequired: false },
-    },
-    developmentOnly: { DEV_USERS_PASSWORD: process.env.DEV_USERS_PASSWORD },
-  });
-  return parsed;
-});
+const config = loadServiceConfig('projector', ProjectorConfig, (parsed) => ({
+  urls: {
+    REDIS_URL: { url: parsed.REDIS_URL, passwordRequired: false },
+    NATS_URL: { url: parsed.NATS_URL, passwordRequired: false },
+    ELASTICSEARCH_URL: { url: parsed.ELASTICSEARCH_URL, passwordRequired: false },
+  },
+}));
 const logger = createLogger('projector');
 // The projector never appends events: everything it writes (read models, their checkpoints, the relay's checkpoint,
 // dead letters) is derived from the store and written with its checkpoint in one transaction. So it commits without
@@ -162,8 +136,7 @@ const running = [
 ].filter((p): p is Promise<void> => p !== undefined);
 for (const task of running) task.catch((err: unknown) => logger.fatal({ err }, 'projector task crashed'));
 
-const server = createServer(service.app);
-await listen(server, config.PORT);
+const server = await serve(service.app, config.PORT);
 logger.info({ port: config.PORT, feed: nats ? 'jetstream' : 'store' }, 'projector running');
 
 onShutdown(logger, [

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { MasterKey } from '@shop/kernel';
-import { ClientIdentityConfig, JwtVerifierConfig } from '@shop/service-kit';
+import { JwtVerifierConfig, SalesIndexConfig, serviceSettings } from '@shop/service-kit';
 
 export const QueryServiceConfig = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3002),
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
+  ...serviceSettings(3002),
   /** The public half of the command service's key (and the same issuer, audience, kid): verify, never sign. */
   ...JwtVerifierConfig,
   /**
@@ -17,11 +16,8 @@ export const QueryServiceConfig = z.object({
   DATA_KEY_ENCRYPTION_KEY: MasterKey,
   /** Empty or unset: no Redis; an in-process cache stands in (and says so at start). */
   REDIS_URL: z.string().optional(),
-  /** Empty or unset: analytics reports come from the SQL `sales` read model; set: from Elasticsearch. */
-  ELASTICSEARCH_URL: z.string().optional(),
-  ELASTICSEARCH_SALES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('shop-sales'),
+  /** ELASTICSEARCH_URL empty or unset: analytics reports come from the SQL `sales` read model; set: from Elasticsearch. */
+  ...SalesIndexConfig,
   CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
-  // --- Client identity (issue 14): the gateway hops whose X-Forwarded-For is believed.
-  ...ClientIdentityConfig,
 });
 export type QueryServiceConfig = z.infer<typeof QueryServiceConfig>;

@@ -1,20 +1,7 @@
-import { createServer } from 'node:http';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { createPool } from '@shop/kernel';
-import {
-  accountTokenVersions,
-  CachedTokenVersions,
-  closeServer,
-  configOrExit,
-  createLogger,
-  createTokenVerifier,
-  listen,
-  loadConfig,
-  onShutdown,
-  refuseUnsafeProductionSettings,
-  warnOfLostConnection,
-} from '@shop/service-kit';
+import { accountTokenVersions, CachedTokenVersions, closeServer, createLogger, createTokenVerifier, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
 import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
@@ -24,21 +11,11 @@ import { connectCacheRedis, InProcessReadCache, RedisReadCache, type ReadCache }
 import { QueryServiceConfig } from './config.js';
 import { ProjectionPositions } from './read-your-writes/position-tracker.js';
 
-const config = configOrExit('query-service', () => {
-  const parsed = loadConfig(QueryServiceConfig);
-  refuseUnsafeProductionSettings('query-service', process.env, {
-    secrets: { DATA_KEY_ENCRYPTION_KEY: process.env.DATA_KEY_ENCRYPTION_KEY },
-    // Public, but the key of a known pair would accept tokens minted with its published private half.
-    keys: { JWT_PUBLIC_KEY: parsed.JWT_PUBLIC_KEY },
-    urls: {
-      DATABASE_URL: { url: parsed.DATABASE_URL, passwordRequired: true },
-      REDIS_URL: { url: parsed.REDIS_URL, passwordRequired: false },
-      ELASTICSEARCH_URL: { url: parsed.ELASTICSEARCH_URL, passwordRequired: false },
-    },
-    developmentOnly: { DEV_USERS_PASSWORD: process.env.DEV_USERS_PASSWORD },
-  });
-  return parsed;
-});
+const config = loadServiceConfig('query-service', QueryServiceConfig, (parsed) => ({
+  // Public, but the key of a known pair would accept tokens minted with its published private half.
+  keys: { JWT_PUBLIC_KEY: parsed.JWT_PUBLIC_KEY },
+  urls: { REDIS_URL: { url: parsed.REDIS_URL, passwordRequired: false }, ELASTICSEARCH_URL: { url: parsed.ELASTICSEARCH_URL, passwordRequired: false } },
+}));
 const logger = createLogger('query-service');
 if (process.env.JWT_SECRET !== undefined) logger.warn('JWT_SECRET is no longer used (the query service verifies with JWT_PUBLIC_KEY)');
 const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service', onIdleError: warnOfLostConnection(logger, 'main') });
@@ -94,9 +71,7 @@ const { app } = buildQueryApp({
     return undefined;
   },
 });
-const server = createServer(app);
-server.keepAliveTimeout = 65_000;
-await listen(server, config.PORT);
+const server = await serve(app, config.PORT);
 logger.info({ port: config.PORT, cache: redis ? 'redis' : 'in-process' }, 'query-service listening');
 
 onShutdown(logger, [

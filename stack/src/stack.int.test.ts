@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ShopClient } from '@shop/client';
-import { freePort } from '@shop/service-kit';
-import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type TestPostgres, type TestRedis } from '@shop/testing';
-import { StackConfig } from './config.js';
+import { retryUntil } from '@shop/testing';
 import { which } from './infra/which.js';
-import { startStack, type RunningStack } from './stack.js';
+import { repoPath } from './paths.js';
+import type { RunningStack } from './stack.js';
+import { climbsOutOfTheWebRoot, rawRequest } from './testing/raw-request.js';
+import { startTestStack } from './testing/test-stack.js';
 
 const PASSWORD = 'e2e-dev-password';
 
@@ -48,53 +47,35 @@ async function logInAs(page: Page, baseUrl: string, email: string, role: string)
 }
 
 
-async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** Resolves with what `attempt` finds, trying every 200 ms; fails after `timeoutMs`. */
+const eventually = <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> =>
+  retryUntil(
+    what,
+    async () => {
+      const found = await attempt();
+      if (found === undefined) throw new Error('not yet');
+      return found;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+
+/** CI installs nginx and Prometheus (.ci/run): there, a test that needs one must fail without it, not pass quietly. */
+const IN_CI = process.env.CI === 'true';
 
 /**
  * End to end, as `npm start` runs it: real Postgres, Redis and NATS (containers when Docker answers), the three
  * services as child processes, the gateway (nginx when installed) and Prometheus when installed.
  */
 describe('the whole shop through the gateway', () => {
-  let database: TestPostgres;
-  let cache: TestRedis;
-  let bus: TestNats;
   let stack: RunningStack;
-  let dataDir: string;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    [database, cache, bus] = await Promise.all([startTestPostgres(), startTestRedis(), startTestNats()]);
-    dataDir = mkdtempSync(join(tmpdir(), 'shop-e2e-'));
-    const config = StackConfig.parse({
-      SHOP_PORT: await freePort(),
-      SHOP_HTTPS_PORT: await freePort(),
-      COMMAND_PORT: await freePort(),
-      QUERY_PORT: await freePort(),
-      PROJECTOR_PORT: await freePort(),
-      PROMETHEUS_PORT: await freePort(),
-      DATABASE_URL: database.url,
-      REDIS_URL: cache.url,
-      NATS_URL: bus.url,
-      NATS_STREAM: `${bus.namespace}_EVENTS`,
-      NATS_SUBJECT_PREFIX: bus.namespace,
-      SHOP_DATA_DIR: dataDir,
-      DEV_USERS_PASSWORD: PASSWORD,
-    });
-    stack = await startStack(config, (line) => lines.push(line));
+    stack = await startTestStack({ DEV_USERS_PASSWORD: PASSWORD }, (line) => lines.push(line));
   }, 120_000);
 
   afterAll(async () => {
     await stack?.stop();
-    await Promise.all([database?.stop(), cache?.stop(), bus?.stop()]);
-    rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   const login = async (email: string): Promise<string> => {
@@ -136,8 +117,20 @@ describe('the whole shop through the gateway', () => {
     await eventually('the read refused', async () => ((await read()) === 401 ? true : undefined), 15_000);
   });
 
-  it('uses nginx as the gateway when it is installed', () => {
+  it('uses nginx as the gateway when it is installed (and in CI, where it must be)', () => {
+    if (IN_CI) expect(which('nginx')).toBeDefined();
     expect(stack.gateway).toBe(which('nginx') ? 'nginx' : 'node');
+  });
+
+  it('never serves a file from outside the web root, however the climb is spelled (sent raw: fetch would resolve it)', async () => {
+    const index = readFileSync(repoPath('web/dist/index.html'), 'utf8');
+    // The web root is web/dist: one level up is web/package.json, two levels up the repository's package.json.
+    for (const path of [...climbsOutOfTheWebRoot(1, 'package.json'), ...climbsOutOfTheWebRoot(2, 'package.json')]) {
+      const answer = await rawRequest(stack.url, path);
+      const served = answer.status !== 200 ? `refused ${answer.status}` : answer.body === index ? 'the app' : answer.body.slice(0, 60);
+      // Refused outright (nginx answers 400), or the app's own page (a path that is not a file): never anything else.
+      expect({ path, served }).toEqual({ path, served: expect.stringMatching(/^(the app|refused 400)$/) });
+    }
   });
 
   it('lets an admin create a product and reads it back, fresh, through the gateway', async () => {
@@ -201,7 +194,8 @@ describe('the whole shop through the gateway', () => {
     }
   });
 
-  it('has Prometheus scraping every service when Prometheus is installed', async () => {
+  it('has Prometheus scraping every service when Prometheus is installed (and in CI, where it must be)', async () => {
+    if (IN_CI) expect(which('prometheus')).toBeDefined();
     if (!stack.prometheusUrl) {
       expect(which('prometheus')).toBeUndefined();
       return;

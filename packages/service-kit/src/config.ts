@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parseEd25519PrivateKey, parseEd25519PublicKey } from './auth/keys.js';
+import { ClientIdentityConfig } from './http/client-identity.js';
+import { refuseUnsafeProductionSettings, type ProductionChecks } from './production.js';
 
 /**
  * Parses a service's configuration from the environment once, at start. The composition root (main.ts)
@@ -27,6 +29,50 @@ export function configOrExit<T>(service: string, load: () => T): T {
     process.exit(1);
   }
 }
+
+/**
+ * A service's settings at start, in its main.ts: parsed from the environment with `schema`, then, with
+ * NODE_ENV=production, held to production's bar. What every service holds is always checked: DATABASE_URL (a
+ * password required), DATA_KEY_ENCRYPTION_KEY (a secret) and DEV_USERS_PASSWORD (development only); `checks` names
+ * the service's own keys and URLs. On a failure it prints why, naming each setting, and exits 1.
+ */
+export function loadServiceConfig<S extends z.ZodType<{ DATABASE_URL: string }>>(
+  service: string,
+  schema: S,
+  checks: (config: z.infer<S>) => Pick<ProductionChecks, 'keys' | 'urls'> = () => ({}),
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  return configOrExit(service, () => {
+    const config = loadConfig(schema, env);
+    const own = checks(config);
+    refuseUnsafeProductionSettings(service, env, {
+      secrets: { DATA_KEY_ENCRYPTION_KEY: env.DATA_KEY_ENCRYPTION_KEY },
+      ...(own.keys ? { keys: own.keys } : {}),
+      urls: { DATABASE_URL: { url: config.DATABASE_URL, passwordRequired: true }, ...own.urls },
+      developmentOnly: { DEV_USERS_PASSWORD: env.DEV_USERS_PASSWORD },
+    });
+    return config;
+  });
+}
+
+/** The settings every service has: where it listens, its database, and whose X-Forwarded-For it believes. */
+export function serviceSettings(defaultPort: number) {
+  return {
+    PORT: z.coerce.number().int().min(0).max(65_535).default(defaultPort),
+    DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
+    // Client identity (issue 14): the gateway hops whose X-Forwarded-For is believed.
+    ...ClientIdentityConfig,
+  };
+}
+
+/**
+ * The Elasticsearch sales index, named alike where the projector writes it and where the query service reads it.
+ * Empty or unset ELASTICSEARCH_URL: no Elasticsearch (each service says what it does instead).
+ */
+export const SalesIndexConfig = {
+  ELASTICSEARCH_URL: z.string().optional(),
+  ELASTICSEARCH_SALES_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('shop-sales'),
+};
 
 const keySetting = (parse: (text: string) => KeyObject) =>
   z.string({ error: `required: an Ed25519 key as PEM or one line of base64 DER (README: "Tokens, accounts and production mode")` }).transform((text, ctx) => {

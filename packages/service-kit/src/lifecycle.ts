@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Logger } from 'pino';
 
 /**
@@ -43,4 +43,15 @@ export function listen(server: Server, port: number, host = '0.0.0.0'): Promise<
       resolve();
     });
   });
+}
+
+/**
+ * Opens a service's HTTP port. Idle connections are kept longer than the gateway keeps its idle upstream connections
+ * (nginx: 60 s), so the gateway never sends a request down a connection the service is just closing.
+ */
+export async function serve(app: RequestListener, port: number): Promise<Server> {
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await listen(server, port);
+  return server;
 }

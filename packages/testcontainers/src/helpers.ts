@@ -102,17 +102,11 @@ export async function waitForConsistency(shop: StartedShop, token: string, timeo
   throw new Error(`the read models did not reach position ${token} within ${timeoutMs} ms (last answer: ${last})`);
 }
 
-/** One stored event, as the event store holds it (the audit API's view: envelope, data, hash). */
-export interface StoredEvent {
-  globalPosition: string;
-  eventId: string;
-  streamId: string;
-  streamVersion: string;
-  type: string;
-  schemaVersion: number;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  recordedAt: string;
+/**
+ * One stored event, as the event store holds it (the audit API's view): the fields the event carries on NATS, and the
+ * hash that chains it to its stream's previous event.
+ */
+export interface StoredEvent extends ShopEvent {
   hash: string;
 }
 

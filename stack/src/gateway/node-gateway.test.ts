@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderTemplate } from './nginx.js';
 import { createNodeGateway } from './node-gateway.js';
+import { climbsOutOfTheWebRoot, rawRequest } from '../testing/raw-request.js';
 
 const listenOnAnyPort = async (server: Server): Promise<number> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -24,9 +25,14 @@ describe('built-in gateway (used when nginx is not installed)', () => {
   const command = upstream('command');
   let gateway: Server;
   let base: string;
-  const webRoot = mkdtempSync(join(tmpdir(), 'web-'));
+  // The web root sits in a folder of its own beside a file that must never be served.
+  const outside = mkdtempSync(join(tmpdir(), 'gateway-'));
+  const webRoot = join(outside, 'web');
+  const SECRET = 'not for the web: outside the web root';
 
   beforeAll(async () => {
+    mkdirSync(join(webRoot, 'assets'), { recursive: true });
+    writeFileSync(join(outside, 'secret.txt'), SECRET);
     writeFileSync(join(webRoot, 'index.html'), '<h1>shop</h1>');
     writeFileSync(join(webRoot, 'app.js'), 'console.log(1)');
     const [queryPort, commandPort] = [await listenOnAnyPort(query), await listenOnAnyPort(command)];
@@ -36,7 +42,7 @@ describe('built-in gateway (used when nginx is not installed)', () => {
 
   afterAll(() => {
     for (const server of [gateway, query, command]) server.close();
-    rmSync(webRoot, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   });
 
   it('sends GET /api/* to the query service', async () => {
@@ -54,19 +60,14 @@ describe('built-in gateway (used when nginx is not installed)', () => {
     expect(asset.headers.get('content-type')).toContain('javascript');
     expect(await asset.text()).toBe('console.log(1)');
     expect(await (await fetch(`${base}/some/page`)).text()).toBe('<h1>shop</h1>');
-    expect(await (await fetch(`${base}/../../etc/passwd`)).text()).toBe('<h1>shop</h1>');
   });
 
-  /** A raw request (fetch would normalise the URL), from a chosen loopback source address. */
-  const raw = (path: string, options: { headers?: Record<string, string>; localAddress?: string } = {}) =>
-    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-      const { hostname, port } = new URL(base);
-      const req = request({ host: hostname, port: Number(port), path, headers: options.headers, localAddress: options.localAddress }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      });
-      req.on('error', reject).end();
-    });
+  it.each(climbsOutOfTheWebRoot(1, 'secret.txt'))('never serves a file outside the web root: %s (sent raw) gets the app', async (path) => {
+    const answer = await rawRequest(base, path);
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: '<h1>shop</h1>' });
+  });
+
+  const raw = (path: string, options: { headers?: Record<string, string>; localAddress?: string } = {}) => rawRequest(base, path, options);
 
   it.each(['/%E0%A4%A', '/api/products/%E0%A4%A', '/api/products?search=%E0%A4%A'])(
     'answers %s with 400 problem+json, and keeps serving',

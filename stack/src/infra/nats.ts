@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { connect } from 'nats';
-import { spawnManaged, waitUntil } from './child.js';
-import type { OptionalServer } from './redis.js';
-import { which } from './which.js';
+import { ensureOptionalServer, type OptionalServer } from './optional-server.js';
 
 const LOCAL_NATS_PORT = 4_223;
 
@@ -23,29 +20,23 @@ async function hasJetStream(url: string): Promise<boolean> {
 }
 
 /** NATS JetStream at `url` if it answers; else a local `nats-server -js`; else none (projections follow the store). */
-export async function ensureNats(url: string, dataDir: string, say: (line: string) => void): Promise<OptionalServer> {
-  if (url === '') {
-    say('NATS: disabled (empty NATS_URL); projections follow the store directly (catch-up feed)');
-    return { url: undefined, origin: 'absent', stop: async () => undefined };
-  }
-  if (await hasJetStream(url)) return { url, origin: 'existing', stop: async () => undefined };
-  const binary = which('nats-server');
-  if (!binary) {
-    say('NATS: not reachable and nats-server is not installed; projections follow the store directly (catch-up feed)');
-    return { url: undefined, origin: 'absent', stop: async () => undefined };
-  }
-  const storeDir = resolve(dataDir, 'nats');
-  mkdirSync(storeDir, { recursive: true });
-  say(`NATS: JetStream not reachable at ${url}; starting ${binary} on :${LOCAL_NATS_PORT}`);
-  const child = spawnManaged({
-    name: 'nats',
-    command: binary,
-    args: ['-a', '127.0.0.1', '-p', String(LOCAL_NATS_PORT), '-js', '-sd', storeDir],
-    logFile: join(dataDir, 'logs', 'nats.log'),
-  });
-  const localUrl = `nats://127.0.0.1:${LOCAL_NATS_PORT}`;
-  await waitUntil('nats-server', async () => {
-    if (!(await hasJetStream(localUrl))) throw new Error('no JetStream');
-  }, 10_000);
-  return { url: localUrl, origin: 'started', stop: () => child.stop() };
-}
+export const ensureNats = (url: string, dataDir: string, say: (line: string) => void): Promise<OptionalServer> =>
+  ensureOptionalServer(
+    {
+      label: 'NATS',
+      setting: 'NATS_URL',
+      without: 'projections follow the store directly (catch-up feed)',
+      binary: 'nats-server',
+      localPort: LOCAL_NATS_PORT,
+      localUrl: `nats://127.0.0.1:${LOCAL_NATS_PORT}`,
+      args: (dataDir) => {
+        const storeDir = resolve(dataDir, 'nats');
+        return { args: ['-a', '127.0.0.1', '-p', String(LOCAL_NATS_PORT), '-js', '-sd', storeDir], folders: [storeDir] };
+      },
+      missing: async (at) => ((await hasJetStream(at)) ? undefined : 'no JetStream'),
+      unreachable: 'JetStream not reachable',
+    },
+    url,
+    dataDir,
+    say,
+  );

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freePort } from '@shop/service-kit';
-import { startTestNats, startTestPostgres, startTestRedis, type TestNats, type TestPostgres, type TestRedis } from '@shop/testing';
-import { StackConfig } from '../config.js';
 import { which } from '../infra/which.js';
-import { startStack, type RunningStack } from '../stack.js';
+import type { RunningStack } from '../stack.js';
+import { rawRequest } from '../testing/raw-request.js';
+import { startTestStack } from '../testing/test-stack.js';
 
 const PASSWORD = 'limits-dev-password';
 
@@ -26,77 +21,37 @@ interface Answer {
  * lo), so the services see one address per client only if the gateway and TRUSTED_PROXIES do their part.
  */
 describe('limits per client through the gateway', () => {
-  let database: TestPostgres;
-  let cache: TestRedis;
-  let bus: TestNats;
   let stack: RunningStack;
-  let dataDir: string;
-  let port: number;
 
   beforeAll(async () => {
-    [database, cache, bus] = await Promise.all([startTestPostgres(), startTestRedis(), startTestNats()]);
-    dataDir = mkdtempSync(join(tmpdir(), 'shop-limits-'));
-    port = await freePort();
-    const config = StackConfig.parse({
-      SHOP_PORT: port,
-      COMMAND_PORT: await freePort(),
-      QUERY_PORT: await freePort(),
-      PROJECTOR_PORT: await freePort(),
-      DATABASE_URL: database.url,
-      REDIS_URL: cache.url,
-      NATS_URL: bus.url,
-      NATS_STREAM: `${bus.namespace}_EVENTS`,
-      NATS_SUBJECT_PREFIX: bus.namespace,
-      SHOP_DATA_DIR: dataDir,
-      SHOP_PROMETHEUS: 'off',
-      DEV_USERS_PASSWORD: PASSWORD,
-    });
-    stack = await startStack(config, () => undefined);
+    stack = await startTestStack({ SHOP_PROMETHEUS: 'off', DEV_USERS_PASSWORD: PASSWORD });
   }, 120_000);
 
   afterAll(async () => {
     await stack?.stop();
-    await Promise.all([database?.stop(), cache?.stop(), bus?.stop()]);
-    rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   /** One request to the gateway from `from` (a loopback address), raw (the path is sent as written). */
-  const call = (from: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
+  const call = async (from: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const started = performance.now();
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method,
-          path,
-          localAddress: from,
-          headers: { ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }), ...options.headers },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => {
-            let code: string | undefined;
-            try {
-              code = (JSON.parse(text) as { code?: string }).code;
-            } catch {
-              code = undefined;
-            }
-            resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: text, code, elapsedMs: performance.now() - started });
-          });
-        },
-      );
-      req.on('error', reject).end(body);
-    });
+    const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }), ...options.headers };
+    const answer = await rawRequest(stack.url, path, { method, headers, localAddress: from, ...(body === undefined ? {} : { body }) });
+    let code: string | undefined;
+    try {
+      code = (JSON.parse(answer.body) as { code?: string }).code;
+    } catch {
+      code = undefined;
+    }
+    return { status: answer.status, contentType: answer.headers['content-type'], body: answer.body, code, elapsedMs: performance.now() - started };
   };
   const login = (from: string, email: string, password: string, headers: Record<string, string> = {}) =>
     call(from, 'POST', '/api/auth/login', { body: { email, password }, headers });
   const register = (from: string, headers: Record<string, string> = {}) =>
     call(from, 'POST', '/api/auth/register', { body: { email: `limits-${randomUUID()}@example.com`, password: 'a-long-enough-password', name: 'Limits Tester' }, headers });
 
-  it('runs behind nginx when nginx is installed', () => {
+  it('runs behind nginx when nginx is installed (and in CI, where .ci/run installs it)', () => {
+    if (process.env.CI === 'true') expect(which('nginx')).toBeDefined();
     expect(stack.gateway).toBe(which('nginx') ? 'nginx' : 'node');
   });
 

@@ -23,46 +23,58 @@ function assertEd25519(key: KeyObject, what: string): KeyObject {
   return key;
 }
 
-/** The private (signing) key: PKCS#8 PEM or base64 DER. */
-export function parseEd25519PrivateKey(text: string): KeyObject {
+/** How to make a key of one kind from either form of text. */
+interface KeyReader {
+  pem(pem: string): KeyObject;
+  der(der: Buffer): KeyObject;
+}
+
+/** Reads `text` as PEM or as base64 DER, then insists on Ed25519; any failure says which key (`what`) and why. */
+function readEd25519Key(text: string, what: string, reader: KeyReader): KeyObject {
   const trimmed = text.trim();
-  const what = 'the private key';
   try {
-    const key = trimmed.includes('-----BEGIN')
-      ? createPrivateKey({ key: unescapePem(trimmed), format: 'pem' })
-      : createPrivateKey({ key: derOf(trimmed, what), format: 'der', type: 'pkcs8' });
+    const key = trimmed.includes('-----BEGIN') ? reader.pem(unescapePem(trimmed)) : reader.der(derOf(trimmed, what));
     return assertEd25519(key, what);
   } catch (error) {
     throw new Error(`${what} cannot be read: ${(error as Error).message}`, { cause: error });
   }
 }
 
-/** True when `text` is base64 DER of a PKCS#8 private key (a likely mix-up of the two settings). */
-function isPrivateDer(text: string): boolean {
+/** The private (signing) key: PKCS#8 PEM or base64 DER. */
+export function parseEd25519PrivateKey(text: string): KeyObject {
+  return readEd25519Key(text, 'the private key', {
+    pem: (pem) => createPrivateKey({ key: pem, format: 'pem' }),
+    der: (der) => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+  });
+}
+
+/** True when `der` is a PKCS#8 private key (a likely mix-up of the two settings). */
+function isPrivateDer(der: Buffer): boolean {
   try {
-    createPrivateKey({ key: derOf(text, 'the key'), format: 'der', type: 'pkcs8' });
+    createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     return true;
   } catch {
     return false;
   }
 }
 
+const PRIVATE_KEY_GIVEN = 'it is a private key; give the public key only';
+
 /**
  * The public (verifying) key: SPKI PEM or base64 DER. A private key is refused here even though Node could derive
  * the public key from it: the point of the split is that the verifying service never holds the signing key.
  */
 export function parseEd25519PublicKey(text: string): KeyObject {
-  const trimmed = text.trim();
-  const what = 'the public key';
-  try {
-    if (trimmed.includes('PRIVATE KEY') || isPrivateDer(trimmed)) throw new Error('it is a private key; give the public key only');
-    const key = trimmed.includes('-----BEGIN')
-      ? createPublicKey({ key: unescapePem(trimmed), format: 'pem' })
-      : createPublicKey({ key: derOf(trimmed, what), format: 'der', type: 'spki' });
-    return assertEd25519(key, what);
-  } catch (error) {
-    throw new Error(`${what} cannot be read: ${(error as Error).message}`, { cause: error });
-  }
+  return readEd25519Key(text, 'the public key', {
+    pem: (pem) => {
+      if (pem.includes('PRIVATE KEY')) throw new Error(PRIVATE_KEY_GIVEN);
+      return createPublicKey({ key: pem, format: 'pem' });
+    },
+    der: (der) => {
+      if (isPrivateDer(der)) throw new Error(PRIVATE_KEY_GIVEN);
+      return createPublicKey({ key: der, format: 'der', type: 'spki' });
+    },
+  });
 }
 
 /** One line of base64 DER (PKCS#8 or SPKI), the form the settings take. */
