@@ -5,6 +5,7 @@ export { startTestNats, type TestNats } from './nats.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { describeOpenApiConformance } from './openapi-conformance.js';
 export { openApiSchemaProblems } from './openapi-schema.js';
+export { retryUntil } from './retry.js';
 export { elasticsearchErrorAnswer, mockElasticsearch, type ElasticsearchMock, type MockedRequest } from './elasticsearch.js';
 export * from './openapi-fuzz.js';
 export { attackTokens, type AttackedService, type AttackVictim } from './token-attacks.js';

@@ -31,13 +31,24 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
 }
 
 /** Runs `work` in one transaction on a pooled client; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
+export function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTransactionClient(pool, async (client) => {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
+  });
+}
+
+/**
+ * Lends `work` a pooled client for a transaction it opens and commits itself, for callers that save round trips by
+ * sending BEGIN with their first statement and COMMIT with their last. Whatever fails rolls the transaction back
+ * (a ROLLBACK outside one is only a warning), and the client always goes back to the pool.
+ */
+export async function withTransactionClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

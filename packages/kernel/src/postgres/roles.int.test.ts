@@ -36,7 +36,7 @@ describe('database roles (init.sql grants; real Postgres)', () => {
     database = await startTestPostgres();
     owner = createPool(database.url, { max: 2, applicationName: 'roles-test-owner' });
     const passwords = Object.fromEntries(APPLICATION_ROLES.map((role) => [role, `pw-${randomUUID()}`])) as Record<ApplicationRole, string>;
-    expect(await migrate(owner, passwords)).toEqual([...APPLICATION_ROLES]);
+    expect((await migrate(owner, passwords)).loginRoles).toEqual([...APPLICATION_ROLES]);
     for (const role of APPLICATION_ROLES) {
       const url = new URL(database.url);
       url.username = role;
