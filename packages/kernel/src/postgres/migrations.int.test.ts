@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { contractEvent } from '../event-store/event-store.contract.js';
 import type { NewEvent } from '../event-store/event-store.port.js';
 import { PostgresEventStore } from '../event-store/postgres-event-store.js';
 import { verifyHashChains } from '../event-store/postgres-hash-chain.js';
@@ -62,13 +63,7 @@ const recorded = async (pool: pg.Pool): Promise<Array<{ name: string; checksum: 
 
 const migration = (name: string, sql: string): SchemaMigration => ({ name, path: `test/${name}.sql`, sql, checksum: checksumOf(sql) });
 
-const event = (n: number): NewEvent => ({
-  eventId: randomUUID(),
-  type: 'Made',
-  schemaVersion: 1,
-  data: { n },
-  metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'migrations-test' } },
-});
+const event = (n: number): NewEvent => contractEvent('Made', { n });
 
 describe('the migration runner (real Postgres)', () => {
   it('builds a fresh database from every schema file in order, recording each with its checksum', async () => {
