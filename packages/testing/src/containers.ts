@@ -1,9 +1,16 @@
 import type { GenericContainer, StartedTestContainer, WaitStrategy } from 'testcontainers';
-import { testInfraConfig } from './config.js';
+import { testInfraConfig, type TestInfraConfig } from './config.js';
 import { errorMessage, retryUntil, withTimeout } from './retry.js';
 
 export type InfraSource = 'container' | 'local';
 export type InfraKind = 'postgres' | 'redis' | 'nats';
+
+/** What every helper hands a suite: where its server is, where that came from, and how to let it go. */
+export interface TestInfra {
+  url: string;
+  source: InfraSource;
+  stop(): Promise<void>;
+}
 
 type Testcontainers = typeof import('testcontainers');
 
@@ -92,6 +99,32 @@ export async function chooseSource(kind: InfraKind, image: string, localAddress:
     process.stderr.write(`[testing] ${kind}: ${why}, using local server ${localAddress}\n`);
   }
   return 'local';
+}
+
+const SETTINGS = {
+  postgres: { image: 'SHOP_TEST_POSTGRES_IMAGE', localUrl: 'TEST_DATABASE_URL' },
+  redis: { image: 'SHOP_TEST_REDIS_IMAGE', localUrl: 'TEST_REDIS_URL' },
+  nats: { image: 'SHOP_TEST_NATS_IMAGE', localUrl: 'TEST_NATS_URL' },
+} as const satisfies Record<InfraKind, { image: keyof TestInfraConfig; localUrl: keyof TestInfraConfig }>;
+
+/**
+ * Starts `kind` for one suite from where {@link chooseSource} says: `start.container` with its configured image, or
+ * `start.local` with its configured local server URL.
+ */
+export async function startInfra<T extends TestInfra>(
+  kind: InfraKind,
+  start: { container: (image: string) => Promise<T>; local: (url: string) => Promise<T> },
+): Promise<T> {
+  const config = testInfraConfig();
+  const image = config[SETTINGS[kind].image];
+  const localUrl = config[SETTINGS[kind].localUrl];
+  const source = await chooseSource(kind, image, new URL(localUrl).host);
+  return source === 'container' ? start.container(image) : start.local(localUrl);
+}
+
+/** Why a suite cannot use the local server of `kind`: `what` failed, with the client's own error as the cause. */
+export function localServerFailure(kind: InfraKind, what: string, err: unknown): Error {
+  return new Error(`[testing] ${kind}: ${what}: ${errorMessage(err)}`, { cause: err });
 }
 
 /**

@@ -9,4 +9,3 @@ export { openApiSchemaProblems } from './openapi-schema.js';
 export { elasticsearchErrorAnswer, mockElasticsearch, type ElasticsearchMock, type MockedRequest } from './elasticsearch.js';
 export * from './openapi-fuzz.js';
 export { attackTokens, type AttackedService, type AttackVictim } from './token-attacks.js';
-export { retryUntil } from './retry.js';

@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
-import { testInfraConfig } from './config.js';
-import { chooseSource, runContainer, type InfraSource } from './containers.js';
-import { errorMessage } from './retry.js';
+import { localServerFailure, runContainer, startInfra, type TestInfra } from './containers.js';
 
-export interface TestNats {
-  url: string;
-  source: InfraSource;
+export interface TestNats extends TestInfra {
   /**
    * Unique per handle (`t` + 12 hex digits): prefix stream, consumer and bucket names and subjects with it, since
    * on the local server every suite shares one JetStream account.
@@ -23,11 +19,8 @@ export interface TestNats {
  * A NATS server with JetStream for one test suite: a fresh container (see `SHOP_TEST_NATS_IMAGE`, run with
  * `-js`), or the local server (`TEST_NATS_URL`) with a fresh namespace.
  */
-export async function startTestNats(): Promise<TestNats> {
-  const config = testInfraConfig();
-  const image = config.SHOP_TEST_NATS_IMAGE;
-  const source = await chooseSource('nats', image, new URL(config.TEST_NATS_URL).host);
-  return source === 'container' ? startContainer(image) : startLocal(config.TEST_NATS_URL);
+export function startTestNats(): Promise<TestNats> {
+  return startInfra('nats', { container: startContainer, local: startLocal });
 }
 
 function newNamespace(): string {
@@ -50,10 +43,7 @@ async function startLocal(url: string): Promise<TestNats> {
   try {
     await withNats(url, () => Promise.resolve());
   } catch (err) {
-    const host = new URL(url).host;
-    throw new Error(`[testing] nats: the local server ${host} does not answer with JetStream: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw localServerFailure('nats', `the local server ${new URL(url).host} does not answer with JetStream`, err);
   }
   const namespace = newNamespace();
   let stopped = false;

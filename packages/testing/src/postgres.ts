@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { testInfraConfig } from './config.js';
-import { chooseSource, runContainer, type InfraSource } from './containers.js';
-import { errorMessage } from './retry.js';
+import { localServerFailure, runContainer, startInfra, type TestInfra } from './containers.js';
 
-export interface TestPostgres {
+export interface TestPostgres extends TestInfra {
   /** postgres:// URL of a database that belongs to this handle alone. */
   url: string;
-  source: InfraSource;
   /** Removes the container, or drops the database (WITH (FORCE)) on the local server. */
   stop(): Promise<void>;
 }
@@ -20,11 +17,8 @@ const DATABASE = 'test';
  * A Postgres database for one test suite: a fresh container (see `SHOP_TEST_POSTGRES_IMAGE`), or a fresh
  * `shop_test_<random>` database on the local server (`TEST_DATABASE_URL`).
  */
-export async function startTestPostgres(): Promise<TestPostgres> {
-  const config = testInfraConfig();
-  const image = config.SHOP_TEST_POSTGRES_IMAGE;
-  const source = await chooseSource('postgres', image, new URL(config.TEST_DATABASE_URL).host);
-  return source === 'container' ? startContainer(image) : startLocal(config.TEST_DATABASE_URL);
+export function startTestPostgres(): Promise<TestPostgres> {
+  return startInfra('postgres', { container: startContainer, local: startLocal });
 }
 
 async function startContainer(image: string): Promise<TestPostgres> {
@@ -52,10 +46,7 @@ async function startLocal(adminUrl: string): Promise<TestPostgres> {
   try {
     await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
   } catch (err) {
-    const server = redact(adminUrl);
-    throw new Error(`[testing] postgres: cannot create a database on the local server ${server}: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw localServerFailure('postgres', `cannot create a database on the local server ${redact(adminUrl)}`, err);
   }
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;

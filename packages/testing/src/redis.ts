@@ -1,12 +1,9 @@
 import { Redis } from 'ioredis';
-import { testInfraConfig } from './config.js';
-import { chooseSource, runContainer, type InfraSource } from './containers.js';
-import { errorMessage } from './retry.js';
+import { localServerFailure, runContainer, startInfra, type TestInfra } from './containers.js';
 
-export interface TestRedis {
+export interface TestRedis extends TestInfra {
   /** redis:// URL; on the local server it names this jest worker's database (`/<db>`). */
   url: string;
-  source: InfraSource;
   /** Removes the container; nothing to do on the local server (the next start flushes the database). */
   stop(): Promise<void>;
 }
@@ -16,11 +13,8 @@ export interface TestRedis {
  * (`TEST_REDIS_URL`) database `JEST_WORKER_ID` (1..15, else 0), flushed at start. Suites run one at a time per
  * jest worker, so that database is theirs; two handles open at once in one suite share it.
  */
-export async function startTestRedis(): Promise<TestRedis> {
-  const config = testInfraConfig();
-  const image = config.SHOP_TEST_REDIS_IMAGE;
-  const source = await chooseSource('redis', image, new URL(config.TEST_REDIS_URL).host);
-  return source === 'container' ? startContainer(image) : startLocal(config.TEST_REDIS_URL);
+export function startTestRedis(): Promise<TestRedis> {
+  return startInfra('redis', { container: startContainer, local: startLocal });
 }
 
 async function startContainer(image: string): Promise<TestRedis> {
@@ -46,9 +40,7 @@ async function startLocal(baseUrl: string): Promise<TestRedis> {
   try {
     await withRedis(url.toString(), async (redis) => void (await redis.flushdb()));
   } catch (err) {
-    throw new Error(`[testing] redis: the local server ${url.host} does not answer: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw localServerFailure('redis', `the local server ${url.host} does not answer`, err);
   }
   return { url: url.toString(), source: 'local', stop: () => Promise.resolve() };
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { onTransactionClient, type ProjectedEvent } from '@shop/kernel';
+import { withTransactionClient, type ProjectedEvent } from '@shop/kernel';
 import { projectionPositionPayload, PROJECTION_POSITION_CHANNEL } from '@shop/read-models';
 import { checkpointNameOf, type Partition } from './partition.js';
 
@@ -61,7 +61,7 @@ export async function inCheckpointTransaction<T>(
   work: (tx: pg.PoolClient, locked: LockedCheckpoint) => Promise<{ result: T; moveTo?: bigint }>,
 ): Promise<T> {
   const name = checkpointNameOf(checkpoint.projection, checkpoint.partition);
-  return onTransactionClient(pool, async (client) => {
+  return withTransactionClient(pool, async (client) => {
     const results = (await client.query(
       `BEGIN; SELECT position, ARRAY(SELECT DISTINCT stream_id FROM projection_dead_letters WHERE projection = ${client.escapeLiteral(name)}) AS parked
                 FROM projection_checkpoints WHERE projection = ${client.escapeLiteral(name)} FOR UPDATE`,

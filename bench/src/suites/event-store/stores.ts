@@ -18,7 +18,7 @@ const benchMetadata = () => {
 const openPool = (databaseUrl: string, poolSize: number): pg.Pool =>
   createPool(databaseUrl, { max: poolSize, applicationName: 'shop-bench' });
 
-/** Our PostgresEventStore on a fresh database: applies init.sql, then appends through group commit. */
+/** Our PostgresEventStore on a fresh database: applies the schema (the migration runner), then appends through group commit. */
 export async function openShopStore(databaseUrl: string, poolSize: number): Promise<BenchStore> {
   const pool = openPool(databaseUrl, poolSize);
   await applySchema(pool);

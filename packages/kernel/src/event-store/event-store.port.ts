@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The event store in our vocabulary. Adapters (Postgres, in-memory, KurrentDB) translate vendor numbering and
  * errors into these terms, and all of them pass the same contract suite (event-store.contract.ts).
@@ -5,11 +7,13 @@
  */
 export type ExpectedVersion = 'no_stream' | 'exists' | 'any' | bigint;
 
-export interface EventMetadata {
-  correlationId: string;
-  causationId: string;
-  actor: { userId: string; role: string } | { system: string };
-}
+/** The envelope's metadata, as every adapter checks it when reading it back from its store. */
+export const EventMetadataSchema = z.object({
+  correlationId: z.string(),
+  causationId: z.string(),
+  actor: z.union([z.object({ userId: z.string(), role: z.string() }), z.object({ system: z.string() })]),
+});
+export type EventMetadata = z.infer<typeof EventMetadataSchema>;
 
 export interface NewEvent {
   eventId: string;
@@ -86,7 +90,7 @@ export interface Subscription {
 
 /**
  * An HTTP `Idempotency-Key` claimed in the same transaction as an append (the transactional inbox): the command
- * service's idempotency_keys row (init.sql), marked in progress, naming the append's first stream. The append and
+ * service's idempotency_keys row (0110-idempotency-keys.sql), marked in progress, naming the append's first stream. The append and
  * the claim commit together or not at all, so a create pays no separate round trip to claim its key first, and a
  * key whose answer was never stored still says where its committed outcome is.
  */

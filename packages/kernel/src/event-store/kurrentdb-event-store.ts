@@ -26,6 +26,7 @@ import {
 import { z } from 'zod';
 import {
   assertValidAppends,
+  EventMetadataSchema,
   refuseClaim,
   VersionConflict,
   type AppendOptions,
@@ -41,7 +42,6 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './event-store.port.js';
-import { EventMetadataSchema } from './postgres-event-store.js';
 import { upcast, type Upcasters } from './upcasting.js';
 import { catchUpSubscription } from './catch-up-subscription.js';
 

@@ -1,30 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { retryUntil, startTestPostgres, type TestPostgres } from '@shop/testing';
 import { createPool } from '../postgres/pool.js';
 import { applySchema } from '../postgres/schema.js';
 import { contractEvent, eventStoreContract } from './event-store.contract.js';
 import { IdempotencyKeyTaken, type IdempotencyClaim } from './event-store.port.js';
 import { referenceEventHashSql } from './postgres-hash-chain.js';
-import { PostgresEventStore } from './postgres-event-store.js';
+import { appendsWaitingForLock, PostgresEventStore } from './postgres-event-store.js';
 
-eventStoreContract(
-  'postgres',
-  async (upcasters) => {
-    const database = await startTestPostgres();
-    const pool = createPool(database.url, { max: 40 });
-    await applySchema(pool);
-    return {
-      store: new PostgresEventStore(pool, { upcasters }),
-      dispose: async () => {
-        await pool.end();
-        await database.stop();
-      },
-    };
-  },
-  { densePositions: true },
-);
+// append_streams checks and writes a batch in one set-based statement and hands what that cannot take to
+// append_batch, which walks it item by item: two implementations of one contract, so the contract holds both. The
+// second run's sessions send every batch down append_batch (the `shop.append_path` setting, 0100-event-store.sql).
+for (const [adapter, sessionSettings] of [
+  ['postgres', ''],
+  ['postgres, append_batch path', '-c shop.append_path=general'],
+] as const) {
+  eventStoreContract(
+    adapter,
+    async (upcasters) => {
+      const database = await startTestPostgres();
+      const url = new URL(database.url);
+      if (sessionSettings) url.searchParams.set('options', sessionSettings);
+      const pool = createPool(url.toString(), { max: 40 });
+      await applySchema(pool);
+      return {
+        store: new PostgresEventStore(pool, { upcasters }),
+        dispose: async () => {
+          await pool.end();
+          await database.stop();
+        },
+      };
+    },
+    { densePositions: true },
+  );
+}
 
 describe('PostgresEventStore specifics (real Postgres)', () => {
   let database: TestPostgres;
@@ -56,7 +66,15 @@ describe('PostgresEventStore specifics (real Postgres)', () => {
       ]);
       // Fast writers run meanwhile; none may become visible ahead of the slow one's position.
       const fast = Promise.all(Array.from({ length: 5 }, () => store.appendToStream(`fast-${randomUUID()}`, 'any', [contractEvent('Fast')])));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Read only once a fast append is really in the store, waiting behind the slow one's lock: a reader that looked
+      // any earlier could see nothing for want of anything to see.
+      await retryUntil(
+        'a fast append waits for the append lock',
+        async () => {
+          if ((await appendsWaitingForLock(pool)) === 0) throw new Error('no append is waiting for the lock yet');
+        },
+        { timeoutMs: 10_000, intervalMs: 10 },
+      );
       const seenWhileOpen = await store.readAll(before, 1_000);
       await slow.query('COMMIT');
       await fast;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { listenForNotifications } from '../postgres/notifications.js';
 import {
   assertValidAppends,
+  EventMetadataSchema,
   IdempotencyKeyTaken,
   VersionConflict,
   type AppendOptions,
@@ -25,14 +26,8 @@ import { GroupCommit } from './group-commit.js';
 import { upcast, type Upcasters } from './upcasting.js';
 
 const VERSION_CONFLICT_SQLSTATE = 'SH409';
-/** The channel `append_batch` notifies at every commit, with the last global position. */
+/** The channel the append functions notify at every commit, with the last global position. */
 export const EVENTS_CHANNEL = 'shop_events';
-
-export const EventMetadataSchema = z.object({
-  correlationId: z.string(),
-  causationId: z.string(),
-  actor: z.union([z.object({ userId: z.string(), role: z.string() }), z.object({ system: z.string() })]),
-});
 
 const ConflictDetail = z.object({ expected: z.string(), actual: z.number() });
 
@@ -92,7 +87,7 @@ export interface PostgresEventStoreOptions {
 
 /**
  * The default event store. Appends go through group commit: concurrent appends share one call of the SQL
- * function `append_batch` (init.sql) — one round trip, one transaction, dense positions committed in order.
+ * function `append_streams` (0100-event-store.sql) — one round trip, one transaction, dense positions committed in order.
  */
 export class PostgresEventStore implements EventStore {
   /** The idempotency_keys table lives in this database: a claim is written in the append's transaction. */
@@ -104,7 +99,7 @@ export class PostgresEventStore implements EventStore {
     private readonly pool: pg.Pool,
     private readonly options: PostgresEventStoreOptions = {},
   ) {
-    // Items of one batch never share a stream (append_batch's set-based fast path then always applies) nor an
+    // Items of one batch never share a stream (append_streams' set-based statement then always applies) nor an
     // idempotency key (of two concurrent duplicates, exactly one claims it).
     this.commits = new GroupCommit(
       (items) => this.appendBatch(items),
@@ -139,7 +134,7 @@ export class PostgresEventStore implements EventStore {
 
   private async appendBatch(items: readonly AppendItem[]): Promise<Array<AppendResult[] | VersionConflict | IdempotencyKeyTaken>> {
     // The batch as arrays, one entry per stream of each item and one per event (flattened in order): append_streams
-    // (init.sql) reads them by index instead of digging fields out of a jsonb document. Payloads travel as two JSON
+    // (0100-event-store.sql) reads them by index instead of digging fields out of a jsonb document. Payloads travel as two JSON
     // arrays, which Postgres parses once each.
     const itemNos: number[] = [];
     const streamIds: string[] = [];
@@ -200,7 +195,7 @@ export class PostgresEventStore implements EventStore {
       }
       return appends.map((append) => {
         const row = itemRows.find((r) => r.stream_id === append.streamId);
-        if (!row?.next_version || !row.last_position) throw new Error(`append_batch returned no result for ${append.streamId}`);
+        if (!row?.next_version || !row.last_position) throw new Error(`append_streams returned no result for ${append.streamId}`);
         return { nextVersion: BigInt(row.next_version), lastPosition: BigInt(row.last_position) };
       });
     });
@@ -363,6 +358,20 @@ function parseMetadata(value: unknown): EventMetadata {
     return candidate as EventMetadata;
   }
   return EventMetadataSchema.parse(value);
+}
+
+/**
+ * How many sessions of this database wait for the append lock right now (append_lock() in 0100-event-store.sql takes
+ * advisory lock 7246002: classid 0, objid 7246002). A test holding an append open waits on it to know that the
+ * appends it means to race are really queued behind it.
+ */
+export async function appendsWaitingForLock(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ waiting: number }>(
+    `SELECT count(*)::int AS waiting FROM pg_locks
+      WHERE locktype = 'advisory' AND classid = 0 AND objid = 7246002 AND objsubid = 1 AND NOT granted
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  return rows[0]!.waiting;
 }
 
 function connectionStringOf(pool: pg.Pool): string {

@@ -5,11 +5,11 @@ import { z } from 'zod';
 /**
  * Hash-chain verification of the Postgres event store: a set-based job, not an event-store port operation (only
  * this adapter chains hashes in SQL). Every event is checked against its stream's previous stored event with the
- * expression the append used (`event_hash`, init.sql), in batches of global positions, so memory stays bounded and
+ * expression the append used (`event_hash`, 0100-event-store.sql), in batches of global positions, so memory stays bounded and
  * the work is all inside PostgreSQL (one row per batch comes back).
  *
  * What one event's link must satisfy, in the order the reasons are tried:
- * - `position_gap`: global positions are dense (appends are serialised, init.sql), so a hole before an event means
+ * - `position_gap`: global positions are dense (appends are serialised, 0100-event-store.sql), so a hole before an event means
  *   an event was deleted from the log.
  * - `duplicate_version`: no other stored event has the same stream and version (a copied row).
  * - `version_gap`: the stream's previous stored event is version v − 1 (none for v = 1): nothing deleted or renumbered.
@@ -163,7 +163,7 @@ export async function runInOrder<T>(tasks: Iterable<() => Promise<T>>, concurren
 }
 
 /**
- * event_hash (init.sql) written out inline: the verifier relies on PostgreSQL's built-in functions only, never on a
+ * event_hash (0100-event-store.sql) written out inline: the verifier relies on PostgreSQL's built-in functions only, never on a
  * function in the schema that whoever can change the schema could redefine to answer the stored hashes.
  * A test keeps it equal to event_hash (postgres-hash-chain.int.test.ts); change both together.
  */

@@ -5,7 +5,7 @@ import { newDataKey, unwrapDataKey, wrapDataKey } from './envelope.js';
 export type DataKeyLookup = { status: 'active'; key: Buffer } | { status: 'erased' };
 
 /**
- * The per-subject data keys. They live outside the event log (table `personal_data_keys`, init.sql), so deleting one
+ * The per-subject data keys. They live outside the event log (table `personal_data_keys`, 0120-personal-data-keys.sql), so deleting one
  * erases every personal field encrypted under it while the hash chain, which covers only the ciphertext, holds.
  */
 export interface DataKeyRing {

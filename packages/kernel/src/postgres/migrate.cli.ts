@@ -1,6 +1,6 @@
-// The compose stack's `migrate` container: applies init.sql with the owner's DATABASE_URL, sets the application
-// roles' passwords from COMMAND_DB_PASSWORD / PROJECTOR_DB_PASSWORD / QUERY_DB_PASSWORD, and exits (0 done,
-// 2 bad settings, 1 the database refused). The services start only after it completed successfully.
+// The compose stack's `migrate` container: applies the schema files not yet applied (schema.ts, through the
+// migration runner) with the owner's DATABASE_URL, sets the application roles' passwords from COMMAND_DB_PASSWORD /
+// PROJECTOR_DB_PASSWORD / QUERY_DB_PASSWORD, and exits (0 done, 2 bad settings, 1 the database refused). The services start only after it completed successfully.
 import { createPool } from './pool.js';
 import { migrate, MigrateConfig, rolePasswordsOf } from './migrate.js';
 
@@ -11,8 +11,10 @@ if (!parsed.success) {
 }
 const pool = createPool(parsed.data.DATABASE_URL, { max: 1, applicationName: 'migrate' });
 try {
-  const roles = await migrate(pool, rolePasswordsOf(parsed.data));
-  console.log(`migrate: schema applied; login enabled for ${roles.length ? roles.join(', ') : 'no application role (no *_DB_PASSWORD set)'}`);
+  const { schema, loginRoles } = await migrate(pool, rolePasswordsOf(parsed.data));
+  const applied = schema.applied.length ? schema.applied.join(', ') : 'none';
+  console.log(`migrate: schema applied (new files: ${applied}; ${schema.skipped.length} applied before)`);
+  console.log(`migrate: login enabled for ${loginRoles.length ? loginRoles.join(', ') : 'no application role (no *_DB_PASSWORD set)'}`);
 } catch (error) {
   console.error(`migrate: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

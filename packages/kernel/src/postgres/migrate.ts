@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { applySchema, DEFAULT_SCHEMA_FILE } from './schema.js';
+import type { MigrationRun } from './migrations.js';
+import { applySchema } from './schema.js';
 
 /**
- * The application roles init.sql creates (NOLOGIN until given a password): one per service, each with only the
- * grants its job needs (init.sql, "Grants (least privilege)"). `events` is append-only for all three.
+ * The application roles the schema creates (NOLOGIN until given a password): one per service, each with only the
+ * grants its job needs (0900-roles-and-grants.sql). `events` is append-only for all three.
  */
 export const APPLICATION_ROLES = ['shop_command', 'shop_projector', 'shop_query'] as const;
 export type ApplicationRole = (typeof APPLICATION_ROLES)[number];
@@ -57,8 +58,8 @@ export async function setRolePasswords(pool: pg.Pool, passwords: RolePasswords):
   return changed;
 }
 
-/** The migrate step: the schema (idempotent, under its advisory lock), then the roles' passwords. */
-export async function migrate(pool: pg.Pool, passwords: RolePasswords, schemaFile: URL | string = DEFAULT_SCHEMA_FILE): Promise<ApplicationRole[]> {
-  await applySchema(pool, schemaFile);
-  return setRolePasswords(pool, passwords);
+/** The migrate step: the schema (through the migration runner), then the roles' passwords. */
+export async function migrate(pool: pg.Pool, passwords: RolePasswords): Promise<{ schema: MigrationRun; loginRoles: ApplicationRole[] }> {
+  const schema = await applySchema(pool);
+  return { schema, loginRoles: await setRolePasswords(pool, passwords) };
 }

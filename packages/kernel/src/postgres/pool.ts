@@ -31,8 +31,8 @@ export function createPool(connectionString: string, options: PoolOptions = {}):
 }
 
 /** Runs `work` in one transaction on a pooled client; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  return onTransactionClient(pool, async (client) => {
+export function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTransactionClient(pool, async (client) => {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
@@ -41,10 +41,11 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
 }
 
 /**
- * Lends a pooled client to `work`, which begins and commits its transaction itself (to send BEGIN and COMMIT in
- * the same round trip as its own statements); on any error the transaction is rolled back. Released always.
+ * Lends `work` a pooled client for a transaction it opens and commits itself, for callers that save round trips by
+ * sending BEGIN with their first statement and COMMIT with their last. Whatever fails rolls the transaction back
+ * (a ROLLBACK outside one is only a warning), and the client always goes back to the pool.
  */
-export async function onTransactionClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransactionClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     return await work(client);

@@ -2,19 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { contractEvent } from '../event-store/event-store.contract.js';
 import type { NewEvent } from '../event-store/event-store.port.js';
 import { verifyHashChains } from '../event-store/postgres-hash-chain.js';
 import { PostgresEventStore } from '../event-store/postgres-event-store.js';
 import { APPLICATION_ROLES, migrate, type ApplicationRole } from './migrate.js';
 import { createPool } from './pool.js';
 
-const event = (n: number): NewEvent => ({
-  eventId: randomUUID(),
-  type: 'Made',
-  schemaVersion: 1,
-  data: { n },
-  metadata: { correlationId: 'c', causationId: 'c', actor: { system: 'roles-test' } },
-});
+const event = (n: number): NewEvent => contractEvent('Made', { n });
 
 /** The SQLSTATE a statement fails with, or 'ok'. */
 async function outcome(pool: pg.Pool, sql: string, params: unknown[] = []): Promise<string> {
@@ -26,7 +21,7 @@ async function outcome(pool: pg.Pool, sql: string, params: unknown[] = []): Prom
   }
 }
 
-describe('database roles (init.sql grants; real Postgres)', () => {
+describe('database roles (0900-roles-and-grants.sql; real Postgres)', () => {
   let database: TestPostgres;
   let owner: pg.Pool;
   const pools = {} as Record<ApplicationRole, pg.Pool>;
@@ -36,7 +31,7 @@ describe('database roles (init.sql grants; real Postgres)', () => {
     database = await startTestPostgres();
     owner = createPool(database.url, { max: 2, applicationName: 'roles-test-owner' });
     const passwords = Object.fromEntries(APPLICATION_ROLES.map((role) => [role, `pw-${randomUUID()}`])) as Record<ApplicationRole, string>;
-    expect(await migrate(owner, passwords)).toEqual([...APPLICATION_ROLES]);
+    expect((await migrate(owner, passwords)).loginRoles).toEqual([...APPLICATION_ROLES]);
     for (const role of APPLICATION_ROLES) {
       const url = new URL(database.url);
       url.username = role;
@@ -62,32 +57,48 @@ describe('database roles (init.sql grants; real Postgres)', () => {
     expect(await outcome(pools.shop_command, 'SELECT count(*) FROM idempotency_keys')).toBe('ok');
   });
 
-  it('keeps the command role out of the read models', async () => {
-    expect(await outcome(pools.shop_command, "INSERT INTO projection_checkpoints (projection, position) VALUES ('x', 0)")).toBe('42501');
-    expect(await outcome(pools.shop_command, 'DELETE FROM catalog_products')).toBe('42501');
-  });
-
-  it('lets the projector role read the log and write read models and checkpoints, and nothing else', async () => {
-    expect(await outcome(pools.shop_projector, 'SELECT count(*) FROM events')).toBe('ok');
-    expect(await outcome(pools.shop_projector, "INSERT INTO projection_checkpoints (projection, position) VALUES ('roles-test', 3) ON CONFLICT DO NOTHING")).toBe('ok');
-    expect(await outcome(pools.shop_projector, 'DELETE FROM catalog_products')).toBe('ok');
-    expect(await outcome(pools.shop_projector, 'SELECT count(*) FROM user_accounts')).toBe('42501');
-    expect(await outcome(pools.shop_projector, 'INSERT INTO idempotency_keys SELECT * FROM idempotency_keys LIMIT 0')).toBe('42501');
+  // What each role may and may not do, one statement a line: 'ok', or the SQLSTATE it must fail with (42501:
+  // insufficient privilege).
+  const permissions: Array<[ApplicationRole, string, 'ok' | '42501']> = [
+    // command: never the read models.
+    ['shop_command', "INSERT INTO projection_checkpoints (projection, position) VALUES ('x', 0)", '42501'],
+    ['shop_command', 'DELETE FROM catalog_products', '42501'],
+    // projector: reads the log, writes read models and checkpoints, and nothing else.
+    ['shop_projector', 'SELECT count(*) FROM events', 'ok'],
+    ['shop_projector', "INSERT INTO projection_checkpoints (projection, position) VALUES ('roles-test', 3) ON CONFLICT DO NOTHING", 'ok'],
+    ['shop_projector', 'DELETE FROM catalog_products', 'ok'],
+    ['shop_projector', 'SELECT count(*) FROM user_accounts', '42501'],
+    ['shop_projector', 'INSERT INTO idempotency_keys SELECT * FROM idempotency_keys LIMIT 0', '42501'],
     // Personal-data keys: read to decrypt while projecting, never made or shredded (the command service's job).
-    expect(await outcome(pools.shop_projector, 'SELECT count(*) FROM personal_data_keys')).toBe('ok');
-    expect(await outcome(pools.shop_projector, 'UPDATE personal_data_keys SET wrapped_key = NULL, erased_at = now()')).toBe('42501');
+    ['shop_projector', 'SELECT count(*) FROM personal_data_keys', 'ok'],
+    ['shop_projector', 'UPDATE personal_data_keys SET wrapped_key = NULL, erased_at = now()', '42501'],
+    // query: reads only; of the accounts only the token version (revocation on reads), never an email or a hash.
+    ['shop_query', 'SELECT count(*) FROM events', 'ok'],
+    ['shop_query', 'SELECT count(*) FROM orders', 'ok'],
+    ['shop_query', 'SELECT id, token_version FROM user_accounts', 'ok'],
+    ['shop_query', 'SELECT email FROM user_accounts', '42501'],
+    ['shop_query', 'SELECT password_hash FROM user_accounts', '42501'],
+    ['shop_query', 'SELECT * FROM idempotency_keys', '42501'],
+    ['shop_query', "UPDATE projection_checkpoints SET position = 0 WHERE projection = 'roles-test'", '42501'],
+    ['shop_query', 'DELETE FROM orders', '42501'],
+  ];
+
+  it('gives each role what its job needs and nothing more', async () => {
+    const outcomes: Array<[ApplicationRole, string, string]> = [];
+    for (const [role, sql] of permissions) outcomes.push([role, sql, await outcome(pools[role], sql)]);
+    expect(outcomes).toEqual(permissions);
   });
 
-  it('gives the query role reads only, and never credentials', async () => {
-    expect(await outcome(pools.shop_query, 'SELECT count(*) FROM events')).toBe('ok');
-    expect(await outcome(pools.shop_query, 'SELECT count(*) FROM orders')).toBe('ok');
-    // Of the accounts only the token version (revocation on reads): never an email or a password hash.
-    expect(await outcome(pools.shop_query, 'SELECT id, token_version FROM user_accounts')).toBe('ok');
-    expect(await outcome(pools.shop_query, 'SELECT email FROM user_accounts')).toBe('42501');
-    expect(await outcome(pools.shop_query, 'SELECT password_hash FROM user_accounts')).toBe('42501');
-    expect(await outcome(pools.shop_query, 'SELECT * FROM idempotency_keys')).toBe('42501');
-    expect(await outcome(pools.shop_query, "UPDATE projection_checkpoints SET position = 0 WHERE projection = 'roles-test'")).toBe('42501');
-    expect(await outcome(pools.shop_query, 'DELETE FROM orders')).toBe('42501');
+  it('grants every table of the schema to some application role (a new table needs its grants)', async () => {
+    // schema_migrations is the migration runner's, which runs as the owner.
+    const { rows } = await owner.query<{ table_name: string }>(
+      `SELECT c.relname AS table_name FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
+          AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) r(role) WHERE has_table_privilege(r.role, c.oid, 'SELECT'))
+          AND NOT EXISTS (SELECT 1 FROM unnest($1::text[]) r(role) WHERE has_any_column_privilege(r.role, c.oid, 'SELECT'))`,
+      [[...APPLICATION_ROLES]],
+    );
+    expect(rows).toEqual([]);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of events to every application role', async () => {

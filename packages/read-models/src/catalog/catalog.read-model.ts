@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The catalog read model: written by the projector's catalog projection, read by the query service.
- * The table itself is defined in init.sql; this module is the one place its shape is spelled in code.
+ * The table itself is defined in 0300-catalog.sql beside it; this module is the one place its shape is spelled in code.
  */
 export const CATALOG_PROJECTION = 'catalog';
 export const CATALOG_TABLE = 'catalog_products';

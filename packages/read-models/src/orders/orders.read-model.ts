@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The orders read model: written by the projector's orders projection, read by the query service.
- * The tables are defined in init.sql; this module is the one place their shape is spelled in code.
+ * The tables are defined in 0310-orders.sql beside it; this module is the one place their shape is spelled in code.
  */
 export const ORDERS_PROJECTION = 'orders';
 export const ORDERS_TABLE = 'orders';

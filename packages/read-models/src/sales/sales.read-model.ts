@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The sales read model: written by the projector's `sales` projection (Postgres) and `analytics` projection
- * (Elasticsearch), read by the query service's analytics routes. Tables are defined in init.sql, the index in
+ * (Elasticsearch), read by the query service's analytics routes. Tables are defined in 0330-sales.sql beside it, the index in
  * `sales.index.ts`; this module is the one place their shapes are spelled in code.
  *
  * One FACT per order line per payment or refund, with the instant it happened: reports aggregate facts at query

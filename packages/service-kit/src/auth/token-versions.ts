@@ -16,7 +16,7 @@ export interface SqlQueryable {
 /**
  * The accounts' token versions as stored (user_accounts.token_version), read at every call. The command service
  * uses it as is (checked on every write); the query service behind `CachedTokenVersions`. The query role may read
- * only the `id` and `token_version` columns (init.sql grants).
+ * only the `id` and `token_version` columns (0900-roles-and-grants.sql grants).
  */
 export const accountTokenVersions = (db: SqlQueryable): TokenVersions => ({
   async current(userId) {
