@@ -1,7 +1,8 @@
 import { assertNever } from '../shared/exhaustive.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { Currency } from '../shared/money.js';
-import type { OrderEvent, OrderLine, PaymentMethod, ShippingAddress } from './order.events.js';
+import { ORDER_EVENT_VERSIONS, OrderEvent, type OrderLine, type PaymentMethod, type ShippingAddress } from './order.events.js';
+import type { AggregateDecider } from '../shared/aggregate-decider.js';
 
 export type OrderStatus = 'placed' | 'paid' | 'shipped' | 'cancelled' | 'refunded';
 
@@ -99,3 +100,12 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return assertNever(event);
   }
 }
+
+/** The order aggregate's decider as one value (see AggregateDecider); placing an order is `decidePlaceOrder`. */
+export const orderDecider: AggregateDecider<OrderCommand, OrderEvent, OrderState> = {
+  initialState: initialOrderState,
+  evolve: evolveOrder,
+  decide: decideOrder,
+  events: OrderEvent,
+  eventVersions: ORDER_EVENT_VERSIONS,
+};
