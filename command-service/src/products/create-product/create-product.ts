@@ -11,7 +11,7 @@ export class SkuTaken extends Error {
 }
 
 export interface CreatedProduct {
-  /** The new product stream's version (its ETag) and the position of the command's last event. */
+  /** The new product stream's version (its ETag) and the position of its event (the SKU's claim comes after it). */
   version: bigint;
   lastPosition: bigint;
 }
@@ -33,7 +33,7 @@ export async function createProduct(store: EventStore, command: CreateProduct, m
       ],
       { metadata },
     );
-    return { version: outcome.versionOf(productStream), lastPosition: outcome.lastPosition! };
+    return { version: outcome.versionOf(productStream), lastPosition: outcome.lastPositionOf(productStream)! };
   } catch (error) {
     if (error instanceof VersionConflict && error.streamId === skuStream) throw new SkuTaken(command.data.sku);
     throw error;

@@ -87,9 +87,20 @@ export interface CommandOptions {
 export class CommandOutcome {
   constructor(
     private readonly streams: ReadonlyMap<string, LoadedAggregate<unknown>>,
-    /** The global position of the command's last event; undefined when it appended nothing. */
-    readonly lastPosition: bigint | undefined,
+    private readonly appended: ReadonlyMap<string, AppendResult> = new Map(),
   ) {}
+
+  /** The global position of the command's last event; undefined when it appended nothing. */
+  get lastPosition(): bigint | undefined {
+    let last: bigint | undefined;
+    for (const result of this.appended.values()) if (last === undefined || result.lastPosition > last) last = result.lastPosition;
+    return last;
+  }
+
+  /** The global position of the last event the command appended to `streamId`; undefined when it appended none there. */
+  lastPositionOf(streamId: string): bigint | undefined {
+    return this.appended.get(streamId)?.lastPosition;
+  }
 
   /** The stream's state after the command; `aggregate` only types it (a stream id names its aggregate). */
   stateOf<S>(streamId: string, _aggregate: { initialState: S }): S {
@@ -150,7 +161,7 @@ export async function handleCommand(store: EventStore, decision: Decision, optio
         expected: reads.expectedVersionOf(write.streamId),
         events: write.events.map((event) => toNewEvent(event, write.aggregate.schemaVersionOf(event.type), metadata)),
       }));
-    if (appends.length === 0) return new CommandOutcome(reads.loaded, undefined);
+    if (appends.length === 0) return new CommandOutcome(reads.loaded);
     let results: AppendResult[];
     try {
       results = await store.appendToStreams(appends, claim ? { claim } : undefined);
@@ -163,7 +174,7 @@ export async function handleCommand(store: EventStore, decision: Decision, optio
       continue;
     }
     const after = await remember(store, cache, reads.loaded, writes, appends, results);
-    return new CommandOutcome(after, results.reduce((max, r) => (r.lastPosition > max ? r.lastPosition : max), 0n));
+    return new CommandOutcome(after, new Map(appends.map((append, i) => [append.streamId, results[i]!])));
   }
 }
 
