@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
-import { commandMetadata, setCommandHeaders } from '../../http/command-context.js';
+import { commandMetadata } from '../../http/command-context.js';
 import { ifMatchVersion } from '../../http/preconditions.js';
 import type { ProductCommandDeps } from '../product-command.js';
-import { productIdOf } from '../product-id.js';
+import { answerProductCommand, productIdOf } from '../product.http.js';
 import { adjustStock } from './adjust-stock.js';
 
 const AdjustStockBody = z.strictObject({
@@ -20,9 +20,7 @@ export function adjustStockRoutes(deps: ProductCommandDeps & { tokens: TokenServ
     const body = parseOrThrow(AdjustStockBody, req.body, 'stock adjustment');
     const ifMatch = ifMatchVersion(req, { required: false });
     const outcome = await adjustStock(deps, { productId, ...body }, commandMetadata(req, res), ifMatch);
-    setCommandHeaders(res, outcome);
-    const state = outcome.state;
-    res.json({ id: productId, version: Number(outcome.version), stockAvailable: state.status === 'absent' ? 0 : state.available });
+    answerProductCommand(res, productId, outcome, { stockAvailable: outcome.state.status === 'absent' ? 0 : outcome.state.available });
   });
   return router;
 }

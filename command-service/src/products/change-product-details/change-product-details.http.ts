@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Cents } from '@shop/domain';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
-import { commandMetadata, setCommandHeaders } from '../../http/command-context.js';
+import { commandMetadata } from '../../http/command-context.js';
 import { ifMatchVersion } from '../../http/preconditions.js';
 import type { ProductCommandDeps } from '../product-command.js';
-import { productIdOf } from '../product-id.js';
+import { answerProductCommand, productIdOf } from '../product.http.js';
 import { changeProductDetails } from './change-product-details.js';
 
 const ChangeProductDetailsBody = z
@@ -24,8 +24,7 @@ export function changeProductDetailsRoutes(deps: ProductCommandDeps & { tokens: 
     const body = parseOrThrow(ChangeProductDetailsBody, req.body, 'product changes');
     const ifMatch = ifMatchVersion(req, { required: true });
     const outcome = await changeProductDetails(deps, { productId, ...body }, commandMetadata(req, res), ifMatch);
-    setCommandHeaders(res, outcome);
-    res.json({ id: productId, version: Number(outcome.version) });
+    answerProductCommand(res, productId, outcome);
   });
   return router;
 }

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
-import { commandMetadata, setCommandHeaders } from '../../http/command-context.js';
+import { commandMetadata } from '../../http/command-context.js';
 import { ifMatchVersion } from '../../http/preconditions.js';
 import type { ProductCommandDeps } from '../product-command.js';
-import { productIdOf } from '../product-id.js';
+import { answerProductCommand, productIdOf } from '../product.http.js';
 import { discontinueProduct } from './discontinue-product.js';
 
 const NoBody = z.strictObject({});
@@ -17,8 +17,7 @@ export function discontinueProductRoutes(deps: ProductCommandDeps & { tokens: To
     parseOrThrow(NoBody, req.body ?? {}, 'request body');
     const ifMatch = ifMatchVersion(req, { required: false });
     const outcome = await discontinueProduct(deps, productId, commandMetadata(req, res), ifMatch);
-    setCommandHeaders(res, outcome);
-    res.json({ id: productId, version: Number(outcome.version), status: 'discontinued' });
+    answerProductCommand(res, productId, outcome, { status: 'discontinued' });
   });
   return router;
 }

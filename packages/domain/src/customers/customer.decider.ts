@@ -92,11 +92,7 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
 
 /** The customer aggregate's decider as one value (see AggregateDecider). */
 export const customerDecider: AggregateDecider<CustomerCommand, CustomerEvent, CustomerState> = {
-  initialState: initialCustomerState,
-  evolve: evolveCustomer,
-  decide: decideCustomer,
-  events: CustomerEvent,
-  eventVersions: CUSTOMER_EVENT_VERSIONS,
+  initialState: initialCustomerState, evolve: evolveCustomer, decide: decideCustomer, events: CustomerEvent, eventVersions: CUSTOMER_EVENT_VERSIONS,
 };
 
 /**

@@ -103,9 +103,5 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
 
 /** The order aggregate's decider as one value (see AggregateDecider); placing an order is `decidePlaceOrder`. */
 export const orderDecider: AggregateDecider<OrderCommand, OrderEvent, OrderState> = {
-  initialState: initialOrderState,
-  evolve: evolveOrder,
-  decide: decideOrder,
-  events: OrderEvent,
-  eventVersions: ORDER_EVENT_VERSIONS,
+  initialState: initialOrderState, evolve: evolveOrder, decide: decideOrder, events: OrderEvent, eventVersions: ORDER_EVENT_VERSIONS,
 };

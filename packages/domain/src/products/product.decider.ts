@@ -250,9 +250,5 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
 
 /** The product aggregate's decider as one value (see AggregateDecider). */
 export const productDecider: AggregateDecider<ProductCommand, ProductEvent, ProductState> = {
-  initialState: initialProductState,
-  evolve: evolveProduct,
-  decide: decideProduct,
-  events: ProductEvent,
-  eventVersions: PRODUCT_EVENT_VERSIONS,
+  initialState: initialProductState, evolve: evolveProduct, decide: decideProduct, events: ProductEvent, eventVersions: PRODUCT_EVENT_VERSIONS,
 };

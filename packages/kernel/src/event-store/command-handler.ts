@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { snapshotIfDue, type AggregateDefinition, type LoadedAggregate, type SnapshotPolicy } from './aggregate.js';
 import { loadThroughCache, type AggregateCache } from './aggregate-cache.js';
-import {
-  VersionConflict,
-  type AppendResult,
-  type EventMetadata,
-  type EventStore,
-  type ExpectedVersion,
-  type IdempotencyClaim,
-  type NewEvent,
-  type StreamAppend,
-} from './event-store.port.js';
+import { VersionConflict, type AppendResult, type EventMetadata, type EventStore, type ExpectedVersion, type IdempotencyClaim, type NewEvent, type StreamAppend } from './event-store.port.js';
 
 export interface DomainEvent {
   type: string;
