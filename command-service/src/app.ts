@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import { AggregateCache, type DataKeyRing, type EventStore } from '@shop/kernel';
 import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
-import { loginRoutes, type LoginLimits } from './auth/login.http.js';
-import { logoutRoutes } from './auth/logout.http.js';
+import { loginRoutes, type LoginLimits } from './auth/login/login.http.js';
+import { logoutRoutes } from './auth/logout/logout.http.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
 import { forgetCustomerRoutes } from './customers/forget-customer/forget-customer.http.js';
 import { registerRoutes } from './customers/register/register.http.js';
@@ -29,7 +29,7 @@ export interface CommandServiceDeps {
   logger: Logger;
   bodyLimitBytes: number;
   writeLimit: RateLimit;
-  /** Sign-in limits (auth/login.http.ts); `loginLimit` also limits registrations unless `registerLimit` is given. */
+  /** Sign-in limits (auth/login/login.http.ts); `loginLimit` also limits registrations unless `registerLimit` is given. */
   loginLimit: RateLimit;
   loginAddressLimit?: LoginLimits['loginAddressLimit'];
   loginSlowdown?: LoginLimits['loginSlowdown'];

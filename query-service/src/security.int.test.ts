@@ -10,7 +10,7 @@ import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@sho
 import { createProjectorMetrics, ProjectionRunner, PROJECTIONS } from '@shop/projector';
 import { orderCacheKey } from '@shop/read-models';
 import { CachedTokenVersions, accountTokenVersions, createLogger, createTokenVerifier, documentedRoutes, keyIdOf, TokenRevoked } from '@shop/service-kit';
-import { attackTokens, CALLERS, startTestPostgres, startTestRedis, xRolesDisagreements, type Caller, type TestPostgres, type TestRedis } from '@shop/testing';
+import { attackTokens, CALLERS, everyone, startTestPostgres, startTestRedis, xRolesDisagreements, type Caller, type TestPostgres, type TestRedis } from '@shop/testing';
 import { SERVED_PROJECTIONS } from './app.js';
 import { StoreHead } from './audit/store-head.js';
 import { RedisReadCache } from './cache/read-cache.js';
@@ -24,7 +24,6 @@ import { serveQueryApp, TEST_AUDIENCE, TEST_ISSUER, TEST_TOKENS, testQueryDeps }
  */
 
 
-const everyone = (status: number): Record<Caller, number> => ({ anonymous: status, owner: status, otherShopper: status, admin: status, auditor: status, analyst: status });
 const analysts = { anonymous: 401, owner: 403, otherShopper: 403, admin: 200, auditor: 403, analyst: 200 };
 const auditors = { anonymous: 401, owner: 403, otherShopper: 403, admin: 403, auditor: 200, analyst: 403 };
 

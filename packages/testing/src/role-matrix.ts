@@ -8,6 +8,9 @@ export type Caller = 'anonymous' | 'owner' | 'otherShopper' | 'admin' | 'auditor
 export const CALLERS: readonly Caller[] = ['anonymous', 'owner', 'otherShopper', 'admin', 'auditor', 'analyst'];
 export const roleOf = (caller: Exclude<Caller, 'anonymous'>): Role => (caller === 'owner' || caller === 'otherShopper' ? 'shopper' : caller);
 
+/** Every caller gets the same answer (a public route). */
+export const everyone = (status: number): Record<Caller, number> => ({ anonymous: status, owner: status, otherShopper: status, admin: status, auditor: status, analyst: status });
+
 /** What a route answers each caller, by `METHOD /openapi/{path}`. */
 export type RoleMatrix = Record<string, Record<Caller, number>>;
 
