@@ -8,25 +8,33 @@ import type { EventStore } from './event-store.port.js';
  * handler appends with the cached version as the expected version, so a stale entry turns into a VersionConflict
  * (then the entry is dropped and the command retried on fresh state), and a command the cached state refuses is
  * decided again on fresh state before the refusal is answered.
+ *
+ * Entries last `ttlMs` from when they were written (a hot product is rewritten by every order, so it never expires):
+ * an order's state holds its shipping address, and an erased customer's must not outlive the minute decision 0040
+ * allows a cached data key.
  */
 export class AggregateCache {
-  private readonly entries = new Map<string, LoadedAggregate<unknown>>();
+  private readonly entries = new Map<string, { loaded: LoadedAggregate<unknown>; expires: number }>();
 
-  constructor(private readonly maxEntries = 20_000) {}
+  constructor(
+    private readonly maxEntries = 20_000,
+    private readonly ttlMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(streamId: string): LoadedAggregate<unknown> | undefined {
     const entry = this.entries.get(streamId);
-    if (entry) {
-      // Most recently used last: Map iteration order makes the first key the eviction candidate.
-      this.entries.delete(streamId);
-      this.entries.set(streamId, entry);
-    }
-    return entry;
+    if (!entry) return undefined;
+    this.entries.delete(streamId);
+    if (entry.expires <= this.now()) return undefined;
+    // Most recently used last: Map iteration order makes the first key the eviction candidate.
+    this.entries.set(streamId, entry);
+    return entry.loaded;
   }
 
-  set(streamId: string, entry: LoadedAggregate<unknown>): void {
+  set(streamId: string, loaded: LoadedAggregate<unknown>): void {
     this.entries.delete(streamId);
-    this.entries.set(streamId, entry);
+    this.entries.set(streamId, { loaded, expires: this.now() + this.ttlMs });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 

@@ -99,3 +99,19 @@ describe('handleCommand', () => {
     expect((await store.readStream('counter-1')).length).toBe(1);
   });
 });
+
+describe('AggregateCache', () => {
+  const entry = { state: 1, version: 1n, eventsRead: 1, snapshotVersion: 0n };
+
+  it('forgets an entry once it is older than its time to live, and the least recently used one beyond its size', () => {
+    let now = 0;
+    const cache = new AggregateCache(2, 1_000, () => now);
+    cache.set('a', entry);
+    cache.set('b', entry);
+    cache.get('a');
+    cache.set('c', entry);
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([entry, undefined, entry]);
+    now = 1_000;
+    expect(cache.get('a')).toBeUndefined();
+  });
+});
