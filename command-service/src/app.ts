@@ -1,16 +1,14 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
-import type { ProductState } from '@shop/domain';
-import type { DataKeyRing, EventStore } from '@shop/kernel';
+import { AggregateCache, type DataKeyRing, type EventStore } from '@shop/kernel';
 import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
-import { loginRoutes, type LoginLimits } from './auth/login.http.js';
-import { logoutRoutes } from './auth/logout.http.js';
-import { AggregateCache } from './commands/aggregate-cache.js';
+import { loginRoutes, type LoginLimits } from './auth/login/login.http.js';
+import { logoutRoutes } from './auth/logout/logout.http.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
 import { forgetCustomerRoutes } from './customers/forget-customer/forget-customer.http.js';
 import { registerRoutes } from './customers/register/register.http.js';
 import { domainProblems } from './http/domain-problems.js';
-import { IdempotencyStore } from './http/idempotency-store.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { clientKey, rateLimit, type RateLimit } from './http/rate-limit.js';
 import { orderActionRoutes } from './orders/order-actions/order-actions.http.js';
 import { placeOrderRoutes } from './orders/place-order/place-order.http.js';
@@ -21,7 +19,7 @@ import { discontinueProductRoutes } from './products/discontinue-product/discont
 
 export interface CommandServiceDeps {
   pool: pg.Pool;
-  /** For idempotency keys: a pool that commits asynchronously (see http/idempotency.ts); tests may pass `pool`. */
+  /** For idempotency keys: a pool that commits asynchronously (see idempotency/with-idempotency.ts); tests may pass `pool`. */
   bookkeeping: pg.Pool;
   /** The event store with the personal-data codec around it (kernel PersonalDataEventStore). */
   store: EventStore;
@@ -31,7 +29,7 @@ export interface CommandServiceDeps {
   logger: Logger;
   bodyLimitBytes: number;
   writeLimit: RateLimit;
-  /** Sign-in limits (auth/login.http.ts); `loginLimit` also limits registrations unless `registerLimit` is given. */
+  /** Sign-in limits (auth/login/login.http.ts); `loginLimit` also limits registrations unless `registerLimit` is given. */
   loginLimit: RateLimit;
   loginAddressLimit?: LoginLimits['loginAddressLimit'];
   loginSlowdown?: LoginLimits['loginSlowdown'];
@@ -63,11 +61,11 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
     },
   });
   service.app.use(requireJson, jsonBody({ limit: deps.bodyLimitBytes }));
-  // Per-process helpers shared by the routes: per-aggregate locks, the product-state cache, idempotency keys.
+  // Per-process helpers shared by the routes: per-aggregate locks, the aggregate-state cache, idempotency keys.
   const locks = new KeyedMutex();
-  const products = new AggregateCache<ProductState>();
+  const cache = new AggregateCache();
   const idempotencyKeys = new IdempotencyStore(deps.bookkeeping, deps.logger);
-  const routeDeps = { ...deps, locks, products, idempotencyKeys };
+  const routeDeps = { ...deps, locks, cache, idempotencyKeys };
   service.app.use(registerRoutes({ ...deps, registerLimit: deps.registerLimit ?? deps.loginLimit }));
   service.app.use(loginRoutes(deps));
   // Every other write is counted against its client: the user when the token is valid, else the address.

@@ -8,8 +8,8 @@ import { orderStreamId, productStreamId, type OrderPlaced, type ProductCreated }
 import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
 import { PROJECTIONS } from '@shop/projector';
 import { orderCacheKey } from '@shop/read-models';
-import { CachedTokenVersions, accountTokenVersions, createLogger, createTokenVerifier, documentedRoutes, keyIdOf, TokenRevoked, type Role } from '@shop/service-kit';
-import { attackTokens, startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@shop/testing';
+import { CachedTokenVersions, accountTokenVersions, createLogger, createTokenVerifier, documentedRoutes, keyIdOf, TokenRevoked } from '@shop/service-kit';
+import { attackTokens, CALLERS, everyone, startTestPostgres, startTestRedis, xRolesDisagreements, type Caller, type TestPostgres, type TestRedis } from '@shop/testing';
 import { SERVED_PROJECTIONS } from './app.js';
 import { StoreHead } from './audit/store-head.js';
 import { RedisReadCache } from './cache/read-cache.js';
@@ -23,11 +23,7 @@ import { serveQueryApp, TEST_AUDIENCE, TEST_ISSUER, TEST_TOKENS, testQueryDeps }
  * the projector's own projections from real events), real Redis, the real token verifier and revocation check.
  */
 
-type Caller = 'anonymous' | 'owner' | 'otherShopper' | 'admin' | 'auditor' | 'analyst';
-const CALLERS: Caller[] = ['anonymous', 'owner', 'otherShopper', 'admin', 'auditor', 'analyst'];
-const roleOf = (caller: Exclude<Caller, 'anonymous'>): Role => (caller === 'owner' || caller === 'otherShopper' ? 'shopper' : caller);
 
-const everyone = (status: number): Record<Caller, number> => ({ anonymous: status, owner: status, otherShopper: status, admin: status, auditor: status, analyst: status });
 const analysts = { anonymous: 401, owner: 403, otherShopper: 403, admin: 200, auditor: 403, analyst: 200 };
 const auditors = { anonymous: 401, owner: 403, otherShopper: 403, admin: 403, auditor: 200, analyst: 403 };
 
@@ -134,19 +130,7 @@ describe('query-service security (real Postgres and Redis, over HTTP)', () => {
     });
 
     it('agrees with the x-roles of docs/openapi.json: 401 without a token and 403 exactly for the roles not listed', () => {
-      for (const [route, expected] of Object.entries(EXPECTED)) {
-        const [method, path] = route.split(' ') as [string, string];
-        const roles = OPENAPI.paths[path]![method.toLowerCase()]!['x-roles'];
-        for (const caller of CALLERS) {
-          const forbidden = caller === 'anonymous' ? false : roles !== undefined && !roles.includes(roleOf(caller));
-          expect({ route, caller, forbidden: expected[caller] === 403, anonymous401: caller === 'anonymous' && expected[caller] === 401 }).toEqual({
-            route,
-            caller,
-            forbidden,
-            anonymous401: caller === 'anonymous' && roles !== undefined,
-          });
-        }
-      }
+      expect(xRolesDisagreements(OPENAPI, EXPECTED)).toEqual([]);
     });
 
     it.each(Object.keys(EXPECTED))('%s answers each caller as its role allows', async (route) => {

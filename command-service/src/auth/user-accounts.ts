@@ -1,10 +1,9 @@
 import { hash, verify } from '@node-rs/argon2';
 import type pg from 'pg';
 import { customerStreamId, isDomainError } from '@shop/domain';
-import type { EventStore } from '@shop/kernel';
+import { decisionOn, handleCommand, type EventStore } from '@shop/kernel';
 import type { Role } from '@shop/service-kit';
 import { customerAggregate } from '../commands/aggregates.js';
-import { runCommand } from '../commands/run-command.js';
 
 export interface UserAccount {
   id: string;
@@ -28,6 +27,33 @@ export async function findAccountByEmail(pool: pg.Pool, email: string): Promise<
   );
   const row = result.rows[0];
   return row && { id: row.id, email: row.email, passwordHash: row.password_hash, role: row.role, customerId: row.customer_id, tokenVersion: row.token_version };
+}
+
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: string }).code === '23505';
+
+/** A shopper's login for a new customer; false when the email is taken (`user_accounts.email` is unique). */
+export async function insertShopperAccount(pool: pg.Pool, account: { id: string; email: string; password: string; customerId: string }): Promise<boolean> {
+  try {
+    await pool.query("INSERT INTO user_accounts (id, email, password_hash, role, customer_id) VALUES ($1, $2, $3, 'shopper', $4)", [
+      account.id,
+      account.email,
+      await hashPassword(account.password),
+      account.customerId,
+    ]);
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export async function deleteAccount(pool: pg.Pool, accountId: string): Promise<void> {
+  await pool.query('DELETE FROM user_accounts WHERE id = $1', [accountId]);
+}
+
+/** Erasure: the customer's login goes with their data key (in the same transaction, `tx`). */
+export async function deleteLoginsOf(tx: pg.ClientBase, customerId: string): Promise<void> {
+  await tx.query('DELETE FROM user_accounts WHERE customer_id = $1', [customerId]);
 }
 
 /** Logout: every token of the account issued so far stops working (all its sessions, not only this one). */
@@ -87,13 +113,10 @@ export async function seedDevAccounts(pool: pg.Pool, store: EventStore, password
     const account = rows[0]!;
     if (role !== 'shopper' || !account.customer_id) continue;
     const customerId = account.customer_id;
-    await runCommand(
-      store,
-      customerStreamId(customerId),
-      customerAggregate,
-      { type: 'RegisterCustomer', data: { customerId, email, name: 'Dev Shopper', registeredAt: new Date().toISOString() } },
-      { correlationId: 'dev-seed', causationId: 'dev-seed', actor: { system: 'dev-seed' } },
-    ).catch((error: unknown) => {
+    const command = { type: 'RegisterCustomer' as const, data: { customerId, email, name: 'Dev Shopper', registeredAt: new Date().toISOString() } };
+    await handleCommand(store, decisionOn(customerStreamId(customerId), customerAggregate, command), {
+      metadata: { correlationId: 'dev-seed', causationId: 'dev-seed', actor: { system: 'dev-seed' } },
+    }).catch((error: unknown) => {
       if (!(isDomainError(error) && error.code === 'customer_already_registered')) throw error;
     });
   }

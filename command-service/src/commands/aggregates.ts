@@ -1,63 +1,42 @@
 import {
-  CUSTOMER_EVENT_VERSIONS,
-  CustomerEvent,
-  decideCustomer,
-  decideOrder,
-  decideProduct,
-  evolveCustomer,
-  evolveOrder,
-  evolveProduct,
-  initialCustomerState,
-  initialOrderState,
-  initialProductState,
-  ORDER_EVENT_VERSIONS,
-  OrderEvent,
-  PRODUCT_EVENT_VERSIONS,
+  customerDecider,
+  orderDecider,
   PRODUCT_STATE_VERSION,
-  ProductEvent,
+  productDecider,
   productStateFromJson,
   productStateToJson,
-  type CustomerCommand,
-  type CustomerState,
-  type OrderCommand,
-  type OrderState,
-  type ProductCommand,
-  type ProductState,
+  SKU_EVENT_VERSIONS,
+  SkuClaimed,
 } from '@shop/domain';
-import type { CommandAggregate } from './run-command.js';
+import { commandAggregate } from '@shop/kernel';
 
 /**
- * The aggregates as the command side loads them. Events read back are parsed by their zod schemas (parse, don't
- * trust). Long streams are snapshotted: a popular product gathers thousands of reservations, and loading it must
- * not read them all.
+ * The aggregates as the command handler runs them: the domain's deciders, their events parsed when read back, and
+ * each one's snapshot policy. Long streams are snapshotted: a popular product gathers thousands of reservations, and
+ * loading it must not read them all.
  */
 const SNAPSHOT_EVERY = 100;
 
-export const productAggregate: CommandAggregate<ProductState, ProductEvent, ProductCommand> = {
-  initialState: initialProductState,
-  evolve: evolveProduct,
-  decide: decideProduct,
-  parse: (event) => ProductEvent.parse({ type: event.type, data: event.data }),
-  schemaVersionOf: (type) => PRODUCT_EVENT_VERSIONS[type],
-  snapshot: { schemaVersion: PRODUCT_STATE_VERSION, every: SNAPSHOT_EVERY, toJson: productStateToJson, fromJson: productStateFromJson },
-};
+export const productAggregate = commandAggregate(productDecider, {
+  schemaVersion: PRODUCT_STATE_VERSION,
+  every: SNAPSHOT_EVERY,
+  toJson: productStateToJson,
+  fromJson: productStateFromJson,
+});
 
-export const orderAggregate: CommandAggregate<OrderState, OrderEvent, OrderCommand> = {
-  initialState: initialOrderState,
-  evolve: evolveOrder,
-  decide: decideOrder,
-  parse: (event) => OrderEvent.parse({ type: event.type, data: event.data }),
-  schemaVersionOf: (type) => ORDER_EVENT_VERSIONS[type],
-  // Not snapshotted: its state holds the shipping address, and snapshots are stored as they are, outside the
-  // personal-data codec (an order stream has a handful of events anyway).
-};
+// Not snapshotted: its state holds the shipping address, and snapshots are stored as they are, outside the
+// personal-data codec (an order stream has a handful of events anyway).
+export const orderAggregate = commandAggregate(orderDecider);
 
-export const customerAggregate: CommandAggregate<CustomerState, CustomerEvent, CustomerCommand> = {
-  initialState: initialCustomerState,
-  evolve: evolveCustomer,
-  decide: decideCustomer,
-  parse: (event) => CustomerEvent.parse({ type: event.type, data: event.data }),
-  schemaVersionOf: (type) => CUSTOMER_EVENT_VERSIONS[type],
-  // Not snapshotted: its state is the customer's email and name, and snapshots are stored as they are, outside the
-  // personal-data codec (erasure could not reach them).
-};
+// Not snapshotted: its state is the customer's email and name, and snapshots are stored as they are, outside the
+// personal-data codec (erasure could not reach them).
+export const customerAggregate = commandAggregate(customerDecider);
+
+/** A SKU's stream holds only its claim (written with the product's creation, never decided on its own). */
+export const skuAggregate = commandAggregate<{ productId?: string }, SkuClaimed, never>({
+  initialState: {},
+  evolve: (_state, event) => ({ productId: event.data.productId }),
+  decide: () => [],
+  events: SkuClaimed,
+  eventVersions: SKU_EVENT_VERSIONS,
+});

@@ -34,9 +34,7 @@ export const setConsistencyToken = (res: Response, lastPosition: bigint | undefi
 };
 
 /** The answer headers of a command on one aggregate: its new ETag (stream version) and the Consistency-Token. */
-export function setCommandHeaders(res: Response, outcome: { appended: { lastPosition: bigint } | undefined; version: bigint }): void {
-  setConsistencyToken(res, outcome.appended?.lastPosition);
+export function setCommandHeaders(res: Response, outcome: { lastPosition: bigint | undefined; version: bigint }): void {
+  setConsistencyToken(res, outcome.lastPosition);
   res.set('ETag', streamVersionEtag(outcome.version));
 }
-
-

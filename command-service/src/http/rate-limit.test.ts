@@ -76,7 +76,7 @@ describe('boundedKey and BoundedLru', () => {
   });
 
   it('forgets the least recently used entry first', () => {
-    const lru = new BoundedLru<number>(2);
+    const lru = new BoundedLru<number>({ maxKeys: 2, maxKeyLength: 256 });
     lru.set('a', 1);
     lru.set('b', 2);
     lru.get('a');

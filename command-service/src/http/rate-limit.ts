@@ -25,16 +25,20 @@ export const DEFAULT_LIMITER_MEMORY: LimiterMemory = { maxKeys: 100_000, maxKeyL
 export const boundedKey = (key: string, maxLength: number): string =>
   key.length <= maxLength ? key : `sha256:${createHash('sha256').update(key).digest('base64url')}`;
 
-/** A map that keeps at most `maxKeys` entries, forgetting the least recently used first (Map keeps insertion order). */
+/**
+ * What a limiter remembers per key, within `LimiterMemory`: at most `maxKeys` entries, the least recently used
+ * forgotten first (Map keeps insertion order), each under its bounded key.
+ */
 export class BoundedLru<V> {
   private readonly entries = new Map<string, V>();
-  constructor(private readonly maxKeys: number) {}
+  constructor(private readonly memory: LimiterMemory) {}
 
   get size(): number {
     return this.entries.size;
   }
 
-  get(key: string): V | undefined {
+  get(rawKey: string): V | undefined {
+    const key = boundedKey(rawKey, this.memory.maxKeyLength);
     const value = this.entries.get(key);
     if (value !== undefined) {
       this.entries.delete(key);
@@ -43,14 +47,15 @@ export class BoundedLru<V> {
     return value;
   }
 
-  set(key: string, value: V): void {
+  set(rawKey: string, value: V): void {
+    const key = boundedKey(rawKey, this.memory.maxKeyLength);
     this.entries.delete(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.maxKeys) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > this.memory.maxKeys) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  delete(key: string): void {
-    this.entries.delete(key);
+  delete(rawKey: string): void {
+    this.entries.delete(boundedKey(rawKey, this.memory.maxKeyLength));
   }
 }
 
@@ -68,19 +73,15 @@ export type Admission = { admitted: true } | { admitted: false; retryAfterSecond
  */
 export class TokenBuckets {
   private readonly buckets: BoundedLru<Bucket>;
-  constructor(
-    private readonly limit: RateLimit,
-    private readonly memory: LimiterMemory = DEFAULT_LIMITER_MEMORY,
-  ) {
-    this.buckets = new BoundedLru(memory.maxKeys);
+  constructor(private readonly limit: RateLimit, memory: LimiterMemory = DEFAULT_LIMITER_MEMORY) {
+    this.buckets = new BoundedLru(memory);
   }
 
   get size(): number {
     return this.buckets.size;
   }
 
-  take(rawKey: string, now: number): Admission {
-    const key = boundedKey(rawKey, this.memory.maxKeyLength);
+  take(key: string, now: number): Admission {
     const bucket = this.buckets.get(key) ?? { tokens: this.limit.burst, updatedAt: now };
     bucket.tokens = Math.min(this.limit.burst, bucket.tokens + (Math.max(0, now - bucket.updatedAt) / 1000) * this.limit.perSecond);
     bucket.updatedAt = now;
@@ -134,11 +135,8 @@ interface FailureCount {
 /** Failed sign-ins per account, decaying over time, and the delay they call for. Pure apart from the clock. */
 export class FailureSlowdown {
   private readonly counts: BoundedLru<FailureCount>;
-  constructor(
-    private readonly settings: SlowdownSettings,
-    private readonly memory: LimiterMemory = DEFAULT_LIMITER_MEMORY,
-  ) {
-    this.counts = new BoundedLru(memory.maxKeys);
+  constructor(private readonly settings: SlowdownSettings, memory: LimiterMemory = DEFAULT_LIMITER_MEMORY) {
+    this.counts = new BoundedLru(memory);
   }
 
   private current(key: string, now: number): number {
@@ -148,20 +146,19 @@ export class FailureSlowdown {
   }
 
   /** The delay before the next sign-in to this account is checked: 0, then base · 2^k, capped. */
-  delayMs(rawKey: string, now: number): number {
-    const excess = this.current(boundedKey(rawKey, this.memory.maxKeyLength), now) - this.settings.freeFailures;
+  delayMs(key: string, now: number): number {
+    const excess = this.current(key, now) - this.settings.freeFailures;
     if (excess <= 0) return 0;
     return Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (Math.ceil(excess) - 1));
   }
 
-  recordFailure(rawKey: string, now: number): void {
-    const key = boundedKey(rawKey, this.memory.maxKeyLength);
+  recordFailure(key: string, now: number): void {
     this.counts.set(key, { failures: this.current(key, now) + 1, updatedAt: now });
   }
 
   /** The right password: whoever holds it is not the attacker, so the account starts afresh. */
-  recordSuccess(rawKey: string): void {
-    this.counts.delete(boundedKey(rawKey, this.memory.maxKeyLength));
+  recordSuccess(key: string): void {
+    this.counts.delete(key);
   }
 }
 

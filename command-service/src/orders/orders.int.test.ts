@@ -21,6 +21,14 @@ describe('orders over HTTP (real Postgres)', () => {
   const placeOrder = (token: string, lines: Array<{ productId: string; quantity: number }>, key = randomUUID(), extra: Record<string, unknown> = {}) =>
     app.request('POST', '/api/orders', { token, body: { lines, shippingAddress: address, ...extra }, headers: { 'idempotency-key': key } });
 
+  /** One shopper, one new product and one Idempotency-Key: `order(n)` asks for n units of it under that key. */
+  const keyedOrders = async (productOverrides: Record<string, unknown> = {}) => {
+    const shopper = await app.newShopper();
+    const productId = await createProduct(productOverrides);
+    const key = randomUUID();
+    return { shopper, productId, key, order: (quantity: number) => placeOrder(shopper.token, [{ productId, quantity }], key) };
+  };
+
   const stockOf = async (productId: string): Promise<number> => {
     // The write side's own view: replay the product stream (the read model is the projector's business).
     const events = await app.store.readStream(`product-${productId}`);
@@ -87,11 +95,9 @@ describe('orders over HTTP (real Postgres)', () => {
 
   describe('Idempotency-Key', () => {
     it('replays the stored answer for the same key and body, without a second order', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct();
-      const key = randomUUID();
-      const first = await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key);
-      const again = await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key);
+      const { productId: product, order } = await keyedOrders();
+      const first = await order(1);
+      const again = await order(1);
       expect(first.status).toBe(201);
       expect(again.status).toBe(201);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -101,12 +107,10 @@ describe('orders over HTTP (real Postgres)', () => {
     });
 
     it('replays retries sent the moment the first answer arrives (its answer may still be being stored)', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct();
-      const key = randomUUID();
-      const first = await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key);
+      const { productId: product, order } = await keyedOrders();
+      const first = await order(1);
       const retries = [];
-      for (let n = 0; n < 5; n++) retries.push(await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key));
+      for (let n = 0; n < 5; n++) retries.push(await order(1));
       expect(first.status).toBe(201);
       for (const retry of retries) {
         expect(retry.status).toBe(201);
@@ -116,21 +120,17 @@ describe('orders over HTTP (real Postgres)', () => {
     });
 
     it('answers 422 for the same key with a different body', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct();
-      const key = randomUUID();
-      await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key);
-      const other = await placeOrder(shopper.token, [{ productId: product, quantity: 2 }], key);
+      const { productId: product, order } = await keyedOrders();
+      await order(1);
+      const other = await order(2);
       expect(other.status).toBe(422);
       expect(await other.json()).toMatchObject({ code: 'idempotency_key_reused' });
       expect(await stockOf(product)).toBe(9);
     });
 
     it('lets one of two concurrent duplicates through and answers the other 409 (or the replay), placing one order', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct();
-      const key = randomUUID();
-      const [a, b] = await Promise.all([0, 1].map(() => placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key)));
+      const { productId: product, order } = await keyedOrders();
+      const [a, b] = await Promise.all([0, 1].map(() => order(1)));
       const statuses = [a!.status, b!.status].sort();
       expect(statuses[0]).toBe(201);
       expect([201, 409]).toContain(statuses[1]);
@@ -138,23 +138,19 @@ describe('orders over HTTP (real Postgres)', () => {
     });
 
     it('places one order for eight concurrent duplicates, whose key is claimed in the order\'s own append', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct();
-      const key = randomUUID();
-      const responses = await Promise.all(Array.from({ length: 8 }, () => placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key)));
+      const { productId: product, order } = await keyedOrders();
+      const responses = await Promise.all(Array.from({ length: 8 }, () => order(1)));
       const statuses = responses.map((r) => r.status);
-            expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+      expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
       const fresh = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
       expect(fresh).toHaveLength(1);
       expect(await stockOf(product)).toBe(9);
     });
 
     it('replays the first order\'s answer to a retry even once its product has sold out', async () => {
-      const shopper = await app.newShopper();
-      const lastOne = await createProduct({ initialStock: 1 });
-      const key = randomUUID();
-      const first = await placeOrder(shopper.token, [{ productId: lastOne, quantity: 1 }], key);
-      const retry = await placeOrder(shopper.token, [{ productId: lastOne, quantity: 1 }], key);
+      const { productId: lastOne, order } = await keyedOrders({ initialStock: 1 });
+      const first = await order(1);
+      const retry = await order(1);
       expect(first.status).toBe(201);
       expect(retry.status).toBe(201);
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -198,12 +194,10 @@ describe('orders over HTTP (real Postgres)', () => {
     });
 
     it('stores a refusal too: the same key replays it, and another body with that key is refused 422', async () => {
-      const shopper = await app.newShopper();
-      const scarce = await createProduct({ initialStock: 1 });
-      const key = randomUUID();
-      const refused = await placeOrder(shopper.token, [{ productId: scarce, quantity: 2 }], key);
-      const replayed = await placeOrder(shopper.token, [{ productId: scarce, quantity: 2 }], key);
-      const other = await placeOrder(shopper.token, [{ productId: scarce, quantity: 1 }], key);
+      const { productId: scarce, order } = await keyedOrders({ initialStock: 1 });
+      const refused = await order(2);
+      const replayed = await order(2);
+      const other = await order(1);
       expect(refused.status).toBe(409);
       expect(replayed.status).toBe(409);
       expect(replayed.headers.get('idempotent-replayed')).toBe('true');
@@ -214,12 +208,10 @@ describe('orders over HTTP (real Postgres)', () => {
     });
 
     it('stores the answer to a bad body, and does not let the key place an order afterwards', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct();
-      const key = randomUUID();
-      const bad = await placeOrder(shopper.token, [{ productId: product, quantity: 0 }], key);
-      const replayed = await placeOrder(shopper.token, [{ productId: product, quantity: 0 }], key);
-      const valid = await placeOrder(shopper.token, [{ productId: product, quantity: 1 }], key);
+      const { productId: product, order } = await keyedOrders();
+      const bad = await order(0);
+      const replayed = await order(0);
+      const valid = await order(1);
       expect(bad.status).toBe(400);
       expect(replayed.status).toBe(400);
       expect(replayed.headers.get('idempotent-replayed')).toBe('true');
@@ -265,11 +257,17 @@ describe('orders over HTTP (real Postgres)', () => {
   });
 
   describe('the order lifecycle', () => {
-    it('goes placed → paid → shipped → refunded, and refuses illegal transitions with 409', async () => {
+    /** A new shopper's order for `quantity` of a new product; `act` posts one of its transitions. */
+    const placedOrder = async (quantity: number, productOverrides: Record<string, unknown> = {}) => {
       const shopper = await app.newShopper();
-      const product = await createProduct();
-      const { orderId } = (await (await placeOrder(shopper.token, [{ productId: product, quantity: 1 }])).json()) as { orderId: string };
+      const product = await createProduct(productOverrides);
+      const { orderId } = (await (await placeOrder(shopper.token, [{ productId: product, quantity }])).json()) as { orderId: string };
       const act = (action: string, token: string, body: unknown = {}) => app.request('POST', `/api/orders/${orderId}/${action}`, { token, body });
+      return { shopper, product, orderId, act };
+    };
+
+    it('goes placed → paid → shipped → refunded, and refuses illegal transitions with 409', async () => {
+      const { shopper, orderId, act } = await placedOrder(1);
       expect((await act('ship', admin)).status).toBe(409); // no ship before pay
       expect(await (await act('pay', shopper.token, { method: 'card' })).json()).toEqual({ orderId, status: 'paid' });
       expect(await (await act('pay', shopper.token, { method: 'card' })).json()).toMatchObject({ code: 'illegal_transition' });
@@ -280,41 +278,34 @@ describe('orders over HTTP (real Postgres)', () => {
     });
 
     it('releases the reserved stock when an order is cancelled', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct({ initialStock: 5 });
-      const { orderId } = (await (await placeOrder(shopper.token, [{ productId: product, quantity: 3 }])).json()) as { orderId: string };
+      const { shopper, product, act } = await placedOrder(3, { initialStock: 5 });
       expect(await stockOf(product)).toBe(2);
-      const cancelled = await app.request('POST', `/api/orders/${orderId}/cancel`, { token: shopper.token, body: { reason: 'changed my mind' } });
+      const cancelled = await act('cancel', shopper.token, { reason: 'changed my mind' });
       expect(cancelled.status).toBe(200);
       expect(await stockOf(product)).toBe(5);
     });
 
     it('fulfils the reservation when an order ships: the units stay gone and the product holds no reservation', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct({ initialStock: 5 });
-      const { orderId } = (await (await placeOrder(shopper.token, [{ productId: product, quantity: 2 }])).json()) as { orderId: string };
-      await app.request('POST', `/api/orders/${orderId}/pay`, { token: shopper.token, body: { method: 'card' } });
-      expect((await app.request('POST', `/api/orders/${orderId}/ship`, { token: admin, body: {} })).status).toBe(200);
+      const { shopper, product, orderId, act } = await placedOrder(2, { initialStock: 5 });
+      await act('pay', shopper.token, { method: 'card' });
+      expect((await act('ship', admin)).status).toBe(200);
       const events = await app.store.readStream(`product-${product}`);
       expect(events.at(-1)).toMatchObject({ type: 'ReservationFulfilled', data: { orderId, quantity: 2 } });
       expect(await stockOf(product)).toBe(3);
     });
 
     it('releases the stock of an order refunded before it shipped', async () => {
-      const shopper = await app.newShopper();
-      const product = await createProduct({ initialStock: 5 });
-      const { orderId } = (await (await placeOrder(shopper.token, [{ productId: product, quantity: 2 }])).json()) as { orderId: string };
-      await app.request('POST', `/api/orders/${orderId}/pay`, { token: shopper.token, body: { method: 'card' } });
-      expect(await (await app.request('POST', `/api/orders/${orderId}/refund`, { token: admin, body: {} })).json()).toEqual({ orderId, status: 'refunded' });
+      const { shopper, product, orderId, act } = await placedOrder(2, { initialStock: 5 });
+      await act('pay', shopper.token, { method: 'card' });
+      expect(await (await act('refund', admin)).json()).toEqual({ orderId, status: 'refunded' });
       expect(await stockOf(product)).toBe(5);
     });
 
     it("answers 404 to a shopper acting on another shopper's order", async () => {
-      const [owner, other] = [await app.newShopper(), await app.newShopper()];
-      const product = await createProduct();
-      const { orderId } = (await (await placeOrder(owner.token, [{ productId: product, quantity: 1 }])).json()) as { orderId: string };
+      const { act } = await placedOrder(1);
+      const other = await app.newShopper();
       for (const action of ['pay', 'cancel']) {
-        const response = await app.request('POST', `/api/orders/${orderId}/${action}`, { token: other.token, body: action === 'pay' ? { method: 'card' } : {} });
+        const response = await act(action, other.token, action === 'pay' ? { method: 'card' } : {});
         expect(`${action} ${response.status}`).toBe(`${action} 404`);
       }
     });

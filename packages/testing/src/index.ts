@@ -9,3 +9,4 @@ export { openApiSchemaProblems } from './openapi-schema.js';
 export { elasticsearchErrorAnswer, mockElasticsearch, type ElasticsearchMock, type MockedRequest } from './elasticsearch.js';
 export * from './openapi-fuzz.js';
 export { attackTokens, type AttackedService, type AttackVictim } from './token-attacks.js';
+export { CALLERS, everyone, roleOf, xRolesDisagreements, type Caller, type RoleMatrix } from './role-matrix.js';

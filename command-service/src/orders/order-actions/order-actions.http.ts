@@ -1,13 +1,10 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { PaymentMethod, type OrderState, type ProductState } from '@shop/domain';
-import type { AggregateCache } from '../../commands/aggregate-cache.js';
-import type { EventStore } from '@shop/kernel';
+import { PaymentMethod, type OrderState } from '@shop/domain';
 import { authenticate, parseOrThrow, principalOf, requireRole, type TokenService } from '@shop/service-kit';
-import type { KeyedMutex } from '../../commands/keyed-mutex.js';
 import { commandMetadata, setConsistencyToken } from '../../http/command-context.js';
 import { streamVersionEtag } from '../../http/preconditions.js';
-import { runOrderCommand, type OrderActionOutcome } from './order-actions.js';
+import { runOrderAction, type OrderActionDeps, type OrderActionOutcome } from './order-actions.js';
 
 const OrderIdParams = z.strictObject({ id: z.uuid() });
 const PayBody = z.strictObject({ method: PaymentMethod });
@@ -22,15 +19,14 @@ function answer(res: Response, orderId: string, outcome: OrderActionOutcome): vo
 }
 
 /** Order lifecycle: the owner pays; the owner or an admin cancels; an admin ships and refunds. */
-export function orderActionRoutes(deps: { store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
+export function orderActionRoutes(deps: OrderActionDeps & { tokens: TokenService }): Router {
   const router = Router();
-  const { store, locks } = deps;
   const now = () => new Date().toISOString();
 
   router.post('/api/orders/:id/pay', authenticate(deps.tokens), requireRole('shopper'), async (req, res) => {
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     const { method } = parseOrThrow(PayBody, req.body, 'payment');
-    const outcome = await runOrderCommand(store, locks, deps.products, { type: 'PayOrder', data: { orderId: id, method, paidAt: now() } }, principalOf(res), commandMetadata(req, res));
+    const outcome = await runOrderAction(deps, { type: 'PayOrder', data: { orderId: id, method, paidAt: now() } }, principalOf(res), commandMetadata(req, res));
     answer(res, id, outcome);
   });
 
@@ -38,19 +34,19 @@ export function orderActionRoutes(deps: { store: EventStore; tokens: TokenServic
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     const { reason } = parseOrThrow(CancelBody, req.body ?? {}, 'cancellation');
     const command = { type: 'CancelOrder' as const, data: { orderId: id, cancelledAt: now(), ...(reason ? { reason } : {}) } };
-    answer(res, id, await runOrderCommand(store, locks, deps.products, command, principalOf(res), commandMetadata(req, res)));
+    answer(res, id, await runOrderAction(deps, command, principalOf(res), commandMetadata(req, res)));
   });
 
   router.post('/api/orders/:id/ship', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     parseOrThrow(NoBody, req.body ?? {}, 'request body');
-    answer(res, id, await runOrderCommand(store, locks, deps.products, { type: 'ShipOrder', data: { orderId: id, shippedAt: now() } }, principalOf(res), commandMetadata(req, res)));
+    answer(res, id, await runOrderAction(deps, { type: 'ShipOrder', data: { orderId: id, shippedAt: now() } }, principalOf(res), commandMetadata(req, res)));
   });
 
   router.post('/api/orders/:id/refund', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');
     parseOrThrow(NoBody, req.body ?? {}, 'request body');
-    answer(res, id, await runOrderCommand(store, locks, deps.products, { type: 'RefundOrder', data: { orderId: id, refundedAt: now() } }, principalOf(res), commandMetadata(req, res)));
+    answer(res, id, await runOrderAction(deps, { type: 'RefundOrder', data: { orderId: id, refundedAt: now() } }, principalOf(res), commandMetadata(req, res)));
   });
 
   return router;

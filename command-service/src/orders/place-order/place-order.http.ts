@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import type { IdempotencyStore } from '../../http/idempotency-store.js';
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY, MIN_LINE_QUANTITY, ShippingAddress, type ProductState } from '@shop/domain';
-import type { AggregateCache } from '../../commands/aggregate-cache.js';
-import type { EventStore } from '@shop/kernel';
+import { MAX_LINE_QUANTITY, MIN_LINE_QUANTITY, ShippingAddress } from '@shop/domain';
 import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenService } from '@shop/service-kit';
-import type { KeyedMutex } from '../../commands/keyed-mutex.js';
 import { commandMetadata } from '../../http/command-context.js';
-import { idempotency, withDeferredClaim, type StoredAnswer } from '../../http/idempotency.js';
 import { streamVersionEtag } from '../../http/preconditions.js';
-import { placedOrderIn, placeOrder, type PlacedOrder } from './place-order.js';
+import type { StoredAnswer } from '../../idempotency/idempotency-decision.js';
+import type { IdempotencyStore } from '../../idempotency/idempotency-store.js';
+import { withIdempotency } from '../../idempotency/with-idempotency.js';
+import { orderPlacedIn, placeOrder, type OrderPlacement, type PlaceOrderDeps } from './place-order.js';
 
 /**
  * The address as a request may send it: the domain's shape with a length on every field (the event schema stays
@@ -37,7 +35,7 @@ const PlaceOrderBody = z.strictObject({
  * The 201 of a placed order, as sent and as stored for replays: built in one place, so that an answer recovered from
  * the store (below) is the very answer the first request would have stored.
  */
-const placedAnswer = (placed: PlacedOrder): StoredAnswer => ({
+const placedAnswer = (placed: OrderPlacement): StoredAnswer => ({
   status: 201,
   headers: {
     'content-type': 'application/json; charset=utf-8',
@@ -48,42 +46,37 @@ const placedAnswer = (placed: PlacedOrder): StoredAnswer => ({
   body: JSON.stringify({ orderId: placed.orderId, status: 'placed', totalCents: placed.totalCents }),
 });
 
-export function placeOrderRoutes(deps: { idempotencyKeys: IdempotencyStore; store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
+export function placeOrderRoutes(deps: PlaceOrderDeps & { idempotencyKeys: IdempotencyStore; tokens: TokenService }): Router {
   const router = Router();
   router.post(
     '/api/orders',
     authenticate(deps.tokens),
     requireRole('shopper'),
-    // Placing orders is the hot create: its key is claimed in the order's own append where the store can.
-    // A key whose order committed but whose answer was never stored (its process died) is answered from the order.
-    idempotency(deps.idempotencyKeys, {
-      required: true,
-      claimWithAppend: deps.store.claimsIdempotencyKeys,
-      recover: async (streamId) => {
-        const placed = await placedOrderIn(deps.store, streamId);
-        return placed && placedAnswer(placed);
+    withIdempotency(
+      deps.idempotencyKeys,
+      {
+        required: true,
+        // Placing orders is the hot create: its key is claimed in the order's own append where the store can.
+        claimWithAppend: deps.store.claimsIdempotencyKeys,
+        // A key whose order committed but whose answer was never stored (its process died) is answered from the order.
+        recover: async (streamId) => {
+          const placed = await orderPlacedIn(deps.store, streamId);
+          return placed && placedAnswer(placed);
+        },
       },
-    }),
-    async (req, res) => {
-      const body = parseOrThrow(PlaceOrderBody, req.body, 'order');
-      const { customerId } = principalOf(res);
-      if (!customerId) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This account has no customer profile');
-      const orderId = randomUUID();
-      const placed = await withDeferredClaim(res, (claim) =>
-        placeOrder(
-          deps.store,
-          deps.locks,
-          deps.products,
-          { type: 'PlaceOrder', data: { orderId, customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: new Date().toISOString() } },
-          commandMetadata(req, res),
-          claim,
-        ),
-      );
-      // Its key was taken (a retry, a concurrent duplicate): already answered as the key's first request was.
-      if (!placed) return;
-      const answer = placedAnswer(placed);
-      res.status(answer.status).set(answer.headers).send(answer.body);
-    },
+      async (req, res, claim) => {
+        const body = parseOrThrow(PlaceOrderBody, req.body, 'order');
+        const { customerId } = principalOf(res);
+        if (!customerId) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This account has no customer profile');
+        const command = {
+          type: 'PlaceOrder' as const,
+          data: { orderId: randomUUID(), customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: new Date().toISOString() },
+        };
+        const placed = await placeOrder(deps, command, commandMetadata(req, res), claim);
+        // Placing an order always appends, so a claim passed in is now written.
+        return { answer: placedAnswer(placed), keyClaimed: claim !== undefined };
+      },
+    ),
   );
   return router;
 }

@@ -1,14 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { Cents, productStreamId, type ProductState } from '@shop/domain';
-import type { EventStore } from '@shop/kernel';
-import type { AggregateCache } from '../../commands/aggregate-cache.js';
+import { Cents } from '@shop/domain';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
-import { productAggregate } from '../../commands/aggregates.js';
-import { runCommand } from '../../commands/run-command.js';
-import { commandMetadata, setCommandHeaders } from '../../http/command-context.js';
-import { expectedVersionFromIfMatch } from '../../http/preconditions.js';
-import { productIdOf } from '../product-id.js';
+import { commandMetadata } from '../../http/command-context.js';
+import { ifMatchVersion } from '../../http/preconditions.js';
+import type { ProductCommandDeps } from '../product-command.js';
+import { answerProductCommand, productIdOf } from '../product.http.js';
+import { changeProductDetails } from './change-product-details.js';
 
 const ChangeProductDetailsBody = z
   .strictObject({
@@ -19,22 +17,14 @@ const ChangeProductDetailsBody = z
   .refine((body) => Object.keys(body).length > 0, 'name, description or priceCents is required');
 
 /** PATCH with If-Match required: an admin can never overwrite a change they have not seen. */
-export function changeProductDetailsRoutes(deps: { store: EventStore; tokens: TokenService; products: AggregateCache<ProductState> }): Router {
+export function changeProductDetailsRoutes(deps: ProductCommandDeps & { tokens: TokenService }): Router {
   const router = Router();
   router.patch('/api/products/:id', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const productId = productIdOf(req.params);
     const body = parseOrThrow(ChangeProductDetailsBody, req.body, 'product changes');
-    const ifMatch = expectedVersionFromIfMatch(req, { required: true, fallback: 'exists' });
-    const outcome = await runCommand(
-      deps.store,
-      productStreamId(productId),
-      productAggregate,
-      { type: 'ChangeProductDetails', data: { productId, ...body } },
-      commandMetadata(req, res),
-      { ifMatch, cache: deps.products },
-    );
-    setCommandHeaders(res, outcome);
-    res.json({ id: productId, version: Number(outcome.version) });
+    const ifMatch = ifMatchVersion(req, { required: true });
+    const outcome = await changeProductDetails(deps, { productId, ...body }, commandMetadata(req, res), ifMatch);
+    answerProductCommand(res, productId, outcome);
   });
   return router;
 }

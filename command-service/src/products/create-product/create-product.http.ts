@@ -22,8 +22,8 @@ export function createProductRoutes(deps: { store: EventStore; tokens: TokenServ
   router.post('/api/products', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const body = parseOrThrow(CreateProductBody, req.body, 'product');
     const productId = randomUUID();
-    const appended = await createProduct(deps.store, { type: 'CreateProduct', data: { productId, ...body } }, commandMetadata(req, res));
-    setCommandHeaders(res, { appended, version: appended.nextVersion });
+    const created = await createProduct(deps.store, { type: 'CreateProduct', data: { productId, ...body } }, commandMetadata(req, res));
+    setCommandHeaders(res, created);
     res.status(201).location(`/api/products/${productId}`).json({ id: productId });
   });
   return router;

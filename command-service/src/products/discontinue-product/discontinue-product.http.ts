@@ -1,30 +1,23 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { productStreamId, type ProductState } from '@shop/domain';
-import type { EventStore } from '@shop/kernel';
-import type { AggregateCache } from '../../commands/aggregate-cache.js';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
-import { productAggregate } from '../../commands/aggregates.js';
-import type { KeyedMutex } from '../../commands/keyed-mutex.js';
-import { runCommand } from '../../commands/run-command.js';
-import { commandMetadata, setCommandHeaders } from '../../http/command-context.js';
-import { expectedVersionFromIfMatch } from '../../http/preconditions.js';
-import { productIdOf } from '../product-id.js';
+import { commandMetadata } from '../../http/command-context.js';
+import { ifMatchVersion } from '../../http/preconditions.js';
+import type { ProductCommandDeps } from '../product-command.js';
+import { answerProductCommand, productIdOf } from '../product.http.js';
+import { discontinueProduct } from './discontinue-product.js';
 
 const NoBody = z.strictObject({});
 
-export function discontinueProductRoutes(deps: { store: EventStore; tokens: TokenService; locks: KeyedMutex; products: AggregateCache<ProductState> }): Router {
+/** `POST /api/products/:id/discontinue` (admin); If-Match optional. */
+export function discontinueProductRoutes(deps: ProductCommandDeps & { tokens: TokenService }): Router {
   const router = Router();
   router.post('/api/products/:id/discontinue', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const productId = productIdOf(req.params);
     parseOrThrow(NoBody, req.body ?? {}, 'request body');
-    const ifMatch = expectedVersionFromIfMatch(req, { required: false, fallback: 'any' });
-    const streamId = productStreamId(productId);
-    const outcome = await deps.locks.withKeys([streamId], () =>
-      runCommand(deps.store, streamId, productAggregate, { type: 'DiscontinueProduct', data: { productId } }, commandMetadata(req, res), { ifMatch, cache: deps.products }),
-    );
-    setCommandHeaders(res, outcome);
-    res.json({ id: productId, version: Number(outcome.version), status: 'discontinued' });
+    const ifMatch = ifMatchVersion(req, { required: false });
+    const outcome = await discontinueProduct(deps, productId, commandMetadata(req, res), ifMatch);
+    answerProductCommand(res, productId, outcome, { status: 'discontinued' });
   });
   return router;
 }

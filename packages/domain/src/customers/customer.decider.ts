@@ -1,6 +1,7 @@
 import { assertNever } from '../shared/exhaustive.js';
 import { DomainError } from '../shared/domain-error.js';
-import type { CustomerEvent } from './customer.events.js';
+import { CUSTOMER_EVENT_VERSIONS, CustomerEvent, customerStreamId } from './customer.events.js';
+import type { AggregateDecider } from '../shared/aggregate-decider.js';
 
 export type RegisteredCustomerState = { status: 'registered'; customerId: string; email: string; name: string; registeredAt: string };
 /** A forgotten customer keeps no personal data: only that it existed, so its id can never be registered again. */
@@ -88,3 +89,20 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
       return assertNever(event);
   }
 }
+
+/** The customer aggregate's decider as one value (see AggregateDecider). */
+export const customerDecider: AggregateDecider<CustomerCommand, CustomerEvent, CustomerState> = {
+  initialState: initialCustomerState, evolve: evolveCustomer, decide: decideCustomer, events: CustomerEvent, eventVersions: CUSTOMER_EVENT_VERSIONS,
+};
+
+/**
+ * A customer's GDPR erasure, as @shop/kernel's `eraseSubject` runs it: the data key shredded is the customer's (their
+ * personal fields are encrypted under their id), and CustomerForgotten records it in their stream, once.
+ */
+export const customerErasure = (customerId: string, forgottenAt: string) => ({
+  subject: customerId,
+  streamId: customerStreamId(customerId),
+  decider: customerDecider,
+  command: { type: 'ForgetCustomer', data: { customerId, forgottenAt } } satisfies ForgetCustomer as CustomerCommand,
+  isErased: (state: CustomerState): boolean => state.status === 'forgotten',
+});

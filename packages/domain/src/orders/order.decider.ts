@@ -2,7 +2,8 @@ import { assertNever } from '../shared/exhaustive.js';
 import { DomainError } from '../shared/domain-error.js';
 import { existingState } from '../shared/existing-state.js';
 import type { Currency } from '../shared/money.js';
-import type { OrderEvent, OrderLine, PaymentMethod, ShippingAddress } from './order.events.js';
+import { ORDER_EVENT_VERSIONS, OrderEvent, type OrderLine, type PaymentMethod, type ShippingAddress } from './order.events.js';
+import type { AggregateDecider } from '../shared/aggregate-decider.js';
 
 export type OrderStatus = 'placed' | 'paid' | 'shipped' | 'cancelled' | 'refunded';
 
@@ -96,3 +97,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return assertNever(event);
   }
 }
+
+/** The order aggregate's decider as one value (see AggregateDecider); placing an order is `decidePlaceOrder`. */
+export const orderDecider: AggregateDecider<OrderCommand, OrderEvent, OrderState> = {
+  initialState: initialOrderState, evolve: evolveOrder, decide: decideOrder, events: OrderEvent, eventVersions: ORDER_EVENT_VERSIONS,
+};

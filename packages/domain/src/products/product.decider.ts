@@ -2,8 +2,9 @@ import { assertNever } from '../shared/exhaustive.js';
 import { DomainError } from '../shared/domain-error.js';
 import { existingState } from '../shared/existing-state.js';
 import type { Currency } from '../shared/money.js';
-import type { ProductEvent } from './product.events.js';
+import { PRODUCT_EVENT_VERSIONS, ProductEvent } from './product.events.js';
 import { Reservations } from './reservations.js';
+import type { AggregateDecider } from '../shared/aggregate-decider.js';
 
 export { Reservations };
 
@@ -239,3 +240,8 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
       return assertNever(event);
   }
 }
+
+/** The product aggregate's decider as one value (see AggregateDecider). */
+export const productDecider: AggregateDecider<ProductCommand, ProductEvent, ProductState> = {
+  initialState: initialProductState, evolve: evolveProduct, decide: decideProduct, events: ProductEvent, eventVersions: PRODUCT_EVENT_VERSIONS,
+};

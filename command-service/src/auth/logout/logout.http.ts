@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type pg from 'pg';
 import { authenticate, principalOf, type TokenVerifier } from '@shop/service-kit';
-import { revokeTokens } from './user-accounts.js';
+import { revokeTokens } from '../user-accounts.js';
 
 /**
  * `POST /api/auth/logout`: revokes every token of the caller's account (all its sessions: a token version is per

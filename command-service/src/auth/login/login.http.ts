@@ -3,8 +3,8 @@ import { Router, type Request } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { parseOrThrow, ProblemError, type TokenService } from '@shop/service-kit';
-import { DEFAULT_LIMITER_MEMORY, FailureSlowdown, TokenBuckets, tooManyRequests, type LimiterMemory, type RateLimit, type SlowdownSettings } from '../http/rate-limit.js';
-import { checkCredentials } from './user-accounts.js';
+import { DEFAULT_LIMITER_MEMORY, FailureSlowdown, TokenBuckets, tooManyRequests, type LimiterMemory, type RateLimit, type SlowdownSettings } from '../../http/rate-limit.js';
+import { signIn } from './login.js';
 
 const LoginBody = z.strictObject({
   email: z.email().max(254),
@@ -47,20 +47,13 @@ export function loginRoutes(deps: { pool: pg.Pool; tokens: TokenService } & Logi
     // Before the check, whatever its outcome: a delay only on failures would let a guesser stop waiting early.
     const delay = perAccount?.delayMs(account, now) ?? 0;
     if (delay > 0) await sleep(delay);
-    const found = await checkCredentials(deps.pool, body.email, body.password);
-    if (!found) {
+    const signedIn = await signIn(deps, body);
+    if (!signedIn) {
       perAccount?.recordFailure(account, Date.now());
       throw new ProblemError(401, 'invalid_credentials', 'Unauthorized', 'Email or password is wrong');
     }
     perAccount?.recordSuccess(account);
-    const principal = {
-      userId: found.id,
-      role: found.role,
-      tokenVersion: found.tokenVersion,
-      ...(found.customerId ? { customerId: found.customerId } : {}),
-    };
-    const token = await deps.tokens.issue(principal);
-    res.json({ token, role: found.role, ...(found.customerId ? { customerId: found.customerId } : {}) });
+    res.json(signedIn);
   });
   return router;
 }

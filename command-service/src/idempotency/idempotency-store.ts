@@ -1,16 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from '@shop/service-kit';
 import { GroupCommit } from '@shop/kernel';
-
-export interface StoredKey {
-  request_hash: string;
-  state: 'in_progress' | 'done';
-  response_status: number | null;
-  response_headers: Record<string, string> | null;
-  response_body: string | null;
-  /** Set when the key was claimed in an append: that append's first stream (see `idempotency`'s `recover`). */
-  append_stream_id: string | null;
-}
+import type { StoredKey } from './idempotency-decision.js';
 
 interface Claim {
   userId: string;

@@ -1,0 +1,59 @@
+import { loadAggregate, type AggregateDefinition, type LoadedAggregate } from './aggregate.js';
+import type { EventStore } from './event-store.port.js';
+
+/**
+ * The last state a process wrote or read for each stream, so a hot aggregate (a product everyone orders) is not
+ * re-read for every command. One cache serves every aggregate: a stream id names its aggregate (`product-…`,
+ * `order-…`), so an entry is always read back with the definition that wrote it. Never trusted blindly: the command
+ * handler appends with the cached version as the expected version, so a stale entry turns into a VersionConflict
+ * (then the entry is dropped and the command retried on fresh state), and a command the cached state refuses is
+ * decided again on fresh state before the refusal is answered.
+ *
+ * Entries last `ttlMs` from when they were written (a hot product is rewritten by every order, so it never expires):
+ * an order's state holds its shipping address, and an erased customer's must not outlive the minute decision 0040
+ * allows a cached data key.
+ */
+export class AggregateCache {
+  private readonly entries = new Map<string, { loaded: LoadedAggregate<unknown>; expires: number }>();
+
+  constructor(
+    private readonly maxEntries = 20_000,
+    private readonly ttlMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(streamId: string): LoadedAggregate<unknown> | undefined {
+    const entry = this.entries.get(streamId);
+    if (!entry) return undefined;
+    this.entries.delete(streamId);
+    if (entry.expires <= this.now()) return undefined;
+    // Most recently used last: Map iteration order makes the first key the eviction candidate.
+    this.entries.set(streamId, entry);
+    return entry.loaded;
+  }
+
+  set(streamId: string, loaded: LoadedAggregate<unknown>): void {
+    this.entries.delete(streamId);
+    this.entries.set(streamId, { loaded, expires: this.now() + this.ttlMs });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(streamId: string): void {
+    this.entries.delete(streamId);
+  }
+}
+
+/** The aggregate from the cache when allowed and present, else from the store (and then cached). */
+export async function loadThroughCache<S, E>(
+  store: EventStore,
+  streamId: string,
+  definition: AggregateDefinition<S, E>,
+  cache: AggregateCache | undefined,
+  fresh: boolean,
+): Promise<LoadedAggregate<S>> {
+  const cached = fresh ? undefined : (cache?.get(streamId) as LoadedAggregate<S> | undefined);
+  if (cached) return cached;
+  const loaded = await loadAggregate(store, streamId, definition);
+  cache?.set(streamId, loaded);
+  return loaded;
+}
