@@ -19,7 +19,7 @@ import { discontinueProductRoutes } from './products/discontinue-product/discont
 
 export interface CommandServiceDeps {
   pool: pg.Pool;
-  /** For idempotency keys: a pool that commits asynchronously (see idempotency/with-idempotency.ts); tests may pass `pool`. */
+  /** For idempotency keys: a pool that commits asynchronously (see idempotency/with-idempotency.http.ts); tests may pass `pool`. */
   bookkeeping: pg.Pool;
   /** The event store with the personal-data codec around it (kernel PersonalDataEventStore). */
   store: EventStore;

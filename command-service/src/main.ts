@@ -28,7 +28,7 @@ const pool = createPool(config.DATABASE_URL, {
   applicationName: 'command-service',
   onIdleError: warnOfLostConnection(logger, 'events'),
 });
-// Idempotency-key bookkeeping commits without waiting for the WAL flush (why that is safe: idempotency/with-idempotency.ts).
+// Idempotency-key bookkeeping commits without waiting for the WAL flush (why that is safe: idempotency/with-idempotency.http.ts).
 const bookkeeping = createPool(config.DATABASE_URL, {
   max: 10,
   applicationName: 'command-service-bookkeeping',

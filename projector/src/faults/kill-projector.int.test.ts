@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { catalogAndOracle, ProductWriter, projectorUnderTest, waitForCatalog } from './fault-harness.js';
+import { catalogAndOracle, ProductWriter, projectorUnderTest, waitForCatalog } from '../testing/fault-harness.js';
 
 const PRODUCTS = 100;
 const EVENTS = 3_000;

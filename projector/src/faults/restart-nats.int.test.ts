@@ -7,7 +7,7 @@ import { connect } from 'nats';
 import type pg from 'pg';
 import type { PostgresEventStore } from '@shop/kernel';
 import { startTestDatabase, type TestDatabase } from '../testing/infrastructure.js';
-import { catalogAndOracle, freePort, killHard, ProductWriter, startProjector, waitForCatalog } from './fault-harness.js';
+import { catalogAndOracle, freePort, killHard, ProductWriter, startProjector, waitForCatalog } from '../testing/fault-harness.js';
 
 const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 

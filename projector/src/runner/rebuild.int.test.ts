@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import type { PostgresEventStore } from '@shop/kernel';
-import { ProductWriter } from '../faults/fault-harness.js';
+import { ProductWriter } from '../testing/fault-harness.js';
 import { PROJECTIONS } from '../projections/index.js';
 import { startTestDatabase, type TestDatabase } from '../testing/infrastructure.js';
 import { loadedTestRunner } from '../testing/runner.js';

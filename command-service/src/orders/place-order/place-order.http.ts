@@ -7,7 +7,7 @@ import { commandMetadata } from '../../http/command-context.js';
 import { streamVersionEtag } from '../../http/preconditions.js';
 import type { StoredAnswer } from '../../idempotency/idempotency-decision.js';
 import type { IdempotencyStore } from '../../idempotency/idempotency-store.js';
-import { withIdempotency } from '../../idempotency/with-idempotency.js';
+import { withIdempotency } from '../../idempotency/with-idempotency.http.js';
 import { orderPlacedIn, placeOrder, type OrderPlacement, type PlaceOrderDeps } from './place-order.js';
 
 /**

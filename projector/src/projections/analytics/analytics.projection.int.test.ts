@@ -7,7 +7,7 @@ import type { ProjectionRunner } from '../../runner/projection-runner.js';
 import { startTestDatabase, type TestDatabase } from '../../testing/infrastructure.js';
 import { loadedTestRunner } from '../../testing/runner.js';
 import { SinkUnavailable } from '../projection.js';
-import { OrderHistoryWriter } from '../sales/order-history.js';
+import { OrderHistoryWriter } from '../../testing/order-history.js';
 import { salesProjection } from '../sales/sales.projection.js';
 import { analyticsProjection } from './analytics.projection.js';
 import { SalesIndexWriter } from './sales-index-writer.js';

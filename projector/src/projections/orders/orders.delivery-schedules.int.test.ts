@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { applyCheckpointedBatch } from '../../runner/checkpointed-batch.js';
 import { deliveryScheduleSuite, expectEveryScheduleEndsAtCleanPass } from '../../testing/delivery-schedules.js';
-import { driveOrderLifecycles } from './order-lifecycle.workload.js';
+import { driveOrderLifecycles } from '../../testing/order-lifecycle.workload.js';
 import { ordersProjection } from './orders.projection.js';
 
 /**

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'nats';
 import { inTransaction } from '@shop/kernel';
-import { projectorUnderTest } from '../../faults/fault-harness.js';
+import { projectorUnderTest } from '../../testing/fault-harness.js';
 import { loadedTestRunner } from '../../testing/runner.js';
 import { customersProjectionInto } from '../customers/customers.projection.js';
-import { driveOrderLifecycles } from './order-lifecycle.workload.js';
+import { driveOrderLifecycles } from '../../testing/order-lifecycle.workload.js';
 import { ordersProjectionInto } from './orders.projection.js';
 
 /**

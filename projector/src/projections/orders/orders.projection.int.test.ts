@@ -29,7 +29,7 @@ import { customersProjection, customersProjectionInto } from '../customers/custo
 import { PROJECTIONS } from '../index.js';
 import { startTestDatabase, type TestDatabase } from '../../testing/infrastructure.js';
 import { loadedTestRunner } from '../../testing/runner.js';
-import { driveOrderLifecycles } from './order-lifecycle.workload.js';
+import { driveOrderLifecycles } from '../../testing/order-lifecycle.workload.js';
 import { ordersProjection, ordersProjectionInto } from './orders.projection.js';
 
 /**

@@ -8,7 +8,7 @@ import { deliveryScheduleSuite, expectEveryScheduleEndsAtCleanPass } from '../..
 import { rowsOf, startTestDatabase, type TestDatabase } from '../../testing/infrastructure.js';
 import { loadedTestRunner } from '../../testing/runner.js';
 import { PROJECTIONS } from '../index.js';
-import { OrderHistoryWriter } from './order-history.js';
+import { OrderHistoryWriter } from '../../testing/order-history.js';
 import { salesProjection } from './sales.projection.js';
 
 /** Both tables of the read model, every row, in primary-key order. */

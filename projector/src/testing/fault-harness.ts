@@ -7,8 +7,8 @@ import { evolveProduct, initialProductState, ProductEvent, type ProductState } f
 import type { PostgresEventStore } from '@shop/kernel';
 import { freePort } from '@shop/service-kit';
 import type { TestNats } from '@shop/testing';
-import { startTestDatabaseAndBus, type TestDatabaseAndBus } from '../testing/infrastructure.js';
-import { newEventBy } from '../testing/seeded.js';
+import { startTestDatabaseAndBus, type TestDatabaseAndBus } from './infrastructure.js';
+import { newEventBy } from './seeded.js';
 
 export { freePort };
 

@@ -27,7 +27,7 @@ import {
   type ProductState,
 } from '@shop/domain';
 import type { EventStore, NewEvent, StreamAppend } from '@shop/kernel';
-import { newEventBy, seeded } from '../../testing/seeded.js';
+import { newEventBy, seeded } from './seeded.js';
 
 /**
  * Test helper (no test of its own): drives customers, products and orders through the real domain deciders and

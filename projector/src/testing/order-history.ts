@@ -20,7 +20,7 @@ import {
   type ProductState,
 } from '@shop/domain';
 import type { EventStore, NewEvent, StreamAppend } from '@shop/kernel';
-import { newEventBy, seeded } from '../../testing/seeded.js';
+import { newEventBy, seeded } from './seeded.js';
 
 const newEvent = (event: OrderEvent | ProductEvent, schemaVersion: number): NewEvent => newEventBy('sales-history', event, schemaVersion);
 
