@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { FieldError, Status, type StatusMessage } from '../components/Status';
-import type { NewProduct } from '../contract';
+import { Currency, type CreateProductRequest } from '@shop/client';
 import { parseCents, parseCount } from '../money';
 import { errorMessage, type ApiError } from '../problem';
 import { useCreateProductMutation } from './products.api';
@@ -21,7 +21,7 @@ type FieldErrors = Partial<Record<keyof Fields, string>>;
 const EMPTY: Fields = { sku: '', name: '', description: '', price: '', currency: 'EUR', stock: '0' };
 
 /** Client-side checks; returns the request body, or the problems to show next to each field. */
-function validate(fields: Fields): { product: NewProduct } | { errors: FieldErrors } {
+function validate(fields: Fields): { product: CreateProductRequest } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
   const priceCents = parseCents(fields.price);
   const initialStock = parseCount(fields.stock);
@@ -29,14 +29,16 @@ function validate(fields: Fields): { product: NewProduct } | { errors: FieldErro
   if (!fields.name.trim()) errors.name = 'Name is required.';
   if (priceCents === null) errors.price = 'Enter a price like 12.34 (at most two decimals).';
   if (initialStock === null) errors.stock = 'Enter a whole number, 0 or more.';
-  if (priceCents === null || initialStock === null || Object.keys(errors).length > 0) return { errors };
+  const currency = Currency.safeParse(fields.currency);
+  if (!currency.success) errors.currency = 'Choose a currency.';
+  if (priceCents === null || initialStock === null || !currency.success || Object.keys(errors).length > 0) return { errors };
   return {
     product: {
       sku: fields.sku.trim(),
       name: fields.name.trim(),
       description: fields.description.trim(),
       priceCents,
-      currency: fields.currency,
+      currency: currency.data,
       initialStock,
     },
   };

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { FieldError, Status, type StatusMessage } from '../components/Status';
-import type { Product } from '../contract';
+import type { Product } from '@shop/client';
 import { errorMessage, type ApiError } from '../problem';
 import { stockAdjustment, type StockFields } from './product-changes';
 import { useAdjustStockMutation } from './products.api';

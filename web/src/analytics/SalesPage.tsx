@@ -1,7 +1,8 @@
 import { skipToken } from '@reduxjs/toolkit/query';
 import { useState, type FormEvent } from 'react';
 import { ErrorStatus, Loading, Status } from '../components/Status';
-import { GROUPINGS, type SalesQuery, type SalesReport } from '../contract';
+import { GROUPINGS, type SalesReport } from '@shop/client';
+import type { SalesQuery } from './sales-query';
 import { formatCents } from '../money';
 import { useSalesReportQuery } from './analytics.api';
 import { defaultSalesFields, groupingLabel, salesQuery, totalsByCurrency, type SalesFields } from './sales-query';

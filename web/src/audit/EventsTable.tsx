@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../contract';
+import type { AuditEvent } from '@shop/client';
 import { Time } from '../components/Time';
 import { href } from '../route';
 import { orderIdOfStream, shortStream } from './as-of';

@@ -1,4 +1,4 @@
-import type { Order } from '../contract';
+import type { Order } from '@shop/client';
 import { Time } from '../components/Time';
 import { formatCents } from '../money';
 import { href } from '../route';
