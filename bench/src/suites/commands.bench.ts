@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { operations, type PlaceOrderRequest, type ShippingAddress } from '@shop/client';
 import { applySchema, createPool } from '@shop/kernel';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
@@ -30,12 +31,14 @@ const startCommandService = (databaseUrl: string): Promise<RunningService> =>
     RATE_LIMIT_PER_SECOND: '1000000',
   });
 
-const address = { name: 'Bench', line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
+const address: ShippingAddress = { name: 'Bench', line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
 
+/** A PlaceOrderRequest of @shop/client, serialised here: autocannon sends strings, and the figure must not change. */
 function orderBody(products: string[]): string {
   const picked = new Set<string>();
   while (picked.size < LINES_PER_ORDER) picked.add(products[Math.floor(Math.random() * products.length)]!);
-  return JSON.stringify({ lines: [...picked].map((productId) => ({ productId, quantity: 1 })), shippingAddress: address });
+  const order: PlaceOrderRequest = { lines: [...picked].map((productId) => ({ productId, quantity: 1 })), shippingAddress: address };
+  return JSON.stringify(order);
 }
 
 function placeOrders(base: string, token: string, products: string[], seconds: number): Promise<autocannon.Result> {
@@ -46,7 +49,7 @@ function placeOrders(base: string, token: string, products: string[], seconds: n
     requests: [
       {
         method: 'POST',
-        path: '/api/orders',
+        path: operations.placeOrder.path,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': randomUUID() }, body: orderBody(products) }),
       },

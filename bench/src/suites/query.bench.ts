@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { shopRequests } from '@shop/client';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
@@ -110,14 +111,17 @@ interface Round {
 /** One round measures all four servers one after the other, so they share the machine's state of the moment. */
 async function oneRound(context: SuiteContext, round: number, query: RunningService, ids: string[]): Promise<Round> {
   context.progress(`round ${round}/${ROUNDS}`);
+  // The paths are @shop/client's, built before the load starts: the load generator only picks one per request.
+  const productPaths = ids.map((id) => shopRequests.getProduct(id).path);
+  const searchPaths = WORDS.map((search) => shopRequests.listProducts({ search }).path);
   const express = await startNodeService(HELLO_EXPRESS, {}, '/hello');
   const node = await startNodeService(HELLO_NODE, {}, '/hello');
   try {
     return {
       express: await measure(context, 'express 5 hello world', express.base, () => '/hello'),
       node: await measure(context, 'node:http hello world', node.base, () => '/hello'),
-      product: await measure(context, 'GET /api/products/:id (cached)', query.base, () => `/api/products/${pick(ids)}`),
-      search: await measure(context, 'GET /api/products?search=', query.base, () => `/api/products?search=${pick(WORDS)}`),
+      product: await measure(context, 'GET /api/products/:id (cached)', query.base, () => pick(productPaths)),
+      search: await measure(context, 'GET /api/products?search=', query.base, () => pick(searchPaths)),
     };
   } finally {
     await Promise.all([express.stop(), node.stop()]);

@@ -1,5 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { shopRequests, type StockAdjustmentRequest } from '@shop/client';
 import { applySchema, connectNats, createPool, listenForNotifications } from '@shop/kernel';
 import type { Measurement } from '../figures.js';
 import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
@@ -75,7 +76,9 @@ function post(agent: Agent, base: URL, path: string, token: string, body: string
 async function paced(base: string, token: string, products: string[], seconds: number): Promise<Sent[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const url = new URL(base);
-  const body = JSON.stringify({ delta: 1, reason: 'bench delivery' });
+  // A StockAdjustmentRequest of @shop/client, serialised once: every receipt sends the same body.
+  const receipt: StockAdjustmentRequest = { delta: 1, reason: 'bench delivery' };
+  const body = JSON.stringify(receipt);
   const sent: Sent[] = [];
   const inFlight: Array<Promise<void>> = [];
   const started = performance.now();
@@ -88,7 +91,7 @@ async function paced(base: string, token: string, products: string[], seconds: n
         sent.push(record);
         const productId = products[Math.floor(Math.random() * products.length)]!;
         inFlight.push(
-          post(agent, url, `/api/products/${productId}/stock`, token, body).then(
+          post(agent, url, shopRequests.adjustStock(productId, receipt).path, token, body).then(
             ({ status, consistency }) => {
               record.answeredAt = performance.now();
               if (status === 200 && consistency) record.token = BigInt(consistency);
