@@ -73,12 +73,8 @@ export type Product = z.infer<typeof Product>;
 export const ProductPage = z.object({ items: z.array(Product), nextCursor: z.string().nullable() });
 export type ProductPage = z.infer<typeof ProductPage>;
 
-export const CreateProductRequest = z.object({
-  sku: z.string(),
-  name: z.string(),
-  description: z.string(),
-  priceCents: Cents,
-  currency: Currency,
+/** A new product: the fields of a Product the admin chooses, and the stock it starts with. */
+export const CreateProductRequest = Product.pick({ sku: true, name: true, description: true, priceCents: true, currency: true }).extend({
   initialStock: z.number().int(),
 });
 export type CreateProductRequest = z.infer<typeof CreateProductRequest>;

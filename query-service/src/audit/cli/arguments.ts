@@ -67,54 +67,9 @@ export function parseAuditCommand(argv: readonly string[]): AuditCommand {
   if (values.help) return { kind: 'help' };
   const [command, target, ...extra] = positionals;
   if (extra.length > 0) return { kind: 'usage', error: `Unexpected arguments: ${extra.join(' ')}` };
-  const misplaced = (allowed: readonly string[]): string | undefined => unexpectedOption(values, allowed);
-
-  switch (command) {
-    case 'verify': {
-      if (values['public-key'] !== undefined) return parseSignedVerify(values, target);
-      if (target !== undefined) return { kind: 'usage', error: `verify takes no arguments (got ${target})` };
-      const wrong = misplaced(['anchor', 'batch-size', 'concurrency']);
-      if (wrong !== undefined) return { kind: 'usage', error: `verify takes no --${wrong}` };
-      const anchor = values.anchor === undefined ? undefined : AnchorText.safeParse(values.anchor);
-      if (anchor && !anchor.success) return failure(anchor.error, '--anchor');
-      const tuning = parseVerifyTuning(values);
-      if ('error' in tuning) return tuning.error;
-      return { kind: 'verify', ...(anchor ? { anchor: anchor.data } : {}), ...tuning };
-    }
-    case 'stream': {
-      const wrong = misplaced(['json']);
-      if (wrong !== undefined) return { kind: 'usage', error: `stream takes no --${wrong}` };
-      const streamId = StreamIdText.safeParse(target);
-      if (!streamId.success) return failure(streamId.error, 'stream id');
-      return { kind: 'stream', streamId: streamId.data, json: values.json === true };
-    }
-    case 'order': {
-      const wrong = misplaced(['as-of']);
-      if (wrong !== undefined) return { kind: 'usage', error: `order takes no --${wrong}` };
-      const orderId = z.uuid().safeParse(target);
-      if (!orderId.success) return failure(orderId.error, 'order id');
-      const asOf = values['as-of'] === undefined ? undefined : AsOfText.safeParse(values['as-of']);
-      if (asOf && !asOf.success) return failure(asOf.error, '--as-of');
-      return { kind: 'order', orderId: orderId.data.toLowerCase(), asOf: asOf ? asOf.data : { kind: 'now' } };
-    }
-    case 'keygen':
-      return parseKeygen(values, target);
-    case 'anchor':
-      return parseAnchor(values, target);
-    case 'export':
-      return parseExport(values, target);
-    case 'forget': {
-      const wrong = misplaced([]);
-      if (wrong !== undefined) return { kind: 'usage', error: `forget takes no --${wrong}` };
-      const customerId = z.uuid().safeParse(target);
-      if (!customerId.success) return failure(customerId.error, 'customer id');
-      return { kind: 'forget', customerId: customerId.data.toLowerCase() };
-    }
-    case undefined:
-      return { kind: 'usage', error: 'No command given' };
-    default:
-      return { kind: 'usage', error: `Unknown command ${command}` };
-  }
+  if (command === undefined) return { kind: 'usage', error: 'No command given' };
+  const parse = PARSERS.get(command);
+  return parse ? parse(values, target) : { kind: 'usage', error: `Unknown command ${command}` };
 }
 
 function parseOptions(argv: readonly string[]) {
@@ -154,6 +109,44 @@ function parseVerifyTuning(values: ParsedOptions): { batchSize?: number; concurr
   const concurrency = values.concurrency === undefined ? undefined : Count(64).safeParse(values.concurrency);
   if (concurrency && !concurrency.success) return { error: failure(concurrency.error, '--concurrency') };
   return { ...(batchSize ? { batchSize: batchSize.data } : {}), ...(concurrency ? { concurrency: concurrency.data } : {}) };
+}
+
+function parseVerify(values: ParsedOptions, target: string | undefined): AuditCommand {
+  if (values['public-key'] !== undefined) return parseSignedVerify(values, target);
+  if (target !== undefined) return { kind: 'usage', error: `verify takes no arguments (got ${target})` };
+  const wrong = unexpectedOption(values, ['anchor', 'batch-size', 'concurrency']);
+  if (wrong !== undefined) return { kind: 'usage', error: `verify takes no --${wrong}` };
+  const anchor = values.anchor === undefined ? undefined : AnchorText.safeParse(values.anchor);
+  if (anchor && !anchor.success) return failure(anchor.error, '--anchor');
+  const tuning = parseVerifyTuning(values);
+  if ('error' in tuning) return tuning.error;
+  return { kind: 'verify', ...(anchor ? { anchor: anchor.data } : {}), ...tuning };
+}
+
+function parseStream(values: ParsedOptions, target: string | undefined): AuditCommand {
+  const wrong = unexpectedOption(values, ['json']);
+  if (wrong !== undefined) return { kind: 'usage', error: `stream takes no --${wrong}` };
+  const streamId = StreamIdText.safeParse(target);
+  if (!streamId.success) return failure(streamId.error, 'stream id');
+  return { kind: 'stream', streamId: streamId.data, json: values.json === true };
+}
+
+function parseOrder(values: ParsedOptions, target: string | undefined): AuditCommand {
+  const wrong = unexpectedOption(values, ['as-of']);
+  if (wrong !== undefined) return { kind: 'usage', error: `order takes no --${wrong}` };
+  const orderId = z.uuid().safeParse(target);
+  if (!orderId.success) return failure(orderId.error, 'order id');
+  const asOf = values['as-of'] === undefined ? undefined : AsOfText.safeParse(values['as-of']);
+  if (asOf && !asOf.success) return failure(asOf.error, '--as-of');
+  return { kind: 'order', orderId: orderId.data.toLowerCase(), asOf: asOf ? asOf.data : { kind: 'now' } };
+}
+
+function parseForget(values: ParsedOptions, target: string | undefined): AuditCommand {
+  const wrong = unexpectedOption(values, []);
+  if (wrong !== undefined) return { kind: 'usage', error: `forget takes no --${wrong}` };
+  const customerId = z.uuid().safeParse(target);
+  if (!customerId.success) return failure(customerId.error, 'customer id');
+  return { kind: 'forget', customerId: customerId.data.toLowerCase() };
 }
 
 function parseSignedVerify(values: ParsedOptions, target: string | undefined): AuditCommand {
@@ -207,3 +200,14 @@ function parseExport(values: ParsedOptions, target: string | undefined): AuditCo
   if (to && to.data < from) return { kind: 'usage', error: `--to (${to.data}) is below --after (${from})` };
   return { kind: 'export', after: from, ...(to ? { to: to.data } : {}), ...(out ? { out: out.data } : {}) };
 }
+
+/** Each command's reader: its options and its one argument, if it takes one. */
+const PARSERS = new Map<string, (values: ParsedOptions, target: string | undefined) => AuditCommand>([
+  ['verify', parseVerify],
+  ['stream', parseStream],
+  ['order', parseOrder],
+  ['keygen', parseKeygen],
+  ['anchor', parseAnchor],
+  ['export', parseExport],
+  ['forget', parseForget],
+]);
