@@ -63,3 +63,16 @@ function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * Runs `work` on a database of its own, created empty on the server of `serverUrl` and dropped afterwards, whatever
+ * happened: every round of a suite starts from nothing and leaves nothing behind. `work` stops what it started on it.
+ */
+export async function withFreshDatabase<T>(serverUrl: string, database: string, work: (url: string) => Promise<T>): Promise<T> {
+  await createDatabase(serverUrl, database);
+  try {
+    return await work(databaseUrlFor(serverUrl, database));
+  } finally {
+    await dropDatabase(serverUrl, database);
+  }
+}

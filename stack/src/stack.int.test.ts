@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ShopClient } from '@shop/client';
+import { ShopClient, shopRequests } from '@shop/client';
 import { retryUntil } from '@shop/testing';
 import { which } from './infra/which.js';
 import { repoPath } from './paths.js';
@@ -162,9 +162,9 @@ describe('the whole shop through the gateway', () => {
   it('reads every one of 1,000 sequential place-then-read pairs back at once with the client helper (read-your-writes, zero misses)', async () => {
     const admin = new ShopClient({ baseUrl: stack.url });
     await admin.login('admin@shop.local', PASSWORD);
-    const { body: product } = await admin.send<{ id: string }>('POST', '/api/products', {
-      body: { sku: 'E2E-RYW', name: 'Read-your-writes kettle', description: '', priceCents: 2500, currency: 'EUR', initialStock: 1_000_000 },
-    });
+    const { body: product } = await admin.call(
+      shopRequests.createProduct({ sku: 'E2E-RYW', name: 'Read-your-writes kettle', description: '', priceCents: 2500, currency: 'EUR', initialStock: 1_000_000 }),
+    );
     const shopper = new ShopClient({ baseUrl: stack.url });
     await shopper.login('shopper@shop.local', PASSWORD);
     const address = { line1: '1 Test Street', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
@@ -172,7 +172,7 @@ describe('the whole shop through the gateway', () => {
     for (let i = 0; i < 1_000; i++) {
       const placed = await shopper.placeOrder([{ productId: product.id, quantity: 1 }], address);
       // The very next read, with the session's Consistency-Token: the new order must be there, never a 404.
-      const read = await shopper.getOrder<{ id: string; status: string }>(placed.body.orderId).catch(() => undefined);
+      const read = await shopper.getOrder(placed.body.orderId).catch(() => undefined);
       if (read?.body.id !== placed.body.orderId || BigInt(read.position!) < BigInt(placed.position!)) misses += 1;
     }
     expect(misses).toBe(0);

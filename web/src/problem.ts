@@ -1,6 +1,6 @@
 import type { SerializedError } from '@reduxjs/toolkit';
 import type { FetchBaseQueryError } from '@reduxjs/toolkit/query';
-import type { Problem } from './contract';
+import type { Problem } from '@shop/client';
 
 export type ApiError = FetchBaseQueryError | SerializedError;
 

@@ -1,17 +1,15 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
 import type { FetchBaseQueryMeta } from '@reduxjs/toolkit/query';
+import { laterPosition } from '@shop/client';
 
 const POSITION = /^\d{1,19}$/;
 
 /**
- * The later of two Consistency-Tokens (global positions, as decimal strings). Writes can answer out of order
- * (two tabs, concurrent requests) and a write that changed nothing answers `0`: the session keeps the highest
- * position it has seen, so every read reflects every write it made.
+ * The later of two Consistency-Tokens (global positions, as decimal strings): the session keeps the highest position
+ * it has seen, so every read reflects every write it made (@shop/client's rule, as its own session client keeps it).
  */
 export function laterToken(current: string | null, next: string | null): string | null {
-  if (next === null || !POSITION.test(next)) return current;
-  if (current === null || !POSITION.test(current)) return next;
-  return BigInt(next) > BigInt(current) ? next : current;
+  return laterPosition(current, next) ?? null;
 }
 
 interface FulfilledMutation {

@@ -2,7 +2,7 @@ import { createSlice, isRejectedWithValue, type UnknownAction } from '@reduxjs/t
 import { z } from 'zod';
 import { api } from './api';
 import { authApi } from './auth/auth.api';
-import { LoginResponse } from './contract';
+import { LoginResponse } from '@shop/client';
 import { loadStored } from './persistence';
 import { consistencyTokenOfWrite, laterToken } from './read-your-writes';
 

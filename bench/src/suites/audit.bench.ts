@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applySchema, createPool, PostgresEventStore, verifyHashChains, type HashChainVerdict, type NewEvent } from '@shop/kernel';
 import type { Measurement } from '../figures.js';
-import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
+import { withFreshDatabase } from '../postgres.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
 
 const ROUNDS = 3;
@@ -55,45 +55,44 @@ async function timedVerify(pool: ReturnType<typeof createPool>, concurrency: num
 export const auditSuite: Suite = {
   name: 'audit',
   description: 'hash-chain verification of the event store (100,000 events over 2,000 streams): events/s',
-  async run(context: SuiteContext): Promise<SuiteResult> {
+  run(context: SuiteContext): Promise<SuiteResult> {
     const { BENCH_AUDIT_EVENTS: events, BENCH_AUDIT_STREAMS: streams } = Size.parse(process.env);
-    const database = `shop_bench_${process.pid}_300`;
-    await createDatabase(context.databaseUrl, database);
-    const pool = createPool(databaseUrlFor(context.databaseUrl, database), { max: 20 });
-    try {
-      await applySchema(pool);
-      context.progress(`filling ${events.toLocaleString('en-US')} events over ${streams.toLocaleString('en-US')} streams (${WRITERS} writers)`);
-      await fillStore(new PostgresEventStore(pool), events, streams);
-      await pool.query('VACUUM ANALYZE events');
-      await pool.query('VACUUM ANALYZE streams');
-      const rounds: Array<{ c1: number; cN: number }> = [];
-      for (let round = 1; round <= ROUNDS; round++) {
-        const one = await timedVerify(pool, 1);
-        const many = await timedVerify(pool, CONCURRENCY);
-        for (const { verdict } of [one, many]) {
-          // A verifier that finds a fault in a clean store, or skips events, is wrong however fast it is.
-          if (!verdict.ok || verdict.eventsChecked !== events) {
-            throw new Error(`verification of the clean store answered ok=${verdict.ok}, ${verdict.eventsChecked} events: the bench refuses to report it`);
+    return withFreshDatabase(context.databaseUrl, `shop_bench_${process.pid}_300`, async (url) => {
+      const pool = createPool(url, { max: 20 });
+      try {
+        await applySchema(pool);
+        context.progress(`filling ${events.toLocaleString('en-US')} events over ${streams.toLocaleString('en-US')} streams (${WRITERS} writers)`);
+        await fillStore(new PostgresEventStore(pool), events, streams);
+        await pool.query('VACUUM ANALYZE events');
+        await pool.query('VACUUM ANALYZE streams');
+        const rounds: Array<{ c1: number; cN: number }> = [];
+        for (let round = 1; round <= ROUNDS; round++) {
+          const one = await timedVerify(pool, 1);
+          const many = await timedVerify(pool, CONCURRENCY);
+          for (const { verdict } of [one, many]) {
+            // A verifier that finds a fault in a clean store, or skips events, is wrong however fast it is.
+            if (!verdict.ok || verdict.eventsChecked !== events) {
+              throw new Error(`verification of the clean store answered ok=${verdict.ok}, ${verdict.eventsChecked} events: the bench refuses to report it`);
+            }
           }
+          context.progress(`round ${round}/${ROUNDS}: ${Math.round(many.rate)} events/s (${CONCURRENCY} batches in flight), ${Math.round(one.rate)} events/s (1)`);
+          rounds.push({ c1: one.rate, cN: many.rate });
         }
-        context.progress(`round ${round}/${ROUNDS}: ${Math.round(many.rate)} events/s (${CONCURRENCY} batches in flight), ${Math.round(one.rate)} events/s (1)`);
-        rounds.push({ c1: one.rate, cN: many.rate });
+        const measurements: Measurement[] = [
+          { name: 'audit.verify', unit: 'events/s', better: 'higher', ours: rounds.map((r) => r.cN) },
+          { name: 'audit.verify.c1', unit: 'events/s', better: 'higher', ours: rounds.map((r) => r.c1) },
+        ];
+        return {
+          measurements,
+          notes: [
+            `One fresh database: ${events.toLocaleString('en-US')} events over ${streams.toLocaleString('en-US')} streams, appended one at a time by ${WRITERS} writers (not measured; streams interleave in the global log), then VACUUM ANALYZE.`,
+            `${ROUNDS} rounds of \`verifyHashChains\` over the whole store (batches of 10,000 positions, every link recomputed with event_hash, versions, positions and stream heads checked, the anchor digest taken): audit.verify with ${CONCURRENCY} batches in flight (the default), audit.verify.c1 with one.`,
+            ...(events === 100_000 && streams === 2_000 ? [] : ['SIZE OVERRIDDEN by BENCH_AUDIT_EVENTS / BENCH_AUDIT_STREAMS: not the figure’s size.']),
+          ],
+        };
+      } finally {
+        await pool.end();
       }
-      const measurements: Measurement[] = [
-        { name: 'audit.verify', unit: 'events/s', better: 'higher', ours: rounds.map((r) => r.cN) },
-        { name: 'audit.verify.c1', unit: 'events/s', better: 'higher', ours: rounds.map((r) => r.c1) },
-      ];
-      return {
-        measurements,
-        notes: [
-          `One fresh database: ${events.toLocaleString('en-US')} events over ${streams.toLocaleString('en-US')} streams, appended one at a time by ${WRITERS} writers (not measured; streams interleave in the global log), then VACUUM ANALYZE.`,
-          `${ROUNDS} rounds of \`verifyHashChains\` over the whole store (batches of 10,000 positions, every link recomputed with event_hash, versions, positions and stream heads checked, the anchor digest taken): audit.verify with ${CONCURRENCY} batches in flight (the default), audit.verify.c1 with one.`,
-          ...(events === 100_000 && streams === 2_000 ? [] : ['SIZE OVERRIDDEN by BENCH_AUDIT_EVENTS / BENCH_AUDIT_STREAMS: not the figure’s size.']),
-        ],
-      };
-    } finally {
-      await pool.end();
-      await dropDatabase(context.databaseUrl, database);
-    }
+    });
   },
 };

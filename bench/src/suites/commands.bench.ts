@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { operations, type PlaceOrderRequest, type ShippingAddress } from '@shop/client';
 import { applySchema, createPool } from '@shop/kernel';
 import type { Measurement } from '../figures.js';
-import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
+import { withFreshDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
 import { BENCH_JWT_PRIVATE_KEY, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
@@ -30,12 +31,14 @@ const startCommandService = (databaseUrl: string): Promise<RunningService> =>
     RATE_LIMIT_PER_SECOND: '1000000',
   });
 
-const address = { name: 'Bench', line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
+const address: ShippingAddress = { name: 'Bench', line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
 
+/** A PlaceOrderRequest of @shop/client, serialised here: autocannon sends strings, and the figure must not change. */
 function orderBody(products: string[]): string {
   const picked = new Set<string>();
   while (picked.size < LINES_PER_ORDER) picked.add(products[Math.floor(Math.random() * products.length)]!);
-  return JSON.stringify({ lines: [...picked].map((productId) => ({ productId, quantity: 1 })), shippingAddress: address });
+  const order: PlaceOrderRequest = { lines: [...picked].map((productId) => ({ productId, quantity: 1 })), shippingAddress: address };
+  return JSON.stringify(order);
 }
 
 function placeOrders(base: string, token: string, products: string[], seconds: number): Promise<autocannon.Result> {
@@ -46,7 +49,7 @@ function placeOrders(base: string, token: string, products: string[], seconds: n
     requests: [
       {
         method: 'POST',
-        path: '/api/orders',
+        path: operations.placeOrder.path,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': randomUUID() }, body: orderBody(products) }),
       },
@@ -72,50 +75,40 @@ interface RoundResult {
   healthz: number;
 }
 
-async function oneRound(context: SuiteContext, round: number): Promise<RoundResult> {
-  const database = `shop_bench_${process.pid}_${100 + round}`;
-  await createDatabase(context.databaseUrl, database);
-  const url = databaseUrlFor(context.databaseUrl, database);
-  let service: RunningService | undefined;
-  try {
-    const pool = createPool(url, { max: 1 });
-    await applySchema(pool).finally(() => pool.end());
-    const started = await startCommandService(url);
-    service = started;
-    const admin = await login(started.base, 'admin@shop.local');
-    const products = await createProducts(started.base, admin, PRODUCTS, CONNECTIONS);
-    context.progress(`round ${round}/${ROUNDS}: ${products.length} products created; warming up ${WARMUP_SECONDS} s`);
-    const shopper = await login(started.base, 'shopper@shop.local');
-    await placeOrders(started.base, shopper, products, WARMUP_SECONDS);
-    const result = await placeOrders(started.base, shopper, products, MEASURE_SECONDS);
-    const failed = result.non2xx + result.errors + result.timeouts;
-    const ordersPerSecond = result['2xx'] / MEASURE_SECONDS;
-    const healthz = await healthzPerSecond(started.base);
-    context.progress(
-      `round ${round}/${ROUNDS}: ${Math.round(ordersPerSecond)} orders/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${failed} failed; gauge ${Math.round(healthz)} GET /healthz per s`,
-    );
-    return { ordersPerSecond, p99: result.latency.p99, p50: result.latency.p50, failed, healthz };
-  } finally {
-    await service?.stop();
-    await dropDatabase(context.databaseUrl, database);
-  }
+function oneRound(context: SuiteContext, round: number): Promise<RoundResult> {
+  return withFreshDatabase(context.databaseUrl, `shop_bench_${process.pid}_${100 + round}`, async (url) => {
+    let service: RunningService | undefined;
+    try {
+      const pool = createPool(url, { max: 1 });
+      await applySchema(pool).finally(() => pool.end());
+      const started = await startCommandService(url);
+      service = started;
+      const admin = await login(started.base, 'admin@shop.local');
+      const products = await createProducts(started.base, admin, PRODUCTS, CONNECTIONS);
+      context.progress(`round ${round}/${ROUNDS}: ${products.length} products created; warming up ${WARMUP_SECONDS} s`);
+      const shopper = await login(started.base, 'shopper@shop.local');
+      await placeOrders(started.base, shopper, products, WARMUP_SECONDS);
+      const result = await placeOrders(started.base, shopper, products, MEASURE_SECONDS);
+      const failed = result.non2xx + result.errors + result.timeouts;
+      const ordersPerSecond = result['2xx'] / MEASURE_SECONDS;
+      const healthz = await healthzPerSecond(started.base);
+      context.progress(
+        `round ${round}/${ROUNDS}: ${Math.round(ordersPerSecond)} orders/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${failed} failed; gauge ${Math.round(healthz)} GET /healthz per s`,
+      );
+      return { ordersPerSecond, p99: result.latency.p99, p50: result.latency.p50, failed, healthz };
+    } finally {
+      await service?.stop();
+    }
+  });
 }
 
 /** The store's own ceiling for the same orders, on a fresh database of its own, with the command service stopped. */
-async function storeCeilingRound(context: SuiteContext, round: number): Promise<number> {
-  const database = `shop_bench_${process.pid}_${200 + round}`;
-  await createDatabase(context.databaseUrl, database);
-  try {
-    const ordersPerSecond = await storeCeiling(databaseUrlFor(context.databaseUrl, database), {
-      placers: CONNECTIONS,
-      warmupSeconds: WARMUP_SECONDS,
-      seconds: CEILING_SECONDS,
-    });
+function storeCeilingRound(context: SuiteContext, round: number): Promise<number> {
+  return withFreshDatabase(context.databaseUrl, `shop_bench_${process.pid}_${200 + round}`, async (url) => {
+    const ordersPerSecond = await storeCeiling(url, { placers: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: CEILING_SECONDS });
     context.progress(`round ${round}/${ROUNDS}: the event store alone (no HTTP): ${Math.round(ordersPerSecond)} orders/s`);
     return ordersPerSecond;
-  } finally {
-    await dropDatabase(context.databaseUrl, database);
-  }
+  });
 }
 
 export const commandsSuite: Suite = {

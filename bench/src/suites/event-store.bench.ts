@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Measurement } from '../figures.js';
-import { createDatabase, databaseUrlFor, dropDatabase, dropOrphanDatabases } from '../postgres.js';
+import { dropOrphanDatabases, withFreshDatabase } from '../postgres.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
 import type { StoreName } from './event-store/stores.js';
 import type { WorkerMessage, WorkerTask } from './event-store/worker.js';
@@ -73,14 +73,11 @@ async function measureEventStore(context: SuiteContext): Promise<SuiteResult> {
     for (const store of order) {
       const database = `${DATABASE_PREFIX}${process.pid}_${++databaseNumber}`;
       const label = `round ${round}/${ROUNDS} ${STORE_LABEL[store]}`;
-      await createDatabase(context.databaseUrl, database);
-      try {
+      const result = await withFreshDatabase(context.databaseUrl, database, (databaseUrl) => {
         context.progress(`${label}: fresh database ${database}`);
-        const task: WorkerTask = { store, databaseUrl: databaseUrlFor(context.databaseUrl, database), poolSize: POOL_SIZE, workload: WORKLOAD };
-        results[store].push(await runWorker(task, label, context));
-      } finally {
-        await dropDatabase(context.databaseUrl, database);
-      }
+        return runWorker({ store, databaseUrl, poolSize: POOL_SIZE, workload: WORKLOAD }, label, context);
+      });
+      results[store].push(result);
     }
   }
 

@@ -5,7 +5,7 @@ import { applySchema, connectNats, createPool, ensureEventStream, PostgresEventS
 import { createProjectorMetrics, PROJECTIONS, ProjectionRunner, rebuildProjection, Relay } from '@shop/projector';
 import { createLogger } from '@shop/service-kit';
 import type { Measurement } from '../figures.js';
-import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
+import { withFreshDatabase } from '../postgres.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
 
 const ROUNDS = 3;
@@ -84,46 +84,45 @@ async function throughJetStream(pool: pg.Pool, store: PostgresEventStore, databa
   }
 }
 
-async function oneRound(context: SuiteContext, round: number): Promise<{ catchUp: number; rebuild: number; relay: number; throughput: number }> {
-  const database = `shop_bench_${process.pid}_${200 + round}`;
-  await createDatabase(context.databaseUrl, database);
-  const pool = createPool(databaseUrlFor(context.databaseUrl, database), { max: 20 });
-  try {
-    await applySchema(pool);
-    const store = new PostgresEventStore(pool);
-    const events = await fillStore(store);
-    const catalog = PROJECTIONS.catalog!;
-    const runner = new ProjectionRunner({
-      pool,
-      store,
-      projection: catalog.projection,
-      invalidate: async () => undefined,
-      metrics: createProjectorMetrics(new Registry(), async () => ({})),
-      logger: createLogger('bench', 'silent'),
-    });
-    await runner.loadCheckpoint();
-    let started = performance.now();
-    await runner.catchUpFromStore();
-    const catchUp = events / ((performance.now() - started) / 1_000);
-    started = performance.now();
-    const rebuilt = await rebuildProjection(pool, store, catalog, () => undefined);
-    const rebuild = rebuilt.events / ((performance.now() - started) / 1_000);
-    if (!rebuilt.identical) throw new Error('the rebuilt catalog differs from the live one: the bench refuses to report a wrong rebuild');
-    const digestOfCatalog = async (): Promise<string> =>
-      (await pool.query<{ digest: string }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) AS digest FROM ${catalog.tables[0]!} t`)).rows[0]!.digest;
-    const storeFedDigest = await digestOfCatalog();
-    // The bus-fed pass starts over on an empty read model and checkpoint, on the same events.
-    await pool.query(`TRUNCATE ${catalog.tables.join(', ')}; DELETE FROM projection_checkpoints`);
-    const bus = await throughJetStream(pool, store, databaseUrlFor(context.databaseUrl, database), events, round);
-    if ((await digestOfCatalog()) !== storeFedDigest) throw new Error('the catalog fed through JetStream differs from the one fed from the store: the bench refuses to report it');
-    context.progress(
-      `round ${round}/${ROUNDS}: catch-up ${Math.round(catchUp)} events/s, rebuild ${Math.round(rebuild)} events/s (identical), relay ${Math.round(bus.relay)} events/s, JetStream-fed ${Math.round(bus.projector)} events/s (identical)`,
-    );
-    return { catchUp, rebuild, relay: bus.relay, throughput: bus.projector };
-  } finally {
-    await pool.end();
-    await dropDatabase(context.databaseUrl, database);
-  }
+function oneRound(context: SuiteContext, round: number): Promise<{ catchUp: number; rebuild: number; relay: number; throughput: number }> {
+  return withFreshDatabase(context.databaseUrl, `shop_bench_${process.pid}_${200 + round}`, async (url) => {
+    const pool = createPool(url, { max: 20 });
+    try {
+      await applySchema(pool);
+      const store = new PostgresEventStore(pool);
+      const events = await fillStore(store);
+      const catalog = PROJECTIONS.catalog!;
+      const runner = new ProjectionRunner({
+        pool,
+        store,
+        projection: catalog.projection,
+        invalidate: async () => undefined,
+        metrics: createProjectorMetrics(new Registry(), async () => ({})),
+        logger: createLogger('bench', 'silent'),
+      });
+      await runner.loadCheckpoint();
+      let started = performance.now();
+      await runner.catchUpFromStore();
+      const catchUp = events / ((performance.now() - started) / 1_000);
+      started = performance.now();
+      const rebuilt = await rebuildProjection(pool, store, catalog, () => undefined);
+      const rebuild = rebuilt.events / ((performance.now() - started) / 1_000);
+      if (!rebuilt.identical) throw new Error('the rebuilt catalog differs from the live one: the bench refuses to report a wrong rebuild');
+      const digestOfCatalog = async (): Promise<string> =>
+        (await pool.query<{ digest: string }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) AS digest FROM ${catalog.tables[0]!} t`)).rows[0]!.digest;
+      const storeFedDigest = await digestOfCatalog();
+      // The bus-fed pass starts over on an empty read model and checkpoint, on the same events.
+      await pool.query(`TRUNCATE ${catalog.tables.join(', ')}; DELETE FROM projection_checkpoints`);
+      const bus = await throughJetStream(pool, store, url, events, round);
+      if ((await digestOfCatalog()) !== storeFedDigest) throw new Error('the catalog fed through JetStream differs from the one fed from the store: the bench refuses to report it');
+      context.progress(
+        `round ${round}/${ROUNDS}: catch-up ${Math.round(catchUp)} events/s, rebuild ${Math.round(rebuild)} events/s (identical), relay ${Math.round(bus.relay)} events/s, JetStream-fed ${Math.round(bus.projector)} events/s (identical)`,
+      );
+      return { catchUp, rebuild, relay: bus.relay, throughput: bus.projector };
+    } finally {
+      await pool.end();
+    }
+  });
 }
 
 export const projectorSuite: Suite = {

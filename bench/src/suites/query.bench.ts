@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { shopRequests } from '@shop/client';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { applySchema, createPool, PostgresEventStore, type NewEvent } from '@shop/kernel';
 import { createProjectorMetrics, PROJECTIONS, ProjectionRunner } from '@shop/projector';
 import { createLogger } from '@shop/service-kit';
 import type { Measurement } from '../figures.js';
-import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
+import { withFreshDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
 import { BENCH_JWT_PUBLIC_KEY } from '../shop-api.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
@@ -110,14 +111,17 @@ interface Round {
 /** One round measures all four servers one after the other, so they share the machine's state of the moment. */
 async function oneRound(context: SuiteContext, round: number, query: RunningService, ids: string[]): Promise<Round> {
   context.progress(`round ${round}/${ROUNDS}`);
+  // The paths are @shop/client's, built before the load starts: the load generator only picks one per request.
+  const productPaths = ids.map((id) => shopRequests.getProduct(id).path);
+  const searchPaths = WORDS.map((search) => shopRequests.listProducts({ search }).path);
   const express = await startNodeService(HELLO_EXPRESS, {}, '/hello');
   const node = await startNodeService(HELLO_NODE, {}, '/hello');
   try {
     return {
       express: await measure(context, 'express 5 hello world', express.base, () => '/hello'),
       node: await measure(context, 'node:http hello world', node.base, () => '/hello'),
-      product: await measure(context, 'GET /api/products/:id (cached)', query.base, () => `/api/products/${pick(ids)}`),
-      search: await measure(context, 'GET /api/products?search=', query.base, () => `/api/products?search=${pick(WORDS)}`),
+      product: await measure(context, 'GET /api/products/:id (cached)', query.base, () => pick(productPaths)),
+      search: await measure(context, 'GET /api/products?search=', query.base, () => pick(searchPaths)),
     };
   } finally {
     await Promise.all([express.stop(), node.stop()]);
@@ -127,44 +131,42 @@ async function oneRound(context: SuiteContext, round: number, query: RunningServ
 export const querySuite: Suite = {
   name: 'query',
   description: `reads through the query service (autocannon, ${CONNECTIONS} connections, ${MEASURE_SECONDS} s): a cached product and a search, vs express and node:http hello worlds`,
-  async run(context: SuiteContext): Promise<SuiteResult> {
-    const database = `shop_bench_${process.pid}_300`;
-    await createDatabase(context.databaseUrl, database);
-    const url = databaseUrlFor(context.databaseUrl, database);
-    const redisUrl = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-    redisUrl.pathname = `/${REDIS_DB}`;
-    let query: RunningService | undefined;
-    try {
-      const ids = await fillCatalog(url);
-      const redis = new Redis(redisUrl.toString());
-      await redis.flushdb().finally(() => redis.disconnect());
-      query = await startNodeService(QUERY_SERVICE, { DATABASE_URL: url, REDIS_URL: redisUrl.toString(), JWT_PUBLIC_KEY: BENCH_JWT_PUBLIC_KEY });
-      context.progress(`${PRODUCTS} products projected; query service up with Redis db ${REDIS_DB}`);
-      const rounds: Round[] = [];
-      for (let round = 1; round <= ROUNDS; round++) rounds.push(await oneRound(context, round, query, ids));
-      const column = (pickLoad: (r: Round) => Load, value: (l: Load) => number): number[] => rounds.map((r) => value(pickLoad(r)));
-      const rps = (l: Load): number => l.requestsPerSecond;
-      const p99 = (l: Load): number => l.p99;
-      const measurements: Measurement[] = [
-        { name: 'query.product-by-id', unit: 'req/s', better: 'higher', ours: column((r) => r.product, rps), peer: column((r) => r.express, rps) },
-        { name: 'query.product-by-id.p99', unit: 'ms', better: 'lower', ours: column((r) => r.product, p99), peer: column((r) => r.express, p99) },
-        { name: 'query.product-by-id.vs-node-http', unit: 'req/s', better: 'higher', ours: column((r) => r.product, rps), peer: column((r) => r.node, rps) },
-        { name: 'query.search', unit: 'req/s', better: 'higher', ours: column((r) => r.search, rps), peer: column((r) => r.express, rps) },
-        { name: 'query.search.p99', unit: 'ms', better: 'lower', ours: column((r) => r.search, p99), peer: column((r) => r.express, p99) },
-      ];
-      const failed = rounds.map((r) => `${r.product.failed}/${r.search.failed}`).join(' · ');
-      return {
-        measurements,
-        peer: 'express 5 hello world (one JSON route, same autocannon settings, same run); .vs-node-http: a bare node:http hello world',
-        notes: [
-          `${ROUNDS} rounds; in each, one after the other: express 5 hello world, node:http hello world, the query service's GET /api/products/:id, then its search — each ${WARMUP_SECONDS} s warm-up, then ${MEASURE_SECONDS} s with autocannon at ${CONNECTIONS} connections.`,
-          `The real query service (query-service/dist/main.js) in its own process, Redis cache (db ${REDIS_DB}), ${PRODUCTS} products created as events and projected by the catalog projection. Product reads pick a random id of the ${PRODUCTS} (all cached after the warm-up); searches a random word of ${WORDS.length} (≈ ${Math.round(PRODUCTS / WORDS.length * 3)} matches each, first page of 20 ranked, read from Postgres every time).`,
-          `Failed answers per round (product/search): ${failed}. Load generator, service, Redis and PostgreSQL share this machine's 2 cores.`,
-        ],
-      };
-    } finally {
-      await query?.stop();
-      await dropDatabase(context.databaseUrl, database);
-    }
+  run(context: SuiteContext): Promise<SuiteResult> {
+    return withFreshDatabase(context.databaseUrl, `shop_bench_${process.pid}_300`, async (url) => {
+      const redisUrl = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+      redisUrl.pathname = `/${REDIS_DB}`;
+      let query: RunningService | undefined;
+      try {
+        const ids = await fillCatalog(url);
+        const redis = new Redis(redisUrl.toString());
+        await redis.flushdb().finally(() => redis.disconnect());
+        query = await startNodeService(QUERY_SERVICE, { DATABASE_URL: url, REDIS_URL: redisUrl.toString(), JWT_PUBLIC_KEY: BENCH_JWT_PUBLIC_KEY });
+        context.progress(`${PRODUCTS} products projected; query service up with Redis db ${REDIS_DB}`);
+        const rounds: Round[] = [];
+        for (let round = 1; round <= ROUNDS; round++) rounds.push(await oneRound(context, round, query, ids));
+        const column = (pickLoad: (r: Round) => Load, value: (l: Load) => number): number[] => rounds.map((r) => value(pickLoad(r)));
+        const rps = (l: Load): number => l.requestsPerSecond;
+        const p99 = (l: Load): number => l.p99;
+        const measurements: Measurement[] = [
+          { name: 'query.product-by-id', unit: 'req/s', better: 'higher', ours: column((r) => r.product, rps), peer: column((r) => r.express, rps) },
+          { name: 'query.product-by-id.p99', unit: 'ms', better: 'lower', ours: column((r) => r.product, p99), peer: column((r) => r.express, p99) },
+          { name: 'query.product-by-id.vs-node-http', unit: 'req/s', better: 'higher', ours: column((r) => r.product, rps), peer: column((r) => r.node, rps) },
+          { name: 'query.search', unit: 'req/s', better: 'higher', ours: column((r) => r.search, rps), peer: column((r) => r.express, rps) },
+          { name: 'query.search.p99', unit: 'ms', better: 'lower', ours: column((r) => r.search, p99), peer: column((r) => r.express, p99) },
+        ];
+        const failed = rounds.map((r) => `${r.product.failed}/${r.search.failed}`).join(' · ');
+        return {
+          measurements,
+          peer: 'express 5 hello world (one JSON route, same autocannon settings, same run); .vs-node-http: a bare node:http hello world',
+          notes: [
+            `${ROUNDS} rounds; in each, one after the other: express 5 hello world, node:http hello world, the query service's GET /api/products/:id, then its search — each ${WARMUP_SECONDS} s warm-up, then ${MEASURE_SECONDS} s with autocannon at ${CONNECTIONS} connections.`,
+            `The real query service (query-service/dist/main.js) in its own process, Redis cache (db ${REDIS_DB}), ${PRODUCTS} products created as events and projected by the catalog projection. Product reads pick a random id of the ${PRODUCTS} (all cached after the warm-up); searches a random word of ${WORDS.length} (≈ ${Math.round(PRODUCTS / WORDS.length * 3)} matches each, first page of 20 ranked, read from Postgres every time).`,
+            `Failed answers per round (product/search): ${failed}. Load generator, service, Redis and PostgreSQL share this machine's 2 cores.`,
+          ],
+        };
+      } finally {
+        await query?.stop();
+      }
+    });
   },
 };

@@ -1,8 +1,9 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { shopRequests, type StockAdjustmentRequest } from '@shop/client';
 import { applySchema, connectNats, createPool, listenForNotifications } from '@shop/kernel';
 import type { Measurement } from '../figures.js';
-import { createDatabase, databaseUrlFor, dropDatabase } from '../postgres.js';
+import { withFreshDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
 import { BENCH_JWT_PRIVATE_KEY, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
 import { percentile } from '../stats.js';
@@ -75,7 +76,9 @@ function post(agent: Agent, base: URL, path: string, token: string, body: string
 async function paced(base: string, token: string, products: string[], seconds: number): Promise<Sent[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const url = new URL(base);
-  const body = JSON.stringify({ delta: 1, reason: 'bench delivery' });
+  // A StockAdjustmentRequest of @shop/client, serialised once: every receipt sends the same body.
+  const receipt: StockAdjustmentRequest = { delta: 1, reason: 'bench delivery' };
+  const body = JSON.stringify(receipt);
   const sent: Sent[] = [];
   const inFlight: Array<Promise<void>> = [];
   const started = performance.now();
@@ -88,7 +91,7 @@ async function paced(base: string, token: string, products: string[], seconds: n
         sent.push(record);
         const productId = products[Math.floor(Math.random() * products.length)]!;
         inFlight.push(
-          post(agent, url, `/api/products/${productId}/stock`, token, body).then(
+          post(agent, url, shopRequests.adjustStock(productId, receipt).path, token, body).then(
             ({ status, consistency }) => {
               record.answeredAt = performance.now();
               if (status === 200 && consistency) record.token = BigInt(consistency);
@@ -119,78 +122,76 @@ interface Round {
   neverSeen: number;
 }
 
-async function oneRound(context: SuiteContext, round: number): Promise<Round> {
-  const database = `shop_bench_${process.pid}_${400 + round}`;
-  await createDatabase(context.databaseUrl, database);
-  const url = databaseUrlFor(context.databaseUrl, database);
-  const services: RunningService[] = [];
-  const streamName = `BENCHVIS_${process.pid}_${round}`;
-  try {
-    const pool = createPool(url, { max: 2 });
-    await applySchema(pool);
-    const commands = await startNodeService(COMMAND_SERVICE, {
-      DATABASE_URL: url,
-      JWT_PRIVATE_KEY: BENCH_JWT_PRIVATE_KEY,
-      DEV_USERS_PASSWORD: DEV_PASSWORD,
-      RATE_LIMIT_BURST: '1000000',
-      RATE_LIMIT_PER_SECOND: '1000000',
-    });
-    services.push(commands);
-    const projector = await startNodeService(PROJECTOR, {
-      DATABASE_URL: url,
-      NATS_URL,
-      NATS_STREAM: streamName,
-      NATS_SUBJECT_PREFIX: `benchvis${process.pid}r${round}`,
-      REDIS_URL: '',
-    });
-    services.push(projector);
-    const admin = await login(commands.base, 'admin@shop.local');
-    const products = await createProducts(commands.base, admin, PRODUCTS, 16);
-
-    const commits: Array<{ position: bigint; at: number }> = [];
-    const listener = await listenForNotifications({
-      connectionString: url,
-      channel: PROJECTION_CHANNEL,
-      onNotification: (payload) => {
-        const [projection, position] = payload.split(':');
-        if (projection === 'catalog' && position) commits.push({ position: BigInt(position), at: performance.now() });
-      },
-    });
+function oneRound(context: SuiteContext, round: number): Promise<Round> {
+  return withFreshDatabase(context.databaseUrl, `shop_bench_${process.pid}_${400 + round}`, async (url) => {
+    const services: RunningService[] = [];
+    const streamName = `BENCHVIS_${process.pid}_${round}`;
     try {
-      context.progress(`round ${round}/${ROUNDS}: ${PRODUCTS} products created; warming up ${WARMUP_SECONDS} s at ${RATE_PER_SECOND} commands/s`);
-      await paced(commands.base, admin, products, WARMUP_SECONDS);
-      const started = performance.now();
-      const sent = await paced(commands.base, admin, products, MEASURE_SECONDS);
-      const elapsed = (performance.now() - started) / 1_000;
-      // Let the last commands' commits arrive.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const { latencies, neverSeen } = visibilityLatencies(sent, commits);
-      const commandLatencies = sent.flatMap((s) => (s.answeredAt === undefined || s.failed ? [] : [s.answeredAt - s.sentAt]));
-      const result: Round = {
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99),
-        commandP50: percentile(commandLatencies, 50),
-        commandP99: percentile(commandLatencies, 99),
-        achievedRate: sent.length / elapsed,
-        failed: sent.filter((s) => s.failed).length,
-        neverSeen,
-      };
-      context.progress(
-        `round ${round}/${ROUNDS}: visibility p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (command answered p50 ${result.commandP50.toFixed(1)} ms, p99 ${result.commandP99.toFixed(1)} ms); ${Math.round(result.achievedRate)} commands/s sent, ${result.failed} failed, ${neverSeen} never seen`,
-      );
-      return result;
+      const pool = createPool(url, { max: 2 });
+      await applySchema(pool);
+      const commands = await startNodeService(COMMAND_SERVICE, {
+        DATABASE_URL: url,
+        JWT_PRIVATE_KEY: BENCH_JWT_PRIVATE_KEY,
+        DEV_USERS_PASSWORD: DEV_PASSWORD,
+        RATE_LIMIT_BURST: '1000000',
+        RATE_LIMIT_PER_SECOND: '1000000',
+      });
+      services.push(commands);
+      const projector = await startNodeService(PROJECTOR, {
+        DATABASE_URL: url,
+        NATS_URL,
+        NATS_STREAM: streamName,
+        NATS_SUBJECT_PREFIX: `benchvis${process.pid}r${round}`,
+        REDIS_URL: '',
+      });
+      services.push(projector);
+      const admin = await login(commands.base, 'admin@shop.local');
+      const products = await createProducts(commands.base, admin, PRODUCTS, 16);
+
+      const commits: Array<{ position: bigint; at: number }> = [];
+      const listener = await listenForNotifications({
+        connectionString: url,
+        channel: PROJECTION_CHANNEL,
+        onNotification: (payload) => {
+          const [projection, position] = payload.split(':');
+          if (projection === 'catalog' && position) commits.push({ position: BigInt(position), at: performance.now() });
+        },
+      });
+      try {
+        context.progress(`round ${round}/${ROUNDS}: ${PRODUCTS} products created; warming up ${WARMUP_SECONDS} s at ${RATE_PER_SECOND} commands/s`);
+        await paced(commands.base, admin, products, WARMUP_SECONDS);
+        const started = performance.now();
+        const sent = await paced(commands.base, admin, products, MEASURE_SECONDS);
+        const elapsed = (performance.now() - started) / 1_000;
+        // Let the last commands' commits arrive.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const { latencies, neverSeen } = visibilityLatencies(sent, commits);
+        const commandLatencies = sent.flatMap((s) => (s.answeredAt === undefined || s.failed ? [] : [s.answeredAt - s.sentAt]));
+        const result: Round = {
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          commandP50: percentile(commandLatencies, 50),
+          commandP99: percentile(commandLatencies, 99),
+          achievedRate: sent.length / elapsed,
+          failed: sent.filter((s) => s.failed).length,
+          neverSeen,
+        };
+        context.progress(
+          `round ${round}/${ROUNDS}: visibility p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (command answered p50 ${result.commandP50.toFixed(1)} ms, p99 ${result.commandP99.toFixed(1)} ms); ${Math.round(result.achievedRate)} commands/s sent, ${result.failed} failed, ${neverSeen} never seen`,
+        );
+        return result;
+      } finally {
+        await listener.close();
+        await pool.end();
+      }
     } finally {
-      await listener.close();
-      await pool.end();
+      for (const service of services.reverse()) await service.stop();
+      // The round's JetStream stream (the projector created it) goes with the round.
+      const nats = await connectNats(NATS_URL, 'bench').catch(() => undefined);
+      await nats?.jetstreamManager().then((jsm) => jsm.streams.delete(streamName)).catch(() => undefined);
+      await nats?.close();
     }
-  } finally {
-    for (const service of services.reverse()) await service.stop();
-    // The round's JetStream stream (the projector created it) goes with the round.
-    const nats = await connectNats(NATS_URL, 'bench').catch(() => undefined);
-    await nats?.jetstreamManager().then((jsm) => jsm.streams.delete(streamName)).catch(() => undefined);
-    await nats?.close();
-    await dropDatabase(context.databaseUrl, database);
-  }
+  });
 }
 
 export const visibilitySuite: Suite = {

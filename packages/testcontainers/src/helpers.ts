@@ -1,4 +1,4 @@
-import { ShopClient } from '@shop/client';
+import { ShopClient, shopRequests, type Currency } from '@shop/client';
 import { randomUUID } from 'node:crypto';
 import { connect, DeliverPolicy, type ConsumerMessages, type NatsConnection } from 'nats';
 import { execRepeatable } from './exec.js';
@@ -45,7 +45,8 @@ export interface ProductSeed {
   name?: string;
   description?: string;
   priceCents?: number;
-  currency?: string;
+  /** One the contract accepts (`Currency` of @shop/client); EUR when absent. */
+  currency?: Currency;
   initialStock?: number;
 }
 
@@ -76,7 +77,7 @@ export async function seedProducts(shop: StartedShop, seeds: number | ProductSee
       currency: seed.currency ?? 'EUR',
       initialStock: seed.initialStock ?? 100,
     };
-    const answer = await shop.client.send<{ id: string }>('POST', '/api/products', { body: product });
+    const answer = await shop.client.call(shopRequests.createProduct(product));
     products.push({ id: answer.body.id, ...product });
     token = answer.position ?? token;
   }

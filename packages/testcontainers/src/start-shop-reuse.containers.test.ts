@@ -22,6 +22,6 @@ it('finds a running shop again in under 2 s, with its data and its admin', async
   expect(again.reused).toBe(true);
   expect(again.url).toBe(first.url);
   expect(elapsed).toBeLessThan(2_000);
-  const read = await again.client.getProduct<{ id: string }>(products[0]!.id);
+  const read = await again.client.getProduct(products[0]!.id);
   expect(read.body.id).toBe(products[0]!.id);
 }, 240_000);

@@ -199,7 +199,7 @@ describe('npm run audit -- keygen | anchor --sign | verify --anchor --public-key
       expect(run.stderr).toContain(`exported ${head} events (after position 0 through ${head}) to stdout`);
     });
 
-    it('answers bad usage with the usage text and exit 2 (the cases: audit-cli.test.ts)', async () => {
+    it('answers bad usage with the usage text and exit 2 (the cases: cli/arguments.test.ts)', async () => {
       const run = await audit('export', '--after', '10', '--to', '9');
       expect({ code: run.code, usage: run.stderr.includes('export [--after <position>]') }).toEqual({ code: 2, usage: true });
     });

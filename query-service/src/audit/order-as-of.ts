@@ -55,19 +55,16 @@ export interface AuditOrderView {
   order: OrderView;
 }
 
+/** When and how each transition happened, as the order's fields of the same names show it. */
+type Transitions = Pick<OrderView, 'paymentMethod' | 'paidAt' | 'shippedAt' | 'cancelledAt' | 'cancellationReason' | 'refundedAt'>;
+
 /**
  * The order's history as the audit tells it: the domain's own state (evolveOrder decides status and contents, so
- * the audit can never disagree with what the command side decided on) plus when and how each transition happened,
- * which the domain state does not keep.
+ * the audit can never disagree with what the command side decided on) plus its transitions, which the domain state
+ * does not keep.
  */
-interface OrderHistory {
+interface OrderHistory extends Transitions {
   state: OrderState;
-  paymentMethod: PaymentMethod | null;
-  paidAt: string | null;
-  shippedAt: string | null;
-  cancelledAt: string | null;
-  cancellationReason: string | null;
-  refundedAt: string | null;
 }
 
 const initialHistory: OrderHistory = {
@@ -144,7 +141,7 @@ export function replayOrderAsOf(events: readonly RecordedEvent[], asOf: AsOf, no
   const last = replayed.at(-1);
   if (!last) return undefined;
   const history = replayed.reduce((h, event) => evolveOrderHistory(h, OrderEvent.parse({ type: event.type, data: event.data })), initialHistory);
-  const { state } = history;
+  const { state, ...transitions } = history;
   if (state.status === 'absent') return undefined;
   const version = Number(last.streamVersion);
   return {
@@ -160,12 +157,7 @@ export function replayOrderAsOf(events: readonly RecordedEvent[], asOf: AsOf, no
       totalCents: state.totalCents,
       shippingAddress: state.shippingAddress,
       placedAt: state.placedAt,
-      paymentMethod: history.paymentMethod,
-      paidAt: history.paidAt,
-      shippedAt: history.shippedAt,
-      cancelledAt: history.cancelledAt,
-      cancellationReason: history.cancellationReason,
-      refundedAt: history.refundedAt,
+      ...transitions,
       version,
     },
   };

@@ -7,7 +7,7 @@ import type { LogAnchor } from '@shop/kernel';
  * can rewrite the log cannot rewrite it too. A signature by a key only the auditor holds makes the anchor file itself
  * tamper-evident, so it can be stored anywhere (a ticket, a share, the repository) and still be trusted: whoever
  * checks it needs only the public key. Ed25519 via node:crypto: deterministic signatures, small keys, no parameters
- * to get wrong. Pure apart from key generation's randomness; reading and writing the files is audit-cli-tools.ts.
+ * to get wrong. Pure apart from key generation's randomness; reading and writing the files is cli/verify-commands.ts.
  */
 
 export const SIGNED_ANCHOR_TYPE = 'shop-audit-anchor';

@@ -8,23 +8,19 @@ import {
   type CatalogProductRow,
   type ProductView,
 } from '@shop/read-models';
+import { findRowAtPosition } from '../cache/read-model-row.js';
+
+const PRODUCT_ROW = { name: 'catalog_find_product', columns: CATALOG_VIEW_COLUMNS, table: CATALOG_TABLE, projection: CATALOG_PROJECTION };
 
 /**
  * One product as a cache entry: the row and the catalog checkpoint come from ONE statement (one snapshot), so
  * the stamp is exactly the position the row reflects. The body is serialised once, here, and then served as is.
  */
 export async function findProductEntry(pool: pg.Pool, id: string): Promise<CacheEntry | undefined> {
-  const result = await pool.query<CatalogProductRow & { read_position: string }>({
-    name: 'catalog_find_product',
-    text: `SELECT ${CATALOG_VIEW_COLUMNS},
-                  (SELECT position FROM projection_checkpoints WHERE projection = '${CATALOG_PROJECTION}') AS read_position
-             FROM ${CATALOG_TABLE} WHERE id = $1`,
-    values: [id],
-  });
-  const row = result.rows[0];
-  if (!row) return undefined;
-  const view = toProductView(row);
-  return { position: BigInt(row.read_position ?? 0), etag: String(view.version), scope: '', body: JSON.stringify(view) };
+  const found = await findRowAtPosition<CatalogProductRow>(pool, PRODUCT_ROW, id);
+  if (!found) return undefined;
+  const view = toProductView(found.row);
+  return { position: found.position, etag: String(view.version), scope: '', body: JSON.stringify(view) };
 }
 
 /** Keyset position: (name, id) when browsing; (rank, id) when searching, best match first. */

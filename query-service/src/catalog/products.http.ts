@@ -3,7 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { productCacheKey, productListCacheKey, type CacheEntry } from '@shop/read-models';
-import { noneMatchHits, parseOrThrow, ProblemError } from '@shop/service-kit';
+import { answeredNotModified, parseOrThrow, ProblemError } from '@shop/service-kit';
 import type { ReadCache } from '../cache/read-cache.js';
 import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
@@ -49,12 +49,8 @@ export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache; fresh: Re
     if (!UUID.test(id)) parseOrThrow(z.strictObject({ id: z.uuid() }), { id }, 'product id');
     const entry = await readThrough(deps.cache, flights, productCacheKey(id), minPositionOf(res), () => findProductEntry(deps.pool, id));
     if (!entry) throw notFound(id);
-    res.setHeader('ETag', `"${entry.etag}"`);
     res.setHeader('Read-Model-Position', entry.position.toString());
-    if (noneMatchHits(req.headers['if-none-match'], entry.etag)) {
-      res.status(304).end();
-      return;
-    }
+    if (answeredNotModified(req, res, entry.etag)) return;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(entry.body);
   });

@@ -2,12 +2,11 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { orderCacheKey, type CacheEntry } from '@shop/read-models';
-import { authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
+import { answeredNotModified, authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
 import type { ReadCache } from '../cache/read-cache.js';
 import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { minPositionOf } from '../read-your-writes/consistency.http.js';
-import { ifNoneMatchMatches } from './if-none-match.js';
 import { inScope, orderScopeOf } from './order-scope.js';
 import { findOrderEntry, listOrders, type OrderCursor } from './orders.queries.js';
 
@@ -63,14 +62,7 @@ export function orderRoutes(deps: { pool: pg.Pool; cache: ReadCache; tokens: Tok
     res.set('Cache-Control', 'private, no-cache');
     res.set('Read-Model-Position', entry.position.toString());
     // A redacted order changed without its version moving, so the version cannot vouch for it: no ETag, never 304.
-    if (entry.etag !== '') {
-      const etag = `"${entry.etag}"`;
-      res.set('ETag', etag);
-      if (ifNoneMatchMatches(req.get('if-none-match'), etag)) {
-        res.status(304).end();
-        return;
-      }
-    }
+    if (entry.etag !== '' && answeredNotModified(req, res, entry.etag)) return;
     res.type('application/json').send(entry.body);
   });
 

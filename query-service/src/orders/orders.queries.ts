@@ -1,24 +1,11 @@
 import type pg from 'pg';
 import { ORDER_VIEW_COLUMNS, ORDERS_PROJECTION, ORDERS_TABLE, toOrderView, type CacheEntry, type OrderRow, type OrderView } from '@shop/read-models';
+import { findRowAtPosition } from '../cache/read-model-row.js';
 
 /** Which orders a reader may see: decided once per request (see order-scope.ts), applied in SQL. */
 export type OrderScope = { kind: 'every-order' } | { kind: 'own-orders'; customerId: string } | { kind: 'no-orders' };
 
-export interface FoundOrder {
-  order: OrderView;
-  /** Its customer was forgotten and its personal data erased after the fact: its version no longer identifies its content. */
-  redacted: boolean;
-}
-
-export async function findOrder(pool: pg.Pool, id: string): Promise<FoundOrder | undefined> {
-  const result = await pool.query<OrderRow>({
-    name: 'orders_find_order',
-    text: `SELECT ${ORDER_VIEW_COLUMNS} FROM ${ORDERS_TABLE} WHERE id = $1`,
-    values: [id],
-  });
-  const row = result.rows[0];
-  return row && { order: toOrderView(row), redacted: row.customer_forgotten_at !== null };
-}
+const ORDER_ROW = { name: 'orders_find_order_entry', columns: ORDER_VIEW_COLUMNS, table: ORDERS_TABLE, projection: ORDERS_PROJECTION };
 
 /**
  * One order as a cache entry: the row and the orders checkpoint from ONE statement (one snapshot), so the stamp is
@@ -26,18 +13,12 @@ export async function findOrder(pool: pg.Pool, id: string): Promise<FoundOrder |
  * redacted order has no ETag (its content changed without its version moving).
  */
 export async function findOrderEntry(pool: pg.Pool, id: string): Promise<CacheEntry | undefined> {
-  const result = await pool.query<OrderRow & { read_position: string | null }>({
-    name: 'orders_find_order_entry',
-    text: `SELECT ${ORDER_VIEW_COLUMNS},
-                  (SELECT position FROM projection_checkpoints WHERE projection = '${ORDERS_PROJECTION}') AS read_position
-             FROM ${ORDERS_TABLE} WHERE id = $1`,
-    values: [id],
-  });
-  const row = result.rows[0];
-  if (!row) return undefined;
-  const order = toOrderView(row);
-  const redacted = row.customer_forgotten_at !== null;
-  return { position: BigInt(row.read_position ?? 0), etag: redacted ? '' : String(order.version), scope: order.customerId, body: JSON.stringify(order) };
+  const found = await findRowAtPosition<OrderRow>(pool, ORDER_ROW, id);
+  if (!found) return undefined;
+  const order = toOrderView(found.row);
+  // Its customer was forgotten and its personal data erased after the fact: its version no longer identifies its content.
+  const redacted = found.row.customer_forgotten_at !== null;
+  return { position: found.position, etag: redacted ? '' : String(order.version), scope: order.customerId, body: JSON.stringify(order) };
 }
 
 /**

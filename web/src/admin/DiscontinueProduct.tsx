@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Status, type StatusMessage } from '../components/Status';
-import type { Product } from '../contract';
+import type { Product } from '@shop/client';
 import { errorMessage, type ApiError } from '../problem';
 import { useDiscontinueProductMutation } from './products.api';
 

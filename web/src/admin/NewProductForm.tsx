@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
+import { Currency, type CreateProductRequest } from '@shop/client';
 import { FieldError, Status, type StatusMessage } from '../components/Status';
-import type { NewProduct } from '../contract';
+import { useForm, type FieldErrors } from '../components/use-form';
 import { parseCents, parseCount } from '../money';
 import { errorMessage, type ApiError } from '../problem';
 import { useCreateProductMutation } from './products.api';
@@ -16,27 +17,27 @@ interface Fields {
   stock: string;
 }
 
-type FieldErrors = Partial<Record<keyof Fields, string>>;
-
 const EMPTY: Fields = { sku: '', name: '', description: '', price: '', currency: 'EUR', stock: '0' };
 
 /** Client-side checks; returns the request body, or the problems to show next to each field. */
-function validate(fields: Fields): { product: NewProduct } | { errors: FieldErrors } {
-  const errors: FieldErrors = {};
+function validate(fields: Fields): { product: CreateProductRequest } | { errors: FieldErrors<Fields> } {
+  const errors: FieldErrors<Fields> = {};
   const priceCents = parseCents(fields.price);
   const initialStock = parseCount(fields.stock);
   if (!fields.sku.trim()) errors.sku = 'SKU is required.';
   if (!fields.name.trim()) errors.name = 'Name is required.';
   if (priceCents === null) errors.price = 'Enter a price like 12.34 (at most two decimals).';
   if (initialStock === null) errors.stock = 'Enter a whole number, 0 or more.';
-  if (priceCents === null || initialStock === null || Object.keys(errors).length > 0) return { errors };
+  const currency = Currency.safeParse(fields.currency);
+  if (!currency.success) errors.currency = 'Choose a currency.';
+  if (priceCents === null || initialStock === null || !currency.success || Object.keys(errors).length > 0) return { errors };
   return {
     product: {
       sku: fields.sku.trim(),
       name: fields.name.trim(),
       description: fields.description.trim(),
       priceCents,
-      currency: fields.currency,
+      currency: currency.data,
       initialStock,
     },
   };
@@ -44,25 +45,16 @@ function validate(fields: Fields): { product: NewProduct } | { errors: FieldErro
 
 export function NewProductForm() {
   const [createProduct, { isLoading }] = useCreateProductMutation();
-  const [fields, setFields] = useState<Fields>(EMPTY);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { fields, setFields, errors, input, check } = useForm<Fields>(EMPTY);
   const [status, setStatus] = useState<StatusMessage | null>(null);
-
-  const field = (name: keyof Fields) => ({
-    value: fields[name],
-    onChange: (event: { target: { value: string } }) => setFields((current) => ({ ...current, [name]: event.target.value })),
-    'aria-invalid': errors[name] ? true : undefined,
-  });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const checked = validate(fields);
-    if ('errors' in checked) {
-      setErrors(checked.errors);
+    const checked = check(validate(fields));
+    if (!checked) {
       setStatus({ kind: 'error', text: 'Please fix the highlighted fields.' });
       return;
     }
-    setErrors({});
     setStatus(null);
     try {
       await createProduct(checked.product).unwrap();
@@ -79,26 +71,26 @@ export function NewProductForm() {
       <form className="grid" noValidate onSubmit={(event) => void submit(event)}>
         <label>
           SKU
-          <input data-testid="product-sku" autoComplete="off" {...field('sku')} />
+          <input data-testid="product-sku" autoComplete="off" {...input('sku')} />
           <FieldError text={errors.sku} />
         </label>
         <label>
           Name
-          <input data-testid="product-name" autoComplete="off" {...field('name')} />
+          <input data-testid="product-name" autoComplete="off" {...input('name')} />
           <FieldError text={errors.name} />
         </label>
         <label className="wide">
           Description
-          <textarea data-testid="product-description" rows={2} {...field('description')} />
+          <textarea data-testid="product-description" rows={2} {...input('description')} />
         </label>
         <label>
           Price
-          <input data-testid="product-price" inputMode="decimal" placeholder="12.34" autoComplete="off" {...field('price')} />
+          <input data-testid="product-price" inputMode="decimal" placeholder="12.34" autoComplete="off" {...input('price')} />
           <FieldError text={errors.price} />
         </label>
         <label>
           Currency
-          <select data-testid="product-currency" {...field('currency')}>
+          <select data-testid="product-currency" {...input('currency')}>
             {CURRENCIES.map((currency) => (
               <option key={currency}>{currency}</option>
             ))}
@@ -106,7 +98,7 @@ export function NewProductForm() {
         </label>
         <label>
           Initial stock
-          <input data-testid="product-stock" inputMode="numeric" autoComplete="off" {...field('stock')} />
+          <input data-testid="product-stock" inputMode="numeric" autoComplete="off" {...input('stock')} />
           <FieldError text={errors.stock} />
         </label>
         <div className="wide">

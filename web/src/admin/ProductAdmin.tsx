@@ -1,4 +1,4 @@
-import type { Product } from '../contract';
+import type { Product } from '@shop/client';
 import { DiscontinueProduct } from './DiscontinueProduct';
 import { ProductEditor } from './ProductEditor';
 import { StockForm } from './StockForm';

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { FieldError, Status, type StatusMessage } from '../components/Status';
-import type { Product } from '../contract';
+import type { Product } from '@shop/client';
 import { formatCents } from '../money';
 import { errorMessage, httpStatusOf, problemOf, type ApiError } from '../problem';
 import { etagOf, useGetProductQuery } from '../shop/catalog.api';

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
+import type { Product } from '@shop/client';
 import { FieldError, Status, type StatusMessage } from '../components/Status';
-import type { Product } from '../contract';
+import { useForm } from '../components/use-form';
 import { errorMessage, type ApiError } from '../problem';
 import { stockAdjustment, type StockFields } from './product-changes';
 import { useAdjustStockMutation } from './products.api';
@@ -10,18 +11,13 @@ const EMPTY: StockFields = { direction: 'received', units: '', reason: '' };
 /** Goods received, or units written off (the API refuses to take available stock below zero). */
 export function StockForm({ product }: { product: Product }) {
   const [adjust, { isLoading }] = useAdjustStockMutation();
-  const [fields, setFields] = useState<StockFields>(EMPTY);
-  const [errors, setErrors] = useState<Partial<Record<'units' | 'reason', string>>>({});
+  const { fields, setFields, errors, input, check } = useForm<StockFields>(EMPTY);
   const [status, setStatus] = useState<StatusMessage | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const checked = stockAdjustment(fields);
-    if ('errors' in checked) {
-      setErrors(checked.errors);
-      return;
-    }
-    setErrors({});
+    const checked = check(stockAdjustment(fields));
+    if (!checked) return;
     setStatus(null);
     try {
       const { stockAvailable } = await adjust({ id: product.id, adjustment: checked.adjustment }).unwrap();
@@ -50,23 +46,12 @@ export function StockForm({ product }: { product: Product }) {
         </label>
         <label>
           Units
-          <input
-            data-testid="stock-units"
-            inputMode="numeric"
-            value={fields.units}
-            aria-invalid={errors.units ? true : undefined}
-            onChange={(event) => setFields((current) => ({ ...current, units: event.target.value }))}
-          />
+          <input data-testid="stock-units" inputMode="numeric" {...input('units')} />
           <FieldError text={errors.units} />
         </label>
         <label className="wide">
           Reason
-          <input
-            data-testid="stock-reason"
-            value={fields.reason}
-            aria-invalid={errors.reason ? true : undefined}
-            onChange={(event) => setFields((current) => ({ ...current, reason: event.target.value }))}
-          />
+          <input data-testid="stock-reason" {...input('reason')} />
           <FieldError text={errors.reason} />
         </label>
         <div className="wide">

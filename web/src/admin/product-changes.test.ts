@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { Product } from '../contract';
+import type { Product } from '@shop/client';
 import { formatAmount, parseCents } from '../money';
 import { draftOf, productChanges, stockAdjustment } from './product-changes';
 

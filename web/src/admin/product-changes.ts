@@ -1,4 +1,4 @@
-import type { Product, ProductChanges, StockAdjustment } from '../contract';
+import type { Product, StockAdjustmentRequest, UpdateProductRequest } from '@shop/client';
 import { formatAmount, parseCents, parseCount } from '../money';
 
 /** What the edit form holds: text as typed. */
@@ -20,7 +20,7 @@ export const draftOf = (product: Product): ProductDraft => ({
  * The PATCH body: only the fields that differ from the version the admin read (the API appends one event per
  * changed field, and refuses an empty body), or the problems to show, or `unchanged`.
  */
-export function productChanges(base: Product, draft: ProductDraft): { changes: ProductChanges } | { errors: DraftErrors } | { unchanged: true } {
+export function productChanges(base: Product, draft: ProductDraft): { changes: UpdateProductRequest } | { errors: DraftErrors } | { unchanged: true } {
   const errors: DraftErrors = {};
   const name = draft.name.trim();
   const description = draft.description.trim();
@@ -31,7 +31,7 @@ export function productChanges(base: Product, draft: ProductDraft): { changes: P
   if (priceCents === null) errors.price = 'Enter a price like 12.34 (at most two decimals).';
   if (Object.keys(errors).length > 0 || priceCents === null) return { errors };
 
-  const changes: ProductChanges = {};
+  const changes: UpdateProductRequest = {};
   if (name !== base.name) changes.name = name;
   if (description !== base.description) changes.description = description;
   if (priceCents !== base.priceCents) changes.priceCents = priceCents;
@@ -47,7 +47,7 @@ export interface StockFields {
 }
 
 /** A receipt adds units, a write-off removes them: the API's signed, never-zero `delta`. */
-export function stockAdjustment(fields: StockFields): { adjustment: StockAdjustment } | { errors: Partial<Record<'units' | 'reason', string>> } {
+export function stockAdjustment(fields: StockFields): { adjustment: StockAdjustmentRequest } | { errors: Partial<Record<'units' | 'reason', string>> } {
   const units = parseCount(fields.units);
   const reason = fields.reason.trim();
   const errors: Partial<Record<'units' | 'reason', string>> = {};

@@ -1,10 +1,12 @@
 import { skipToken } from '@reduxjs/toolkit/query';
 import { useState, type FormEvent } from 'react';
-import { ErrorStatus, Loading, Status } from '../components/Status';
-import { GROUPINGS, type SalesQuery, type SalesReport } from '../contract';
+import { RequestState, Status } from '../components/Status';
+import { GROUPINGS, type SalesReport } from '@shop/client';
+import type { SalesQuery } from './sales-query';
 import { formatCents } from '../money';
 import { useSalesReportQuery } from './analytics.api';
 import { defaultSalesFields, groupingLabel, salesQuery, totalsByCurrency, type SalesFields } from './sales-query';
+import { NumberColumn } from '../components/NumberColumn';
 
 /** Sales between two UTC days, by day or by product, per currency. */
 export function SalesPage() {
@@ -56,8 +58,7 @@ export function SalesPage() {
         </button>
       </form>
       <Status message={invalid ? { kind: 'error', text: invalid } : null} />
-      <ErrorStatus error={error} />
-      {isFetching && <Loading what="the report" />}
+      <RequestState loading={isFetching} error={error} what="the report" />
       {data && !isFetching && <SalesTable report={data} />}
       <p className="hint">Days are UTC. Revenue is payments minus refunds, so it can be negative; currencies are never added together.</p>
     </section>
@@ -73,15 +74,9 @@ function SalesTable({ report }: { report: SalesReport }) {
         <tr>
           <th scope="col">{first}</th>
           <th scope="col">Currency</th>
-          <th scope="col" className="num">
-            Orders
-          </th>
-          <th scope="col" className="num">
-            Units
-          </th>
-          <th scope="col" className="num">
-            Revenue
-          </th>
+          <NumberColumn>Orders</NumberColumn>
+          <NumberColumn>Units</NumberColumn>
+          <NumberColumn>Revenue</NumberColumn>
         </tr>
       </thead>
       <tbody>

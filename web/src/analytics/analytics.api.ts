@@ -1,11 +1,11 @@
+import { shopRequests, type SalesReport } from '@shop/client';
 import { api } from '../api';
-import { SalesReport, type SalesQuery } from '../contract';
+import type { SalesQuery } from './sales-query';
 
 export const analyticsApi = api.injectEndpoints({
   endpoints: (build) => ({
     salesReport: build.query<SalesReport, SalesQuery>({
-      query: (params) => ({ url: 'analytics/sales', params: { ...params } }),
-      responseSchema: SalesReport,
+      query: (query) => shopRequests.salesReport(query),
       providesTags: ['Sales'],
     }),
   }),

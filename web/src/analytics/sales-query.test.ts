@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SalesReport } from '../contract';
+import type { SalesReport } from '@shop/client';
 import { defaultSalesFields, salesQuery, totalsByCurrency } from './sales-query';
 
 describe('salesQuery', () => {

@@ -1,5 +1,8 @@
 import { assertNever } from '@shop/domain';
-import type { GroupBy, SalesQuery, SalesReport } from '../contract';
+import type { GroupBy, QueryOf, SalesReport } from '@shop/client';
+
+/** The report the page asks for: every parameter of `GET /api/analytics/sales` given. */
+export type SalesQuery = Required<QueryOf<'salesReport'>>;
 
 /** The report form: UTC days as the date inputs give them (`2024-06-01`), both ends included. */
 export interface SalesFields {

@@ -1,5 +1,5 @@
 import { assertNever } from '@shop/domain';
-import type { Role } from '../contract';
+import type { Role } from '@shop/client';
 import { href, type Page } from '../route';
 
 /** Who is looking: a role, or a visitor who has not logged in. */

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ErrorStatus, FieldError, Loading } from '../components/Status';
-import { LoadMore } from '../components/LoadMore';
+import { FieldError, RequestState } from '../components/Status';
+import { LoadMore, pagedList } from '../components/LoadMore';
 import { useAuditEventsInfiniteQuery } from './audit.api';
 import { EventsTable } from './EventsTable';
 
@@ -11,8 +11,8 @@ export function AuditLogPage() {
   const [after, setAfter] = useState('0');
   const [typed, setTyped] = useState('0');
   const [invalid, setInvalid] = useState(false);
-  const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useAuditEventsInfiniteQuery(after, { refetchOnMountOrArgChange: true });
-  const events = data?.pages.flatMap((page) => page.items) ?? [];
+  const query = useAuditEventsInfiniteQuery(after, { refetchOnMountOrArgChange: true });
+  const { items: events, empty, more } = pagedList(query);
 
   function jump(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -32,11 +32,10 @@ export function AuditLogPage() {
         <button type="submit">Show</button>
         <FieldError text={invalid ? 'A global position: digits only.' : undefined} />
       </form>
-      <ErrorStatus error={error} />
-      {isLoading && <Loading what="the log" />}
-      {!isLoading && !error && events.length === 0 && <p className="empty">No events after position {after}.</p>}
+      <RequestState loading={query.isLoading} error={query.error} what="the log" />
+      {empty && <p className="empty">No events after position {after}.</p>}
       {events.length > 0 && <EventsTable events={events} />}
-      <LoadMore hasMore={hasNextPage} loading={isFetchingNextPage} onMore={() => void fetchNextPage()} />
+      <LoadMore {...more} />
     </section>
   );
 }

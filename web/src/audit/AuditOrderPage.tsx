@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ErrorStatus, FieldError, Loading } from '../components/Status';
+import { FieldError, RequestState } from '../components/Status';
 import { Time } from '../components/Time';
 import { OrderSummary } from '../orders/OrderSummary';
 import { href } from '../route';
@@ -52,8 +52,7 @@ export function AuditOrderPage({ id }: { id: string | null }) {
           </button>
         </div>
       </form>
-      <ErrorStatus error={error} />
-      {isFetching && <Loading what="the history" />}
+      <RequestState loading={isFetching} error={error} what="the history" />
       {data && !isFetching && (
         <div data-testid="as-of-result">
           <p>

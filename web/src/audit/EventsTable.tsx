@@ -1,7 +1,8 @@
-import type { AuditEvent } from '../contract';
+import type { AuditEvent } from '@shop/client';
 import { Time } from '../components/Time';
 import { href } from '../route';
 import { orderIdOfStream, shortStream } from './as-of';
+import { NumberColumn } from '../components/NumberColumn';
 
 const actorOf = ({ actor }: AuditEvent['metadata']): string => ('system' in actor ? `system: ${actor.system}` : `${actor.role} ${actor.userId.slice(0, 8)}`);
 
@@ -11,13 +12,9 @@ export function EventsTable({ events, showStream = true }: { events: readonly Au
     <table className="table events">
       <thead>
         <tr>
-          <th scope="col" className="num">
-            Position
-          </th>
+          <NumberColumn>Position</NumberColumn>
           {showStream && <th scope="col">Stream</th>}
-          <th scope="col" className="num">
-            Version
-          </th>
+          <NumberColumn>Version</NumberColumn>
           <th scope="col">Event</th>
           <th scope="col">Recorded</th>
           <th scope="col">Actor</th>

@@ -1,5 +1,5 @@
-import { ErrorStatus, Loading } from '../components/Status';
-import { LoadMore } from '../components/LoadMore';
+import { BackLink, RequestState } from '../components/Status';
+import { LoadMore, pagedList } from '../components/LoadMore';
 import { href } from '../route';
 import { orderIdOfStream } from './as-of';
 import { useAuditStreamInfiniteQuery } from './audit.api';
@@ -7,15 +7,13 @@ import { EventsTable } from './EventsTable';
 
 /** One stream's events in version order, with envelopes and hashes. */
 export function StreamPage({ stream }: { stream: string }) {
-  const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useAuditStreamInfiniteQuery(stream, { refetchOnMountOrArgChange: true });
-  const events = data?.pages.flatMap((page) => page.items) ?? [];
+  const query = useAuditStreamInfiniteQuery(stream, { refetchOnMountOrArgChange: true });
+  const { items: events, more } = pagedList(query);
   const orderId = orderIdOfStream(stream);
 
   return (
     <section className="panel wide-panel">
-      <p>
-        <a href={href.auditLog()}>← Audit log</a>
-      </p>
+      <BackLink to={href.auditLog()}>Audit log</BackLink>
       <h1>
         Stream <span className="mono">{stream}</span>
       </h1>
@@ -24,10 +22,9 @@ export function StreamPage({ stream }: { stream: string }) {
           <a href={href.auditOrder(orderId)}>This order as of a time or version</a>
         </p>
       )}
-      <ErrorStatus error={error} />
-      {isLoading && <Loading what="the stream" />}
+      <RequestState loading={query.isLoading} error={query.error} what="the stream" />
       {events.length > 0 && <EventsTable events={events} showStream={false} />}
-      <LoadMore hasMore={hasNextPage} loading={isFetchingNextPage} onMore={() => void fetchNextPage()} />
+      <LoadMore {...more} />
     </section>
   );
 }

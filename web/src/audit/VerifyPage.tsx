@@ -1,5 +1,5 @@
 import { ErrorStatus } from '../components/Status';
-import type { BrokenLink, VerifyResult } from '../contract';
+import type { BrokenLink, VerifyResult } from '@shop/client';
 import { href } from '../route';
 import { useLazyVerifyLogQuery } from './audit.api';
 

@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { api } from '../api';
 import { ErrorStatus, FieldError } from '../components/Status';
+import { useForm } from '../components/use-form';
 import { href, navigate } from '../route';
 import { useAppDispatch } from '../store';
 import { useLoginMutation, useRegisterMutation } from './auth.api';
-import { registration, type RegistrationErrors, type RegistrationFields } from './registration';
+import { registration, type RegistrationFields } from './registration';
 
 const EMPTY: RegistrationFields = { name: '', email: '', password: '', repeated: '' };
 
@@ -13,23 +14,12 @@ export function RegisterForm() {
   const dispatch = useAppDispatch();
   const [register, registering] = useRegisterMutation();
   const [login, loggingIn] = useLoginMutation();
-  const [fields, setFields] = useState(EMPTY);
-  const [errors, setErrors] = useState<RegistrationErrors>({});
-
-  const field = (name: keyof RegistrationFields) => ({
-    value: fields[name],
-    onChange: (event: { target: { value: string } }) => setFields((current) => ({ ...current, [name]: event.target.value })),
-    'aria-invalid': errors[name] ? true : undefined,
-  });
+  const { fields, errors, input, check } = useForm<RegistrationFields>(EMPTY);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const checked = registration(fields);
-    if ('errors' in checked) {
-      setErrors(checked.errors);
-      return;
-    }
-    setErrors({});
+    const checked = check(registration(fields));
+    if (!checked) return;
     try {
       await register(checked.registration).unwrap();
       await login({ email: checked.registration.email, password: checked.registration.password }).unwrap();
@@ -47,22 +37,22 @@ export function RegisterForm() {
       <form noValidate onSubmit={(event) => void submit(event)}>
         <label>
           Name
-          <input data-testid="register-name" autoComplete="name" {...field('name')} />
+          <input data-testid="register-name" autoComplete="name" {...input('name')} />
           <FieldError text={errors.name} />
         </label>
         <label>
           Email
-          <input data-testid="register-email" type="email" autoComplete="email" {...field('email')} />
+          <input data-testid="register-email" type="email" autoComplete="email" {...input('email')} />
           <FieldError text={errors.email} />
         </label>
         <label>
           Password (at least 12 characters)
-          <input data-testid="register-password" type="password" autoComplete="new-password" {...field('password')} />
+          <input data-testid="register-password" type="password" autoComplete="new-password" {...input('password')} />
           <FieldError text={errors.password} />
         </label>
         <label>
           Password again
-          <input data-testid="register-repeated" type="password" autoComplete="new-password" {...field('repeated')} />
+          <input data-testid="register-repeated" type="password" autoComplete="new-password" {...input('repeated')} />
           <FieldError text={errors.repeated} />
         </label>
         <button data-testid="register-submit" type="submit" disabled={busy}>

@@ -1,19 +1,17 @@
+import { shopRequests, type LoginRequest, type LoginResponse, type RegisterRequest, type RegisterResponse } from '@shop/client';
 import { api } from '../api';
-import { LoginResponse, RegisterResponse, type Credentials, type Registration } from '../contract';
 
 export const authApi = api.injectEndpoints({
   endpoints: (build) => ({
-    login: build.mutation<LoginResponse, Credentials>({
-      query: (body) => ({ url: 'auth/login', method: 'POST', body }),
-      responseSchema: LoginResponse,
+    login: build.mutation<LoginResponse, LoginRequest>({
+      query: (body) => shopRequests.login(body),
     }),
     // Revokes every token of the account on the server (all its sessions), not only this tab's.
-    logout: build.mutation<void, void>({
-      query: () => ({ url: 'auth/logout', method: 'POST' }),
+    logout: build.mutation<undefined, void>({
+      query: () => shopRequests.logout(),
     }),
-    register: build.mutation<RegisterResponse, Registration>({
-      query: (body) => ({ url: 'auth/register', method: 'POST', body }),
-      responseSchema: RegisterResponse,
+    register: build.mutation<RegisterResponse, RegisterRequest>({
+      query: (body) => shopRequests.registerCustomer(body),
     }),
   }),
 });

@@ -1,4 +1,4 @@
-import type { Registration } from '../contract';
+import type { RegisterRequest } from '@shop/client';
 
 export interface RegistrationFields {
   name: string;
@@ -10,7 +10,7 @@ export interface RegistrationFields {
 export type RegistrationErrors = Partial<Record<keyof RegistrationFields, string>>;
 
 /** The API's rules (`RegisterRequest`), checked before sending so the shopper learns them next to each field. */
-export function registration(fields: RegistrationFields): { registration: Registration } | { errors: RegistrationErrors } {
+export function registration(fields: RegistrationFields): { registration: RegisterRequest } | { errors: RegistrationErrors } {
   const errors: RegistrationErrors = {};
   const name = fields.name.trim();
   const email = fields.email.trim();

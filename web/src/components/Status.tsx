@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { errorMessage, type ApiError } from '../problem';
 
 export interface StatusMessage {
@@ -27,4 +28,23 @@ export function FieldError({ text }: { text: string | undefined }) {
 
 export function Loading({ what = '' }: { what?: string }) {
   return <p className="empty">Loading{what ? ` ${what}` : ''}…</p>;
+}
+
+/** Where a page's data stands: the error of its request, or that it is still on its way. */
+export function RequestState({ loading, error, what }: { loading: boolean; error: ApiError | undefined; what?: string }) {
+  return (
+    <>
+      <ErrorStatus error={error} />
+      {loading && <Loading what={what} />}
+    </>
+  );
+}
+
+/** The way back to the list a page was opened from. */
+export function BackLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <p>
+      <a href={to}>← {children}</a>
+    </p>
+  );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useViewer } from '../app/viewer';
-import { PaymentMethod, type Order } from '../contract';
+import { PaymentMethod, type Order } from '@shop/client';
 import { Status, type StatusMessage } from '../components/Status';
 import { errorMessage, type ApiError } from '../problem';
 import { availableActions } from './order-actions';

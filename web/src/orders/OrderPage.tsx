@@ -1,5 +1,5 @@
 import { useViewer } from '../app/viewer';
-import { ErrorStatus, Loading } from '../components/Status';
+import { BackLink, RequestState } from '../components/Status';
 import { href } from '../route';
 import { OrderActions } from './OrderActions';
 import { useGetOrderQuery } from './orders.api';
@@ -11,12 +11,9 @@ export function OrderPage({ id }: { id: string }) {
 
   return (
     <section className="panel">
-      <p>
-        <a href={href.orders()}>← {viewer === 'shopper' ? 'My orders' : 'Orders'}</a>
-      </p>
+      <BackLink to={href.orders()}>{viewer === 'shopper' ? 'My orders' : 'Orders'}</BackLink>
       <h1>Order</h1>
-      {isLoading && <Loading what="the order" />}
-      <ErrorStatus error={error} />
+      <RequestState loading={isLoading} error={error} what="the order" />
       {order && (
         <>
           <OrderSummary order={order} />

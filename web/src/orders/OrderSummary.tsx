@@ -1,7 +1,9 @@
-import type { Order } from '../contract';
+import type { ReactNode } from 'react';
+import type { Order } from '@shop/client';
 import { Time } from '../components/Time';
 import { formatCents } from '../money';
 import { href } from '../route';
+import { NumberColumn } from '../components/NumberColumn';
 
 export function StatusTag({ status }: { status: Order['status'] }) {
   return (
@@ -31,38 +33,10 @@ export function OrderSummary({ order }: { order: Order }) {
         <dd>
           <Time at={order.placedAt} />
         </dd>
-        {order.paidAt && (
-          <>
-            <dt>Paid</dt>
-            <dd>
-              <Time at={order.paidAt} /> {order.paymentMethod && <span className="hint">by {order.paymentMethod}</span>}
-            </dd>
-          </>
-        )}
-        {order.shippedAt && (
-          <>
-            <dt>Shipped</dt>
-            <dd>
-              <Time at={order.shippedAt} />
-            </dd>
-          </>
-        )}
-        {order.cancelledAt && (
-          <>
-            <dt>Cancelled</dt>
-            <dd>
-              <Time at={order.cancelledAt} /> {order.cancellationReason && <span className="hint">({order.cancellationReason})</span>}
-            </dd>
-          </>
-        )}
-        {order.refundedAt && (
-          <>
-            <dt>Refunded</dt>
-            <dd>
-              <Time at={order.refundedAt} />
-            </dd>
-          </>
-        )}
+        <Step label="Paid" at={order.paidAt} note={order.paymentMethod && <span className="hint">by {order.paymentMethod}</span>} />
+        <Step label="Shipped" at={order.shippedAt} />
+        <Step label="Cancelled" at={order.cancelledAt} note={order.cancellationReason && <span className="hint">({order.cancellationReason})</span>} />
+        <Step label="Refunded" at={order.refundedAt} />
         <dt>Ship to</dt>
         <dd>
           <address>
@@ -79,15 +53,9 @@ export function OrderSummary({ order }: { order: Order }) {
         <thead>
           <tr>
             <th scope="col">Product</th>
-            <th scope="col" className="num">
-              Quantity
-            </th>
-            <th scope="col" className="num">
-              Unit price
-            </th>
-            <th scope="col" className="num">
-              Line total
-            </th>
+            <NumberColumn>Quantity</NumberColumn>
+            <NumberColumn>Unit price</NumberColumn>
+            <NumberColumn>Line total</NumberColumn>
           </tr>
         </thead>
         <tbody>
@@ -104,5 +72,19 @@ export function OrderSummary({ order }: { order: Order }) {
         </tbody>
       </table>
     </article>
+  );
+}
+
+/** A step the order took, with its time (and a note), if it took it. */
+function Step({ label, at, note }: { label: string; at: string | null | undefined; note?: ReactNode }) {
+  if (!at) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <Time at={at} />
+        {note && <> {note}</>}
+      </dd>
+    </>
   );
 }

@@ -1,26 +1,26 @@
 import { useViewer } from '../app/viewer';
-import { ErrorStatus, Loading } from '../components/Status';
-import { LoadMore } from '../components/LoadMore';
+import { RequestState } from '../components/Status';
+import { LoadMore, pagedList } from '../components/LoadMore';
 import { Time } from '../components/Time';
 import { formatCents } from '../money';
 import { href } from '../route';
 import { OrderActions } from './OrderActions';
 import { useListOrdersInfiniteQuery } from './orders.api';
 import { StatusTag } from './OrderSummary';
+import { NumberColumn } from '../components/NumberColumn';
 
 /** A shopper's own orders, or (admin, auditor) every order; newest first. Admins ship and refund from here. */
 export function OrdersPage() {
   const viewer = useViewer();
-  const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useListOrdersInfiniteQuery();
-  const orders = data?.pages.flatMap((page) => page.items) ?? [];
+  const query = useListOrdersInfiniteQuery();
+  const { items: orders, empty, more } = pagedList(query);
   const withActions = viewer === 'admin';
 
   return (
     <section className="panel">
       <h1>{viewer === 'shopper' ? 'My orders' : 'All orders'}</h1>
-      <ErrorStatus error={error} />
-      {isLoading && <Loading />}
-      {!isLoading && !error && orders.length === 0 && (
+      <RequestState loading={query.isLoading} error={query.error} />
+      {empty && (
         <p className="empty" data-testid="orders-empty">
           No orders yet.{viewer === 'shopper' && <> <a href={href.catalog()}>Browse the catalog</a></>}
         </p>
@@ -33,9 +33,7 @@ export function OrdersPage() {
               <th scope="col">Order</th>
               <th scope="col">Items</th>
               <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Total
-              </th>
+              <NumberColumn>Total</NumberColumn>
               {withActions && <th scope="col">Actions</th>}
             </tr>
           </thead>
@@ -65,7 +63,7 @@ export function OrdersPage() {
           </tbody>
         </table>
       )}
-      <LoadMore hasMore={hasNextPage} loading={isFetchingNextPage} onMore={() => void fetchNextPage()} />
+      <LoadMore {...more} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Order, OrderStatus, Role } from '../contract';
+import type { Order, OrderStatus, Role } from '@shop/client';
 import { availableActions } from './order-actions';
 
 const at = '2026-11-24T10:00:00.000Z';

@@ -1,5 +1,5 @@
 import { assertNever, decideOrder, isDomainError, type ExistingOrderState, type OrderCommand } from '@shop/domain';
-import type { Order, Role } from '../contract';
+import type { Order, Role } from '@shop/client';
 
 export const ORDER_ACTIONS = ['pay', 'cancel', 'ship', 'refund'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];

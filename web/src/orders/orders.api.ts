@@ -1,5 +1,5 @@
-import { api, PAGE_SIZE } from '../api';
-import { Order, OrderPage, OrderTransition, PlacedOrder, type PaymentMethod, type PlaceOrderRequest } from '../contract';
+import { shopRequests, type Order, type OrderPage, type OrderTransitionResponse, type PaymentMethod, type PlaceOrderRequest, type PlaceOrderResponse } from '@shop/client';
+import { api, listTags, PAGE_SIZE, pagedByCursor } from '../api';
 
 const orderChanged = (orderId: string) => [
   { type: 'Order' as const, id: orderId },
@@ -8,55 +8,42 @@ const orderChanged = (orderId: string) => [
 
 export const ordersApi = api.injectEndpoints({
   endpoints: (build) => ({
-    placeOrder: build.mutation<PlacedOrder, { order: PlaceOrderRequest; idempotencyKey: string }>({
-      query: ({ order, idempotencyKey }) => ({ url: 'orders', method: 'POST', body: order, headers: { 'Idempotency-Key': idempotencyKey } }),
-      responseSchema: PlacedOrder,
+    placeOrder: build.mutation<PlaceOrderResponse, { order: PlaceOrderRequest; idempotencyKey: string }>({
+      query: ({ order, idempotencyKey }) => shopRequests.placeOrder(order, idempotencyKey),
       // Stock was reserved on every line's product.
       invalidatesTags: (placed, _error, { order }) =>
         placed ? [{ type: 'Order', id: 'LIST' }, { type: 'Product', id: 'LIST' }, ...order.lines.map(({ productId }) => ({ type: 'Product' as const, id: productId }))] : [],
     }),
 
     listOrders: build.infiniteQuery<OrderPage, void, string | null>({
-      infiniteQueryOptions: {
-        initialPageParam: null,
-        getNextPageParam: (lastPage) => lastPage.nextCursor,
-      },
-      query: ({ pageParam }) => ({ url: 'orders', params: { limit: PAGE_SIZE, cursor: pageParam ?? undefined } }),
-      responseSchema: OrderPage,
-      providesTags: (data) => [
-        { type: 'Order', id: 'LIST' },
-        ...(data?.pages.flatMap((page) => page.items.map(({ id }) => ({ type: 'Order' as const, id }))) ?? []),
-      ],
+      infiniteQueryOptions: pagedByCursor,
+      query: ({ pageParam }) => shopRequests.listOrders({ limit: PAGE_SIZE, cursor: pageParam ?? undefined }),
+      providesTags: listTags('Order'),
     }),
 
     getOrder: build.query<Order, string>({
-      query: (id) => `orders/${encodeURIComponent(id)}`,
-      responseSchema: Order,
+      query: (id) => shopRequests.getOrder(id),
       providesTags: (_order, _error, id) => [{ type: 'Order', id }],
     }),
 
-    payOrder: build.mutation<OrderTransition, { orderId: string; method: PaymentMethod }>({
-      query: ({ orderId, method }) => ({ url: `orders/${encodeURIComponent(orderId)}/pay`, method: 'POST', body: { method } }),
-      responseSchema: OrderTransition,
+    payOrder: build.mutation<OrderTransitionResponse, { orderId: string; method: PaymentMethod }>({
+      query: ({ orderId, method }) => shopRequests.payOrder(orderId, method),
       invalidatesTags: (done, _error, { orderId }) => (done ? [...orderChanged(orderId), 'Sales'] : []),
     }),
 
-    cancelOrder: build.mutation<OrderTransition, { orderId: string; reason?: string }>({
-      query: ({ orderId, reason }) => ({ url: `orders/${encodeURIComponent(orderId)}/cancel`, method: 'POST', body: reason ? { reason } : {} }),
-      responseSchema: OrderTransition,
+    cancelOrder: build.mutation<OrderTransitionResponse, { orderId: string; reason?: string }>({
+      query: ({ orderId, reason }) => shopRequests.cancelOrder(orderId, reason),
       // Cancelling releases the reserved stock of every line.
       invalidatesTags: (done, _error, { orderId }) => (done ? [...orderChanged(orderId), 'Product', 'Sales'] : []),
     }),
 
-    shipOrder: build.mutation<OrderTransition, string>({
-      query: (orderId) => ({ url: `orders/${encodeURIComponent(orderId)}/ship`, method: 'POST', body: {} }),
-      responseSchema: OrderTransition,
+    shipOrder: build.mutation<OrderTransitionResponse, string>({
+      query: (orderId) => shopRequests.shipOrder(orderId),
       invalidatesTags: (done, _error, orderId) => (done ? orderChanged(orderId) : []),
     }),
 
-    refundOrder: build.mutation<OrderTransition, string>({
-      query: (orderId) => ({ url: `orders/${encodeURIComponent(orderId)}/refund`, method: 'POST', body: {} }),
-      responseSchema: OrderTransition,
+    refundOrder: build.mutation<OrderTransitionResponse, string>({
+      query: (orderId) => shopRequests.refundOrder(orderId),
       invalidatesTags: (done, _error, orderId) => (done ? [...orderChanged(orderId), 'Product', 'Sales'] : []),
     }),
   }),

@@ -1,7 +1,7 @@
 import { MAX_LINE_QUANTITY } from '@shop/domain';
 import { useState } from 'react';
 import { useViewer } from '../app/viewer';
-import type { Product } from '../contract';
+import type { Product } from '@shop/client';
 import { parseCount } from '../money';
 import { href } from '../route';
 import { useAppDispatch, useAppSelector } from '../store';

@@ -5,6 +5,7 @@ import { href } from '../route';
 import { useAppDispatch, useAppSelector } from '../store';
 import { cartProblem, estimatedTotals, quantityChanged, removed, type CartLine } from './cart';
 import { CheckoutForm } from './CheckoutForm';
+import { NumberColumn } from '../components/NumberColumn';
 
 export function CartPage() {
   const viewer = useViewer();
@@ -49,13 +50,9 @@ function CartLines({ lines }: { lines: readonly CartLine[] }) {
       <thead>
         <tr>
           <th scope="col">Product</th>
-          <th scope="col" className="num">
-            Unit price
-          </th>
+          <NumberColumn>Unit price</NumberColumn>
           <th scope="col">Quantity</th>
-          <th scope="col" className="num">
-            Subtotal
-          </th>
+          <NumberColumn>Subtotal</NumberColumn>
           <th scope="col">
             <span className="visually-hidden">Remove</span>
           </th>

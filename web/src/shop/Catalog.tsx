@@ -1,16 +1,17 @@
 import { useViewer } from '../app/viewer';
 import { NewProductForm } from '../admin/NewProductForm';
-import { ErrorStatus, Loading } from '../components/Status';
-import { LoadMore } from '../components/LoadMore';
+import { RequestState } from '../components/Status';
+import { LoadMore, pagedList } from '../components/LoadMore';
 import { formatCents } from '../money';
 import { href } from '../route';
 import { AddToCart } from './AddToCart';
 import { useListProductsInfiniteQuery } from './catalog.api';
+import { NumberColumn } from '../components/NumberColumn';
 
 export function Catalog() {
   const viewer = useViewer();
-  const { data, error, isLoading, hasNextPage, fetchNextPage, isFetchingNextPage } = useListProductsInfiniteQuery();
-  const products = data?.pages.flatMap((page) => page.items) ?? [];
+  const query = useListProductsInfiniteQuery();
+  const { items: products, empty, more } = pagedList(query);
   const buys = viewer === 'guest' || viewer === 'shopper';
 
   return (
@@ -18,9 +19,8 @@ export function Catalog() {
       {viewer === 'admin' && <NewProductForm />}
       <section className="panel">
         <h1>Catalog</h1>
-        <ErrorStatus error={error} />
-        {isLoading && <Loading />}
-        {!isLoading && !error && products.length === 0 && (
+        <RequestState loading={query.isLoading} error={query.error} />
+        {empty && (
           <p className="empty" data-testid="empty">
             No products yet
           </p>
@@ -31,12 +31,8 @@ export function Catalog() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">SKU</th>
-                <th scope="col" className="num">
-                  Price
-                </th>
-                <th scope="col" className="num">
-                  Stock
-                </th>
+                <NumberColumn>Price</NumberColumn>
+                <NumberColumn>Stock</NumberColumn>
                 {buys && <th scope="col"><span className="visually-hidden">Cart</span></th>}
               </tr>
             </thead>
@@ -60,7 +56,7 @@ export function Catalog() {
             </tbody>
           </table>
         )}
-        <LoadMore hasMore={hasNextPage} loading={isFetchingNextPage} onMore={() => void fetchNextPage()} />
+        <LoadMore {...more} />
       </section>
     </>
   );

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { FieldError, Status, type StatusMessage } from '../components/Status';
+import { useForm } from '../components/use-form';
 import { usePlaceOrderMutation } from '../orders/orders.api';
 import { errorMessage, type ApiError } from '../problem';
 import { href, navigate } from '../route';
 import { useAppDispatch, useAppSelector } from '../store';
 import { checkoutSettled, checkoutStarted, orderLinesOf, type CartLine } from './cart';
 import { attemptFor, mayRetryWithSameKey, newIdempotencyKey } from './checkout-attempt';
-import { countryName, EMPTY_ADDRESS, toShippingAddress, type AddressErrors, type AddressFields } from './shipping-address';
+import { countryName, EMPTY_ADDRESS, toShippingAddress, type AddressFields } from './shipping-address';
 
 const FIELDS: Array<{ name: keyof AddressFields; label: string; autoComplete: string; optional?: boolean }> = [
   { name: 'name', label: 'Recipient (if not you)', autoComplete: 'name', optional: true },
@@ -26,19 +27,16 @@ export function CheckoutForm({ lines }: { lines: readonly CartLine[] }) {
   const dispatch = useAppDispatch();
   const pending = useAppSelector((state) => state.cart.checkout);
   const [placeOrder, { isLoading }] = usePlaceOrderMutation();
-  const [fields, setFields] = useState<AddressFields>(EMPTY_ADDRESS);
-  const [errors, setErrors] = useState<AddressErrors>({});
+  const { fields, errors, input, check } = useForm<AddressFields>(EMPTY_ADDRESS);
   const [status, setStatus] = useState<StatusMessage | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const checked = toShippingAddress(fields);
-    if ('errors' in checked) {
-      setErrors(checked.errors);
+    const checked = check(toShippingAddress(fields));
+    if (!checked) {
       setStatus({ kind: 'error', text: 'Please fix the highlighted fields.' });
       return;
     }
-    setErrors({});
     setStatus(null);
     const order = { lines: orderLinesOf(lines), shippingAddress: checked.address };
     const attempt = attemptFor(pending, order, newIdempotencyKey);
@@ -67,9 +65,7 @@ export function CheckoutForm({ lines }: { lines: readonly CartLine[] }) {
               data-testid={`address-${name}`}
               autoComplete={`shipping ${autoComplete}`}
               required={!optional}
-              value={fields[name]}
-              aria-invalid={errors[name] ? true : undefined}
-              onChange={(event) => setFields((current) => ({ ...current, [name]: event.target.value }))}
+              {...input(name)}
               {...(name === 'country' ? { maxLength: 2, className: 'country' } : {})}
             />
             {name === 'country' && country && !errors.country && <small className="hint">{country}</small>}

@@ -1,6 +1,6 @@
 import { ProductAdmin } from '../admin/ProductAdmin';
 import { useViewer } from '../app/viewer';
-import { ErrorStatus, Loading } from '../components/Status';
+import { BackLink, RequestState } from '../components/Status';
 import { formatCents } from '../money';
 import { href } from '../route';
 import { AddToCart } from './AddToCart';
@@ -13,11 +13,8 @@ export function ProductPage({ id }: { id: string }) {
   return (
     <>
       <section className="panel narrow">
-        <p>
-          <a href={href.catalog()}>← Catalog</a>
-        </p>
-        {isLoading && <Loading />}
-        <ErrorStatus error={error} />
+        <BackLink to={href.catalog()}>Catalog</BackLink>
+        <RequestState loading={isLoading} error={error} />
         {product && (
           <article data-testid="product-detail">
             <h1>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Product } from '../contract';
+import type { Product } from '@shop/client';
 import { loggedOut } from '../session';
 import { added, cart, cartProblem, CartState, checkoutSettled, checkoutStarted, EMPTY_CART, emptied, estimatedTotals, itemCount, MAX_CART_LINES, orderLinesOf, quantityChanged, removed } from './cart';
 

@@ -1,7 +1,7 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { MAX_LINE_QUANTITY, MIN_LINE_QUANTITY } from '@shop/domain';
 import { z } from 'zod';
-import type { OrderLineRequest, Product } from '../contract';
+import type { OrderLineRequest, Product } from '@shop/client';
 import { ordersApi } from '../orders/orders.api';
 import { loggedOut } from '../session';
 import { CheckoutAttempt } from './checkout-attempt';

@@ -1,27 +1,16 @@
-import { api, PAGE_SIZE } from '../api';
-import { Product, ProductPage } from '../contract';
+import { shopRequests, type Product, type ProductPage } from '@shop/client';
+import { api, listTags, PAGE_SIZE, pagedByCursor } from '../api';
 
 export const catalogApi = api.injectEndpoints({
   endpoints: (build) => ({
     listProducts: build.infiniteQuery<ProductPage, void, string | null>({
-      infiniteQueryOptions: {
-        initialPageParam: null,
-        getNextPageParam: (lastPage) => lastPage.nextCursor,
-      },
-      query: ({ pageParam }) => ({
-        url: 'products',
-        params: { limit: PAGE_SIZE, cursor: pageParam ?? undefined },
-      }),
-      responseSchema: ProductPage,
-      providesTags: (data) => [
-        { type: 'Product', id: 'LIST' },
-        ...(data?.pages.flatMap((page) => page.items.map(({ id }) => ({ type: 'Product' as const, id }))) ?? []),
-      ],
+      infiniteQueryOptions: pagedByCursor,
+      query: ({ pageParam }) => shopRequests.listProducts({ limit: PAGE_SIZE, cursor: pageParam ?? undefined }),
+      providesTags: listTags('Product'),
     }),
 
     getProduct: build.query<Product, string>({
-      query: (id) => `products/${encodeURIComponent(id)}`,
-      responseSchema: Product,
+      query: (id) => shopRequests.getProduct(id),
       providesTags: (_product, _error, id) => [{ type: 'Product', id }],
     }),
   }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FetchBaseQueryError } from '@reduxjs/toolkit/query';
-import type { PlaceOrderRequest } from '../contract';
+import type { PlaceOrderRequest } from '@shop/client';
 import { attemptFor, mayRetryWithSameKey, newIdempotencyKey } from './checkout-attempt';
 
 const order: PlaceOrderRequest = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PlaceOrderRequest } from '../contract';
+import type { PlaceOrderRequest } from '@shop/client';
 import { httpStatusOf, problemOf, type ApiError } from '../problem';
 
 /**

@@ -1,4 +1,4 @@
-import { ShippingAddress } from '../contract';
+import { ShippingAddress } from '@shop/domain';
 
 export interface AddressFields {
   name: string;

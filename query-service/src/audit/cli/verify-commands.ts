@@ -1,38 +1,43 @@
-import { open, readFile, unlink, writeFile } from 'node:fs/promises';
-import { readStoreHead, verifyHashChains, type EventStore, type LogAnchor, type Queryable } from '@shop/kernel';
-import { formatExportProgress, formatProgress, formatVerdict, type AuditCommand, type SignedAnchorFiles } from './audit-cli.js';
-import { formatAnchor } from './audit.params.js';
-import { toVerifyResultView } from './audit.views.js';
-import { exportRange, writeExport } from './event-export.js';
-import { AnchorKeyError, checkSignedAnchor, generateAnchorKeyPair, parseAnchorKey, signAnchor } from './signed-anchor.js';
+import { unlink } from 'node:fs/promises';
+import { verifyHashChains, type HashChainVerdict, type LogAnchor, type Queryable } from '@shop/kernel';
+import { formatAnchor } from '../audit.params.js';
+import { toVerifyResultView } from '../audit.views.js';
+import { AnchorKeyError, checkSignedAnchor, generateAnchorKeyPair, parseAnchorKey, signAnchor } from '../signed-anchor.js';
+import type { AuditCommand, SignedAnchorFiles } from './arguments.js';
+import { formatProgress, formatVerdict } from './terminal-lines.js';
+import { createFile, ProgressClock, readText, reason, say } from './terminal.js';
 
 /**
- * The I/O of the audit CLI's signed-anchor and export commands (audit.cli.ts runs them): key and anchor files,
- * progress on stderr, data on stdout or into a new file. Exit codes as audit.cli.ts: 0 fine, 1 refused (a broken log,
- * an anchor that is not validly signed, a file that exists), 2 bad input (a file that cannot be read, a key that is
- * not an Ed25519 key).
+ * `verify`, `anchor` and `keygen`: the hash chains checked, and the anchors that let a later check prove the log
+ * was not rewritten (signed with the auditor's own key; decision 0050).
  */
 
-/** Progress at most this often. */
-const PROGRESS_EVERY_MS = 1_000;
-
-const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Creates `path` holding `text`; never replaces an existing file (a key or an anchor overwritten is lost for good). */
-async function createFile(path: string, text: string, mode: number): Promise<void> {
-  await writeFile(path, text, { flag: 'wx', mode });
+interface VerifyTuning {
+  batchSize?: number;
+  concurrency?: number;
 }
 
-async function readText(path: string, what: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    say(`cannot read the ${what} ${path}: ${reason(error)}`);
-    return undefined;
-  }
+/** Recomputes every hash chain, a progress line to `print` at most once a second. */
+function verifyWithProgress(db: Queryable, command: VerifyTuning & { expectAnchor?: LogAnchor }, print: (line: string) => void): Promise<HashChainVerdict> {
+  const clock = new ProgressClock();
+  return verifyHashChains(db, {
+    ...(command.expectAnchor ? { expectAnchor: command.expectAnchor } : {}),
+    ...(command.batchSize ? { batchSize: command.batchSize } : {}),
+    ...(command.concurrency ? { concurrency: command.concurrency } : {}),
+    onProgress: (progress) => {
+      const elapsed = clock.due(progress.position === progress.throughPosition);
+      if (elapsed !== undefined) print(`[audit] ${formatProgress(progress, elapsed)}`);
+    },
+  });
+}
+
+export async function runVerify(command: Extract<AuditCommand, { kind: 'verify' }>, db: Queryable): Promise<number> {
+  const signed = command.signed ? await readSignedAnchor(command.signed) : undefined;
+  if (signed && 'exitCode' in signed) return signed.exitCode;
+  const expectAnchor = signed ? signed.anchor : command.anchor;
+  const verdict = await verifyWithProgress(db, { ...command, ...(expectAnchor ? { expectAnchor } : {}) }, (line) => console.log(line));
+  for (const line of formatVerdict(toVerifyResultView(verdict))) console.log(line);
+  return verdict.ok ? 0 : 1;
 }
 
 export async function runKeygen(command: Extract<AuditCommand, { kind: 'keygen' }>): Promise<number> {
@@ -60,19 +65,8 @@ export async function runKeygen(command: Extract<AuditCommand, { kind: 'keygen' 
 }
 
 /** Verifies the log with progress on stderr (stdout may carry the document); the anchor when every chain holds. */
-async function verifiedAnchor(db: Queryable, command: { batchSize?: number; concurrency?: number }): Promise<LogAnchor | undefined> {
-  const started = performance.now();
-  let lastLine = 0;
-  const verdict = await verifyHashChains(db, {
-    ...(command.batchSize ? { batchSize: command.batchSize } : {}),
-    ...(command.concurrency ? { concurrency: command.concurrency } : {}),
-    onProgress: (progress) => {
-      const now = performance.now();
-      if (now - lastLine < PROGRESS_EVERY_MS && progress.position !== progress.throughPosition) return;
-      lastLine = now;
-      say(`[audit] ${formatProgress(progress, now - started)}`);
-    },
-  });
+async function verifiedAnchor(db: Queryable, command: VerifyTuning): Promise<LogAnchor | undefined> {
+  const verdict = await verifyWithProgress(db, command, say);
   if (verdict.ok) return verdict.anchor;
   for (const line of formatVerdict(toVerifyResultView(verdict)).slice(0, -1)) say(line);
   // An anchor attests the log as it is: signing a log with broken links would vouch for the tampering.
@@ -147,45 +141,4 @@ export async function readSignedAnchor(files: SignedAnchorFiles): Promise<{ anch
   }
   console.log(`signature valid: anchor ${formatAnchor(check.anchor)}, signed ${check.time} by key ${check.keyId}`);
   return { anchor: check.anchor };
-}
-
-export async function runExport(command: Extract<AuditCommand, { kind: 'export' }>, store: EventStore, db: Queryable): Promise<number> {
-  const head = await readStoreHead(db);
-  // A fixed range: events appended while the export runs are not in it (run again with --after to follow).
-  const range = exportRange(command.after, command.to, head);
-  let file;
-  if (command.out !== undefined) {
-    try {
-      file = await open(command.out, 'wx', 0o644);
-    } catch (error) {
-      say(`not written: ${command.out}: ${reason(error)} (an export never overwrites a file; choose another --out)`);
-      return 1;
-    }
-  }
-  const started = performance.now();
-  let lastLine = 0;
-  let exported = 0;
-  const destination = command.out ?? 'stdout';
-  try {
-    await writeExport(store, range, file ? file.createWriteStream() : process.stdout, {
-      // stdout stays open for whatever the process still says; a file is closed at the end.
-      end: file !== undefined,
-      onProgress: (progress) => {
-        exported = progress.exported;
-        const now = performance.now();
-        if (now - lastLine < PROGRESS_EVERY_MS) return;
-        lastLine = now;
-        say(`[audit] ${formatExportProgress(progress, now - started)}`);
-      },
-    });
-  } catch (error) {
-    say(`export failed after ${exported} events: ${reason(error)}${file ? ` (${command.out} is incomplete)` : ''}`);
-    return 1;
-  } finally {
-    await file?.close().catch(() => undefined);
-  }
-  const elapsed = performance.now() - started;
-  say(`[audit] ${formatExportProgress({ exported, position: range.to, range }, elapsed)}`);
-  say(`exported ${exported} events (after position ${range.after} through ${range.to}) to ${destination}`);
-  return 0;
 }

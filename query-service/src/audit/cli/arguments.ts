@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { LogAnchor, VerifyProgress } from '@shop/kernel';
-import { AnchorText, formatAnchor, PositionText, StreamIdText } from './audit.params.js';
-import type { AuditEventView, VerifyResultView } from './audit.views.js';
-import type { ExportProgress } from './event-export.js';
-import { AsOfText, type AsOf } from './order-as-of.js';
+import type { LogAnchor } from '@shop/kernel';
+import { AnchorText, PositionText, StreamIdText } from '../audit.params.js';
+import { AsOfText, type AsOf } from '../order-as-of.js';
 
-/** `npm run audit -- <command>`: the pure part (arguments in, lines out); audit.cli.ts does the I/O. */
+/** `npm run audit -- <command>`: its arguments read into one command (pure); ../audit.cli.ts runs it. */
 
 export type AuditCommand =
   | { kind: 'verify'; anchor?: LogAnchor; signed?: SignedAnchorFiles; batchSize?: number; concurrency?: number }
@@ -69,62 +67,9 @@ export function parseAuditCommand(argv: readonly string[]): AuditCommand {
   if (values.help) return { kind: 'help' };
   const [command, target, ...extra] = positionals;
   if (extra.length > 0) return { kind: 'usage', error: `Unexpected arguments: ${extra.join(' ')}` };
-  const misplaced = (allowed: readonly string[]): string | undefined =>
-    Object.keys(values).find((option) => option !== 'help' && !allowed.includes(option));
-
-  switch (command) {
-    case 'verify': {
-      if (values['public-key'] !== undefined) return parseSignedVerify(values, target);
-      if (target !== undefined) return { kind: 'usage', error: `verify takes no arguments (got ${target})` };
-      const wrong = misplaced(['anchor', 'batch-size', 'concurrency']);
-      if (wrong !== undefined) return { kind: 'usage', error: `verify takes no --${wrong}` };
-      const anchor = values.anchor === undefined ? undefined : AnchorText.safeParse(values.anchor);
-      if (anchor && !anchor.success) return failure(anchor.error, '--anchor');
-      const batchSize = values['batch-size'] === undefined ? undefined : Count(1_000_000).safeParse(values['batch-size']);
-      if (batchSize && !batchSize.success) return failure(batchSize.error, '--batch-size');
-      const concurrency = values.concurrency === undefined ? undefined : Count(64).safeParse(values.concurrency);
-      if (concurrency && !concurrency.success) return failure(concurrency.error, '--concurrency');
-      return {
-        kind: 'verify',
-        ...(anchor ? { anchor: anchor.data } : {}),
-        ...(batchSize ? { batchSize: batchSize.data } : {}),
-        ...(concurrency ? { concurrency: concurrency.data } : {}),
-      };
-    }
-    case 'stream': {
-      const wrong = misplaced(['json']);
-      if (wrong !== undefined) return { kind: 'usage', error: `stream takes no --${wrong}` };
-      const streamId = StreamIdText.safeParse(target);
-      if (!streamId.success) return failure(streamId.error, 'stream id');
-      return { kind: 'stream', streamId: streamId.data, json: values.json === true };
-    }
-    case 'order': {
-      const wrong = misplaced(['as-of']);
-      if (wrong !== undefined) return { kind: 'usage', error: `order takes no --${wrong}` };
-      const orderId = z.uuid().safeParse(target);
-      if (!orderId.success) return failure(orderId.error, 'order id');
-      const asOf = values['as-of'] === undefined ? undefined : AsOfText.safeParse(values['as-of']);
-      if (asOf && !asOf.success) return failure(asOf.error, '--as-of');
-      return { kind: 'order', orderId: orderId.data.toLowerCase(), asOf: asOf ? asOf.data : { kind: 'now' } };
-    }
-    case 'keygen':
-      return parseKeygen(values, target);
-    case 'anchor':
-      return parseAnchor(values, target);
-    case 'export':
-      return parseExport(values, target);
-    case 'forget': {
-      const wrong = misplaced([]);
-      if (wrong !== undefined) return { kind: 'usage', error: `forget takes no --${wrong}` };
-      const customerId = z.uuid().safeParse(target);
-      if (!customerId.success) return failure(customerId.error, 'customer id');
-      return { kind: 'forget', customerId: customerId.data.toLowerCase() };
-    }
-    case undefined:
-      return { kind: 'usage', error: 'No command given' };
-    default:
-      return { kind: 'usage', error: `Unknown command ${command}` };
-  }
+  if (command === undefined) return { kind: 'usage', error: 'No command given' };
+  const parse = PARSERS.get(command);
+  return parse ? parse(values, target) : { kind: 'usage', error: `Unknown command ${command}` };
 }
 
 function parseOptions(argv: readonly string[]) {
@@ -157,13 +102,51 @@ const FilePath = z.string().min(1, 'a file name').max(4096);
 const unexpectedOption = (values: ParsedOptions, allowed: readonly string[]): string | undefined =>
   Object.keys(values).find((option) => option !== 'help' && !allowed.includes(option));
 
-/** --batch-size and --concurrency, as plain verify reads them. */
+/** --batch-size and --concurrency, as verify (plain or signed) and anchor read them. */
 function parseVerifyTuning(values: ParsedOptions): { batchSize?: number; concurrency?: number } | { error: AuditCommand } {
   const batchSize = values['batch-size'] === undefined ? undefined : Count(1_000_000).safeParse(values['batch-size']);
   if (batchSize && !batchSize.success) return { error: failure(batchSize.error, '--batch-size') };
   const concurrency = values.concurrency === undefined ? undefined : Count(64).safeParse(values.concurrency);
   if (concurrency && !concurrency.success) return { error: failure(concurrency.error, '--concurrency') };
   return { ...(batchSize ? { batchSize: batchSize.data } : {}), ...(concurrency ? { concurrency: concurrency.data } : {}) };
+}
+
+function parseVerify(values: ParsedOptions, target: string | undefined): AuditCommand {
+  if (values['public-key'] !== undefined) return parseSignedVerify(values, target);
+  if (target !== undefined) return { kind: 'usage', error: `verify takes no arguments (got ${target})` };
+  const wrong = unexpectedOption(values, ['anchor', 'batch-size', 'concurrency']);
+  if (wrong !== undefined) return { kind: 'usage', error: `verify takes no --${wrong}` };
+  const anchor = values.anchor === undefined ? undefined : AnchorText.safeParse(values.anchor);
+  if (anchor && !anchor.success) return failure(anchor.error, '--anchor');
+  const tuning = parseVerifyTuning(values);
+  if ('error' in tuning) return tuning.error;
+  return { kind: 'verify', ...(anchor ? { anchor: anchor.data } : {}), ...tuning };
+}
+
+function parseStream(values: ParsedOptions, target: string | undefined): AuditCommand {
+  const wrong = unexpectedOption(values, ['json']);
+  if (wrong !== undefined) return { kind: 'usage', error: `stream takes no --${wrong}` };
+  const streamId = StreamIdText.safeParse(target);
+  if (!streamId.success) return failure(streamId.error, 'stream id');
+  return { kind: 'stream', streamId: streamId.data, json: values.json === true };
+}
+
+function parseOrder(values: ParsedOptions, target: string | undefined): AuditCommand {
+  const wrong = unexpectedOption(values, ['as-of']);
+  if (wrong !== undefined) return { kind: 'usage', error: `order takes no --${wrong}` };
+  const orderId = z.uuid().safeParse(target);
+  if (!orderId.success) return failure(orderId.error, 'order id');
+  const asOf = values['as-of'] === undefined ? undefined : AsOfText.safeParse(values['as-of']);
+  if (asOf && !asOf.success) return failure(asOf.error, '--as-of');
+  return { kind: 'order', orderId: orderId.data.toLowerCase(), asOf: asOf ? asOf.data : { kind: 'now' } };
+}
+
+function parseForget(values: ParsedOptions, target: string | undefined): AuditCommand {
+  const wrong = unexpectedOption(values, []);
+  if (wrong !== undefined) return { kind: 'usage', error: `forget takes no --${wrong}` };
+  const customerId = z.uuid().safeParse(target);
+  if (!customerId.success) return failure(customerId.error, 'customer id');
+  return { kind: 'forget', customerId: customerId.data.toLowerCase() };
 }
 
 function parseSignedVerify(values: ParsedOptions, target: string | undefined): AuditCommand {
@@ -218,58 +201,13 @@ function parseExport(values: ParsedOptions, target: string | undefined): AuditCo
   return { kind: 'export', after: from, ...(to ? { to: to.data } : {}), ...(out ? { out: out.data } : {}) };
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
-
-export function formatExportProgress(progress: ExportProgress, elapsedMs: number): string {
-  const rate = elapsedMs > 0 ? Math.round((progress.exported / elapsedMs) * 1_000) : 0;
-  return `exported ${count(progress.exported)} events through position ${progress.position} of ${progress.range.to} (${count(rate)} events/s)`;
-}
-
-export function formatEventLine(event: AuditEventView): string {
-  return [
-    `v${event.streamVersion}`,
-    `@${event.globalPosition}`,
-    event.recordedAt,
-    `${event.type}/${event.schemaVersion}`,
-    `hash ${event.hash}`,
-    `actor ${JSON.stringify(event.metadata.actor)}`,
-    `correlation ${event.metadata.correlationId}`,
-    JSON.stringify(event.data),
-  ].join('  ');
-}
-
-export function formatProgress(progress: VerifyProgress, elapsedMs: number): string {
-  const rate = elapsedMs > 0 ? Math.round((progress.eventsChecked / elapsedMs) * 1_000) : 0;
-  const broken = progress.brokenLinks === 0 ? 'none broken' : `${count(progress.brokenLinks)} broken`;
-  return `checked ${count(progress.eventsChecked)} events through position ${progress.position} of ${progress.throughPosition} (${broken}, ${count(rate)} events/s)`;
-}
-
-/** The verdict as lines for a terminal: what was proven, or the first broken link with both hashes. */
-export function formatVerdict(verdict: VerifyResultView): string[] {
-  const lines: string[] = [];
-  const broken = verdict.firstBroken;
-  if (broken) {
-    lines.push(
-      `BROKEN: ${count(verdict.brokenLinks)} broken link${verdict.brokenLinks === 1 ? '' : 's'} in ${count(verdict.eventsChecked)} events through position ${verdict.throughPosition}`,
-      `first broken link: ${broken.reason} at ${broken.streamId} version ${broken.streamVersion}` +
-        (broken.globalPosition === null ? '' : `, global position ${broken.globalPosition}, event ${broken.eventId ?? '?'}`),
-      `  expected hash ${broken.expectedHash}`,
-      `  actual hash   ${broken.actualHash ?? '(no event)'}`,
-      `  ${broken.detail}`,
-    );
-  } else {
-    lines.push(`OK: every hash chain holds: ${count(verdict.eventsChecked)} events through position ${verdict.throughPosition}`);
-  }
-  const check = verdict.anchorCheck;
-  if (check) {
-    lines.push(
-      check.matches
-        ? `anchor ${check.position}:${check.expected} matches: the stored hashes through position ${check.position} are the anchored ones` +
-            (broken ? '' : ', so the log up to there is unchanged')
-        : `ANCHOR MISMATCH at position ${check.position}: expected ${check.expected}, the log has ${check.actual ?? 'no such position any more'}`,
-    );
-  }
-  const anchor = formatAnchor({ position: BigInt(verdict.anchor.position), digest: verdict.anchor.digest });
-  lines.push(`anchor: ${anchor}  (keep it outside the database; check it later with verify --anchor ${anchor})`);
-  return lines;
-}
+/** Each command's reader: its options and its one argument, if it takes one. */
+const PARSERS = new Map<string, (values: ParsedOptions, target: string | undefined) => AuditCommand>([
+  ['verify', parseVerify],
+  ['stream', parseStream],
+  ['order', parseOrder],
+  ['keygen', parseKeygen],
+  ['anchor', parseAnchor],
+  ['export', parseExport],
+  ['forget', parseForget],
+]);
