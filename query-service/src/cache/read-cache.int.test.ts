@@ -191,8 +191,16 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
       });
 
     expect((await as('shopper', alice)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const cached = parseCacheEntry((await redis.get(orderCacheKey(orderId)))!);
+    // The entry is stored after the answer went out: wait until it is there.
+    const cached = await retryUntil(
+      'order cached',
+      async () => {
+        const entry = parseCacheEntry((await redis.get(orderCacheKey(orderId))) ?? '');
+        if (!entry) throw new Error('not cached yet');
+        return entry;
+      },
+      { timeoutMs: 5_000, intervalMs: 10 },
+    );
     expect(cached?.scope).toBe(alice);
     // Served from the cache from here on: Bob's hit answers exactly what a missing order answers.
     const forBob = await as('shopper', bob);
@@ -270,9 +278,12 @@ describe('position-stamped cache (real Redis, Postgres, over HTTP)', () => {
     // Settled: a plain read fills the cache with exactly the read model's row.
     const settled = (await (await fetch(`${app.base}/api/products/${id}`)).json()) as { name: string; version: number };
     expect(settled).toMatchObject({ name: `v${UPDATES}`, version: UPDATES });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const cached = parseCacheEntry((await redis.get(productCacheKey(id)))!);
-    expect(JSON.parse(cached!.body)).toEqual(settled);
+    // The entry is stored after the answer went out: wait until it holds the settled row.
+    await retryUntil(
+      'settled row cached',
+      async () => expect(JSON.parse(parseCacheEntry((await redis.get(productCacheKey(id))) ?? '')?.body ?? 'null')).toEqual(settled),
+      { timeoutMs: 5_000, intervalMs: 10 },
+    );
   }, 60_000);
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
-import { startTestPostgres, type TestPostgres } from '@shop/testing';
+import { retryUntil, startTestPostgres, type TestPostgres } from '@shop/testing';
 import { createPool } from './pool.js';
 
 /** Ends every server connection of `applicationName` from outside, as a Postgres restart or an admin would. */
@@ -12,7 +12,10 @@ async function terminateBackends(admin: pg.Pool, applicationName: string): Promi
   return rows[0]!.n;
 }
 
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 200));
+async function backendsOf(admin: pg.Pool, applicationName: string): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+  return rows[0]!.n;
+}
 
 describe('createPool (real Postgres)', () => {
   let database: TestPostgres;
@@ -34,8 +37,8 @@ describe('createPool (real Postgres)', () => {
     try {
       await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.05)')));
       expect(await terminateBackends(admin, 'pool-test-idle')).toBe(3);
-      await settle();
-      expect(reported.length).toBe(3);
+      // The pool hears of each ended connection asynchronously: wait for all three reports.
+      await retryUntil('three idle errors reported', async () => expect(reported.length).toBe(3), { timeoutMs: 10_000, intervalMs: 20 });
       expect(pool.totalCount).toBe(0);
       const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
       expect(rows).toEqual([{ one: 1 }]);
@@ -50,7 +53,8 @@ describe('createPool (real Postgres)', () => {
       const client = await pool.connect();
       await client.query('BEGIN');
       expect(await terminateBackends(admin, 'pool-test-checked-out')).toBe(1);
-      await settle();
+      // Ended: the server no longer lists the backend (its next query must then fail).
+      await retryUntil('backend gone', async () => expect(await backendsOf(admin, 'pool-test-checked-out')).toBe(0), { timeoutMs: 10_000, intervalMs: 20 });
       await expect(client.query('SELECT 1')).rejects.toThrow();
       client.release();
       const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
