@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startCommandApp, type CommandAppHarness } from '../../testing/command-app.js';
+import { startCommandApp, type CommandAppHarness } from '../testing/command-app.js';
 
 /** A product's image through the command API: POST and PATCH, against the real service on a real Postgres. */
 describe('product images (POST and PATCH /api/products, real Postgres)', () => {
