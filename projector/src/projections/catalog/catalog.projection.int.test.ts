@@ -49,7 +49,7 @@ describe('catalog projection writing images (real Postgres)', () => {
       for (let i = 0; i < events.length; i += batch) await catalogProjectionInto(folded).applyNewer!(tx, events.slice(i, i + batch));
     });
     const rows = async (table: string) =>
-      (await database.pool.query(`SELECT id, image_url, name, version, stock_available FROM ${table} ORDER BY id`)).rows;
+      (await database.pool.query<Record<string, unknown>>(`SELECT id, image_url, name, version, stock_available FROM ${table} ORDER BY id`)).rows;
     return { oneByOne: await rows(oneByOne), folded: await rows(folded) };
   }
 
