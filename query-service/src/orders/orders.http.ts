@@ -8,21 +8,10 @@ import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { minPositionOf } from '../read-your-writes/consistency.http.js';
 import { inScope, orderScopeOf } from './order-scope.js';
+import { Instant, microsecondsOf } from './order-filters.js';
 import { findOrderEntry, listOrders, type OrderCursor, type OrderFilters } from './orders.queries.js';
 
 const OrderIdParams = z.strictObject({ id: z.uuid() });
-
-const IsoDate = z.iso.date();
-const IsoDateTime = z.iso.datetime({ offset: true });
-/**
- * A point in time as a query gives it: an ISO 8601 date (its midnight, UTC) or a date-time with `Z` or an offset.
- * A date-time without either is refused: whose midnight it is would be a guess.
- */
-const Instant = z
-  .string()
-  .max(40)
-  .refine((text) => IsoDate.safeParse(text).success || IsoDateTime.safeParse(text).success, 'expected an ISO 8601 date (2026-12-01) or date-time with Z or an offset (2026-12-01T09:30:00Z)')
-  .transform((text) => new Date(text));
 
 const ListQuery = z
   .strictObject({
@@ -32,7 +21,7 @@ const ListQuery = z
     placedFrom: Instant.optional(),
     placedTo: Instant.optional(),
   })
-  .refine((query) => !query.placedFrom || !query.placedTo || query.placedFrom < query.placedTo, {
+  .refine((query) => !query.placedFrom || !query.placedTo || microsecondsOf(query.placedFrom) < microsecondsOf(query.placedTo), {
     path: ['placedTo'],
     message: 'placedTo must be later than placedFrom (placedFrom is included, placedTo is not)',
   });

@@ -46,8 +46,9 @@ export interface OrderCursor {
  */
 export interface OrderFilters {
   status?: OrderStatusView;
-  placedFrom?: Date;
-  placedTo?: Date;
+  /** ISO 8601 date-times with an offset, given to Postgres as text (to the microsecond). */
+  placedFrom?: string;
+  placedTo?: string;
 }
 
 const PLACED_AT_KEY = `to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
