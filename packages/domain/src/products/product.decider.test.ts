@@ -99,6 +99,11 @@ describe('product decider', () => {
       given([created, withImage]).when(change({ imageUrl: null })).then([{ type: 'ProductImageChanged', data: { productId, imageUrl: null } }]);
     });
 
+    it('refuses an address that is not an http(s) URL or a root-relative path, on create and on change', () => {
+      given([]).when({ ...create, data: { ...create.data, imageUrl: 'javascript:alert(1)' } }).thenFails('invalid_image_url');
+      given([created]).when(change({ imageUrl: '//evil.example.com/x.png' })).thenFails('invalid_image_url');
+    });
+
     it('records nothing when the image is the current one, or null on a product without one', () => {
       given([created, withImage]).when(change({ imageUrl: 'https://cdn.example.com/mug.png' })).then([]);
       given([created]).when(change({ imageUrl: null })).then([]);

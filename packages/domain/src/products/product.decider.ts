@@ -3,6 +3,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { existingState } from '../shared/existing-state.js';
 import type { Currency } from '../shared/money.js';
 import { PRODUCT_EVENT_VERSIONS, ProductEvent } from './product.events.js';
+import { imageUrlProblem } from './product-image.js';
 import { Reservations } from './reservations.js';
 import type { AggregateDecider } from '../shared/aggregate-decider.js';
 
@@ -101,6 +102,12 @@ export type ProductCommand =
 
 const isWholeNumber = (value: number, min: number): boolean => Number.isInteger(value) && value >= min;
 
+/** The HTTP edge already refuses a bad address; this keeps one out of the log whatever the caller (it would never read back). */
+function requireImageUrl(imageUrl: string | null | undefined): void {
+  const problem = typeof imageUrl === 'string' ? imageUrlProblem(imageUrl) : undefined;
+  if (problem !== undefined) throw new DomainError('invalid_image_url', `The image URL ${problem}`);
+}
+
 export const reservedFor = (state: ExistingProductState, orderId: string): number => state.reservations.unitsOf(orderId);
 
 function requireProduct(state: ProductState, productId: string): ExistingProductState {
@@ -124,6 +131,7 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
       if (!isWholeNumber(command.data.initialStock, 0)) {
         throw new DomainError('invalid_quantity', 'Initial stock must be a whole number of at least 0');
       }
+      requireImageUrl(command.data.imageUrl);
       // Without an image the event has no `imageUrl` at all, exactly like the events written before images existed.
       const { imageUrl, ...details } = command.data;
       return [{ type: 'ProductCreated', data: imageUrl === undefined ? details : { ...details, imageUrl } }];
@@ -131,6 +139,7 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
     case 'ChangeProductDetails': {
       const { productId, name, description, priceCents, imageUrl } = command.data;
       const product = requireActive(state, productId);
+      requireImageUrl(imageUrl);
       const events: ProductEvent[] = [];
       if (name !== undefined && name !== product.name) events.push({ type: 'ProductRenamed', data: { productId, name } });
       if (description !== undefined && description !== product.description) {

@@ -31,7 +31,7 @@ const command: fc.Arbitrary<ProductCommand> = fc.oneof(
     weight: 2,
     arbitrary: fc
       .record(
-        { name: fc.constantFrom('Thing', 'Other'), priceCents: fc.integer({ min: 0, max: 3 }), imageUrl: fc.constantFrom(null, '/a.png', 'https://cdn.example.com/b.png') },
+        { name: fc.constantFrom('Thing', 'Other'), priceCents: fc.integer({ min: 0, max: 3 }), imageUrl: fc.constantFrom(null, '/a.png', 'https://cdn.example.com/b.png', 'ftp://not.an/image') },
         { requiredKeys: [] },
       )
       .map((fields): ProductCommand => ({ type: 'ChangeProductDetails', data: { productId, ...fields } })),
