@@ -13,10 +13,11 @@ import { findProductEntry, listProducts, PRODUCT_SORTS, type ProductCursor, type
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Keys bounded to what their SQL types hold (bigint, real): a forged cursor is a 400, never an out-of-range 500.
 const Cursor = z.discriminatedUnion('sort', [
   z.strictObject({ sort: z.literal('name'), name: z.string(), id: z.uuid() }),
-  z.strictObject({ sort: z.enum(['price_asc', 'price_desc']), priceCents: z.number().int(), id: z.uuid() }),
-  z.strictObject({ sort: z.literal('relevance'), rank: z.number().finite(), id: z.uuid() }),
+  z.strictObject({ sort: z.enum(['price_asc', 'price_desc']), priceCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), id: z.uuid() }),
+  z.strictObject({ sort: z.literal('relevance'), rank: z.number().min(0).max(1e30), id: z.uuid() }),
 ]);
 const encodeCursor = (cursor: ProductCursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 /**

@@ -228,6 +228,11 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
         expect({ path, status: response.status, code: ((await response.json()) as { code: string }).code }).toEqual({ path, status: 400, code: 'invalid_cursor' });
       }
       expect((await fetch(`${app.base}/api/products?sort=price_asc&cursor=${byPrice}`)).status).toBe(200);
+      const forged = (cursor: unknown): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+      for (const cursor of [{ sort: 'price_asc', priceCents: 1e300, id: randomUUID() }, { sort: 'relevance', rank: 1e300, id: randomUUID() }]) {
+        const response = await fetch(`${app.base}/api/products?${cursor.sort === 'relevance' ? 'search=bowl&' : ''}sort=${cursor.sort}&cursor=${forged(cursor)}`);
+        expect({ cursor, status: response.status }).toEqual({ cursor, status: 400 });
+      }
     });
 
     it.each([
