@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { CATALOG_PROJECTION, parseCacheEntry, productCacheKey } from '@shop/read-models';
 import { createLogger } from '@shop/service-kit';
-import { startTestRedis, type TestRedis } from '@shop/testing';
+import { openApiSchemaProblems, startTestRedis, type TestRedis } from '@shop/testing';
 import { RedisReadCache } from '../cache/read-cache.js';
 import { commitAsProjector } from '../testing/projector-commit.js';
 import { serveReadModels, type ReadModelsApp } from '../testing/query-test-app.js';
@@ -193,8 +193,12 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
     it('answers imageUrl on every product: the address, or null when it has none', async () => {
       const withImage = await insert({ name: 'Pictured jug', priceCents: 500, imageUrl: 'https://cdn.example.com/jug.png' });
       const without = await insert({ name: 'Plain jug', priceCents: 500 });
-      expect(await (await fetch(`${app.base}/api/products/${withImage}`)).json()).toMatchObject({ imageUrl: 'https://cdn.example.com/jug.png' });
-      expect(await (await fetch(`${app.base}/api/products/${without}`)).json()).toMatchObject({ imageUrl: null });
+      const pictured: unknown = await (await fetch(`${app.base}/api/products/${withImage}`)).json();
+      const plain: unknown = await (await fetch(`${app.base}/api/products/${without}`)).json();
+      expect(pictured).toMatchObject({ imageUrl: 'https://cdn.example.com/jug.png' });
+      expect(plain).toMatchObject({ imageUrl: null });
+      for (const body of [pictured, plain]) expect(openApiSchemaProblems('Product', body)).toEqual([]);
+      expect(openApiSchemaProblems('ProductPage', await (await fetch(`${app.base}/api/products?search=jug`)).json())).toEqual([]);
       const listed = await everyPage('search=jug&limit=100');
       expect(Object.fromEntries(listed.map((p) => [p.id, p.imageUrl]))).toEqual({ [withImage]: 'https://cdn.example.com/jug.png', [without]: null });
     });

@@ -247,7 +247,7 @@ describe('order reads over HTTP (real Postgres)', () => {
 
     it('combines status and dates', async () => {
       expect(await everyFilteredPage(await tokenOf({ role: 'auditor' }), 'status=paid&placedFrom=2026-11-01T10:00:10Z&placedTo=2026-11-02', 2)).toEqual(
-        await expected("status = 'paid' AND placed_at >= '2026-11-01T10:00:10Z' AND placed_at < '2026-11-02'", []),
+        await expected("status = 'paid' AND placed_at >= '2026-11-01T10:00:10Z' AND placed_at < '2026-11-02T00:00:00Z'", []),
       );
     });
 
