@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Instant, microsecondsOf } from './order-filters.js';
+import { Instant, isBefore, microsecondsOf } from './order-filters.js';
 
 describe('the instant of a placedFrom / placedTo date-time', () => {
   it('counts microseconds since the epoch, whatever the offset', () => {
@@ -7,9 +7,16 @@ describe('the instant of a placedFrom / placedTo date-time', () => {
     expect(microsecondsOf('1970-01-01T01:00:01+01:00')).toBe(1_000_000n);
   });
 
+  it('is undefined for text that is no date-time, so a refused field never throws', () => {
+    expect(microsecondsOf('null')).toBeUndefined();
+    expect(isBefore('null', ' ')).toBe(true);
+    expect(isBefore('2026-11-02T00:00:00Z', '2026-11-01T00:00:00Z')).toBe(false);
+  });
+
   it('keeps the microseconds a Date would drop', () => {
-    expect(microsecondsOf('2026-11-01T10:00:09.000001Z') - microsecondsOf('2026-11-01T10:00:09Z')).toBe(1n);
-    expect(microsecondsOf('2026-11-01T10:00:09.5Z') - microsecondsOf('2026-11-01T10:00:09Z')).toBe(500_000n);
+    const at = (text: string): bigint => microsecondsOf(text) ?? -1n;
+    expect(at('2026-11-01T10:00:09.000001Z') - at('2026-11-01T10:00:09Z')).toBe(1n);
+    expect(at('2026-11-01T10:00:09.5Z') - at('2026-11-01T10:00:09Z')).toBe(500_000n);
   });
 });
 

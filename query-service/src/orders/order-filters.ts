@@ -11,11 +11,25 @@ const IsoDateTime = z.iso.datetime({ offset: true });
 export const Instant = z
   .string()
   .max(40)
-  .refine((text) => IsoDate.safeParse(text).success || IsoDateTime.safeParse(text).success, 'expected an ISO 8601 date (2026-12-01) or date-time with Z or an offset (2026-12-01T09:30:00Z)')
+  .refine((text) => IsoDate.safeParse(text).success || IsoDateTime.safeParse(text).success, {
+    message: 'expected an ISO 8601 date (2026-12-01) or date-time with Z or an offset (2026-12-01T09:30:00Z)',
+    abort: true,
+  })
   .transform((text) => (IsoDate.safeParse(text).success ? `${text}T00:00:00Z` : text));
 
-/** Microseconds since the epoch of a date-time `Instant` answered, exactly (a Date alone keeps milliseconds). */
-export const microsecondsOf = (dateTime: string): bigint => {
+/**
+ * Microseconds since the epoch of a date-time `Instant` answered, exactly (a Date alone keeps milliseconds);
+ * undefined for anything else (zod may still run an object's refinement over a field it has refused).
+ */
+export const microsecondsOf = (dateTime: string): bigint | undefined => {
+  const milliseconds = Date.parse(dateTime.replace(/\.\d+/, ''));
+  if (Number.isNaN(milliseconds)) return undefined;
   const fraction = /\.(\d+)/.exec(dateTime)?.[1] ?? '';
-  return BigInt(Date.parse(dateTime.replace(/\.\d+/, ''))) * 1000n + BigInt(fraction.slice(0, 6).padEnd(6, '0'));
+  return BigInt(milliseconds) * 1000n + BigInt(fraction.slice(0, 6).padEnd(6, '0'));
+};
+
+/** Whether `from` comes before `to`; true when either is not a date-time (its own field already says what is wrong). */
+export const isBefore = (from: string, to: string): boolean => {
+  const [start, end] = [microsecondsOf(from), microsecondsOf(to)];
+  return start === undefined || end === undefined || start < end;
 };

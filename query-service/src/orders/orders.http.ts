@@ -8,7 +8,7 @@ import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { minPositionOf } from '../read-your-writes/consistency.http.js';
 import { inScope, orderScopeOf } from './order-scope.js';
-import { Instant, microsecondsOf } from './order-filters.js';
+import { Instant, isBefore } from './order-filters.js';
 import { findOrderEntry, listOrders, type OrderCursor, type OrderFilters } from './orders.queries.js';
 
 const OrderIdParams = z.strictObject({ id: z.uuid() });
@@ -21,7 +21,7 @@ const ListQuery = z
     placedFrom: Instant.optional(),
     placedTo: Instant.optional(),
   })
-  .refine((query) => !query.placedFrom || !query.placedTo || microsecondsOf(query.placedFrom) < microsecondsOf(query.placedTo), {
+  .refine((query) => !query.placedFrom || !query.placedTo || isBefore(query.placedFrom, query.placedTo), {
     path: ['placedTo'],
     message: 'placedTo must be later than placedFrom (placedFrom is included, placedTo is not)',
   });

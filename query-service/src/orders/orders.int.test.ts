@@ -261,6 +261,7 @@ describe('order reads over HTTP (real Postgres)', () => {
       ['placedFrom=2026-11-02&placedTo=2026-11-02', 'placedTo'],
       ['placedFrom=2026-11-03&placedTo=2026-11-02', 'placedTo'],
       ['status=paid&status=placed', 'status'],
+      ['placedFrom=null&placedTo=2026-11-02', 'placedFrom'],
     ])('answers %s with 400 validation_failed naming %s', async (query, field) => {
       const response = await get(`/api/orders?${query}`, await tokenOf({ role: 'admin' }));
       expect(response.status).toBe(400);
