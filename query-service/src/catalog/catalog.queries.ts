@@ -94,6 +94,13 @@ const cursorAfter = (sort: ProductSort, row: ListedRow): ProductCursor => {
   }
 };
 
+/** Browsing by name and searching by relevance keep the statement names they had before sorts (metrics and tests count them). */
+const statementName = (sort: ProductSort, searching: boolean): string => {
+  if (sort === 'name' && !searching) return 'catalog_browse';
+  if (sort === 'relevance') return 'catalog_search';
+  return `catalog_${sort}${searching ? '_search' : ''}`;
+};
+
 /**
  * The SQL of one page of a listing (one more row than the page, to know whether another follows): pure, so every
  * sort's statement is checked without a database. A prepared statement per shape (sort, searching, continuing).
@@ -115,7 +122,7 @@ export function productPageQuery(listing: ProductListing): { name: string; text:
   const listed = `SELECT ${selected} FROM ${CATALOG_TABLE}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
   const continuing = after ? ` WHERE (p.${column}, p.id) ${direction === 'ASC' ? '>' : '<'} (${parameter(keyOf(after))}::${type}, ${parameter(after.id)}::uuid)` : '';
   return {
-    name: `catalog_list_${sort}${search !== undefined ? '_search' : ''}${after ? '_after' : ''}`,
+    name: `${statementName(sort, search !== undefined)}${after ? '_after' : ''}`,
     text: `SELECT * FROM (${listed}) p${continuing} ORDER BY p.${column} ${direction}, p.id ${direction} LIMIT ${parameter(limit + 1)}`,
     values,
   };
