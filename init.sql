@@ -702,6 +702,24 @@ GRANT SELECT ON events, streams, snapshots, relay_checkpoints, projection_checkp
 -- given earlier, and the trigger (events_append_only, 0100) refuses them from anyone but the table's owner.
 REVOKE UPDATE, DELETE, TRUNCATE ON events FROM shop_command, shop_projector, shop_query;
 
+-- ═════════ 0950-catalog-images-and-price-order (packages/read-models/src/catalog/0950-catalog-images-and-price-order.sql) ═════════
+-- The catalog read model, second file (0300-catalog.sql is applied and never edited).
+
+-- A product's picture (ProductCreated's optional imageUrl, ProductImageChanged): null when it has none.
+ALTER TABLE catalog_products ADD COLUMN IF NOT EXISTS image_url text;
+
+-- GET /api/products?sort=price_asc|price_desc keyset-paginates on (price_cents, id): one index serves both
+-- directions (a backward scan for price_desc), so a page is an index range scan, never a sort of the catalog.
+CREATE INDEX IF NOT EXISTS catalog_products_price_id ON catalog_products (price_cents, id);
+
+-- ═════════ 0951-orders-by-status (packages/read-models/src/orders/0951-orders-by-status.sql) ═════════
+-- The orders read model, second file (0310-orders.sql is applied and never edited).
+
+-- GET /api/orders?status= for admin and auditor: every order of one status, newest first, keyset-paginated on
+-- (placed_at, id). Without it a rare status (refunded) is found by walking orders_newest through every other one.
+-- placedFrom / placedTo are ranges of orders_newest (and of orders_customer_newest for a shopper): no index of their own.
+CREATE INDEX IF NOT EXISTS orders_status_newest ON orders (status, placed_at DESC, id DESC);
+
 -- ═════════ schema_migrations ═════════
 CREATE TABLE IF NOT EXISTS schema_migrations (
   name       text        PRIMARY KEY,
@@ -718,5 +736,7 @@ INSERT INTO schema_migrations (name, checksum) VALUES
   ('0310-orders', 'd024584e0843660e782840d61f3ea1384fafac5f011035421b485efe7341f24b'),
   ('0320-customers', '5c097c93ea84d14d27092f1defed0b9da1822953450b07694ea4cab1a1da0362'),
   ('0330-sales', '375e1e19f30e2101a556290085caea0ee279f8a5566dc8968f3d392a84a67967'),
-  ('0900-roles-and-grants', '4c4a3d719884e7ba704754be2941f2fa4db9d9c6ec4f83ff2a18b469c7d49660')
+  ('0900-roles-and-grants', '4c4a3d719884e7ba704754be2941f2fa4db9d9c6ec4f83ff2a18b469c7d49660'),
+  ('0950-catalog-images-and-price-order', 'cc8652e83e1ebc348ce36f44c4c485a1124483fabd1d20575016e83045ecf6d9'),
+  ('0951-orders-by-status', '66a36e6302955d6d9866b338fcff856aaaf5e0bbd01e483d4eb9d2dc8564bc57')
 ON CONFLICT (name) DO NOTHING;

@@ -150,7 +150,7 @@ describe('the whole shop through the gateway', () => {
     expect(BigInt(byId.headers.get('read-model-position')!)).toBeGreaterThanOrEqual(BigInt(consistencyToken!));
     expect(await byId.json()).toEqual({
       id, sku: 'E2E-MUG', name: 'End-to-end mug', description: 'Made by the e2e test',
-      priceCents: 1450, currency: 'EUR', stockAvailable: 12, status: 'active', version: 1,
+      priceCents: 1450, currency: 'EUR', stockAvailable: 12, status: 'active', imageUrl: null, version: 1,
     });
 
     const list = await fetch(`${stack.url}/api/products`, { headers: { 'consistency-token': consistencyToken! } });

@@ -12,6 +12,7 @@ const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, { status: number; title: stri
   product_not_found: { status: 404, title: 'Product not found' },
   product_discontinued: { status: 409, title: 'Product discontinued' },
   invalid_quantity: { status: 422, title: 'Invalid quantity' },
+  invalid_image_url: { status: 422, title: 'Invalid image URL' },
   insufficient_stock: { status: 409, title: 'Insufficient stock' },
   out_of_stock: { status: 409, title: 'Out of stock' },
   order_already_exists: { status: 409, title: 'Order already exists' },

@@ -67,22 +67,35 @@ export const Product = z.object({
   stockAvailable: z.number().int(),
   version: z.number().int().min(1),
   status: z.enum(['active', 'discontinued']),
+  /** Where the product's picture is; null: it has none (show a placeholder). */
+  imageUrl: z.string().nullable(),
 });
 export type Product = z.infer<typeof Product>;
+
+/** The orders `GET /api/products?sort=` takes; `relevance` only with a `search` (its default then), `name` otherwise. */
+export const PRODUCT_SORTS = ['name', 'price_asc', 'price_desc', 'relevance'] as const;
+export const ProductSort = z.enum(PRODUCT_SORTS);
+export type ProductSort = z.infer<typeof ProductSort>;
 
 export const ProductPage = z.object({ items: z.array(Product), nextCursor: z.string().nullable() });
 export type ProductPage = z.infer<typeof ProductPage>;
 
-/** A new product: the fields of a Product the admin chooses, and the stock it starts with. */
+/** A new product: the fields of a Product the admin chooses, the stock it starts with, and its picture if it has one. */
 export const CreateProductRequest = Product.pick({ sku: true, name: true, description: true, priceCents: true, currency: true }).extend({
   initialStock: z.number().int(),
+  imageUrl: z.string().optional(),
 });
 export type CreateProductRequest = z.infer<typeof CreateProductRequest>;
 export const CreateProductResponse = z.object({ id: z.string() });
 export type CreateProductResponse = z.infer<typeof CreateProductResponse>;
 
-/** `PATCH /api/products/:id`: only the fields that change (at least one). */
-export const UpdateProductRequest = z.object({ name: z.string().optional(), description: z.string().optional(), priceCents: Cents.optional() });
+/** `PATCH /api/products/:id`: only the fields that change (at least one); `imageUrl: null` removes the picture. */
+export const UpdateProductRequest = z.object({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  priceCents: Cents.optional(),
+  imageUrl: z.string().nullable().optional(),
+});
 export type UpdateProductRequest = z.infer<typeof UpdateProductRequest>;
 export const ProductVersionResponse = z.object({ id: z.string(), version: z.number().int() });
 export type ProductVersionResponse = z.infer<typeof ProductVersionResponse>;

@@ -4,6 +4,7 @@ export * from './shared/domain-error.js';
 export * from './shared/exhaustive.js';
 export * from './shared/personal-data.js';
 export * from './shared/aggregate-decider.js';
+export * from './products/product-image.js';
 export * from './products/product.events.js';
 export * from './products/product.decider.js';
 export * from './products/sku.events.js';

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { assertNever } from '@shop/domain';
 import {
   CATALOG_PROJECTION,
   CATALOG_TABLE,
@@ -23,8 +24,26 @@ export async function findProductEntry(pool: pg.Pool, id: string): Promise<Cache
   return { position: found.position, etag: String(view.version), scope: '', body: JSON.stringify(view) };
 }
 
-/** Keyset position: (name, id) when browsing; (rank, id) when searching, best match first. */
-export type ProductCursor = { name: string; id: string } | { rank: number; id: string };
+/** The orders a listing can come in: by name (browsing's default), by price either way, by relevance (a search's default). */
+export const PRODUCT_SORTS = ['name', 'price_asc', 'price_desc', 'relevance'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+/**
+ * Keyset position after a page's last product, in its sort's order. The sort travels with it, so a cursor only
+ * ever continues the sort that made it (its key would mean nothing in another order).
+ */
+export type ProductCursor =
+  | { sort: 'name'; name: string; id: string }
+  | { sort: 'price_asc' | 'price_desc'; priceCents: number; id: string }
+  | { sort: 'relevance'; rank: number; id: string };
+
+export interface ProductListing {
+  sort: ProductSort;
+  /** Full-text search over the GIN-indexed `search_document`; `relevance` needs it. */
+  search?: string;
+  after?: ProductCursor;
+  limit: number;
+}
 
 export interface ProductPage {
   items: ProductView[];
@@ -33,67 +52,101 @@ export interface ProductPage {
   position: bigint;
 }
 
-type PageRow = (CatalogProductRow & { read_position: string }) | { id: null; read_position: string };
+/**
+ * Each sort's key and direction; the id breaks ties, so the order is total and pages neither repeat nor skip a
+ * product. Every key has an index that reads it in order ((name, id); (price_cents, id) both ways), so a page is a
+ * range scan; relevance is computed per match (ts_rank) and so ranks the matches of its search, which the GIN index finds.
+ */
+const SORT_KEYS: Record<ProductSort, { column: 'name' | 'price_cents' | 'rank'; type: string; direction: 'ASC' | 'DESC' }> = {
+  name: { column: 'name', type: 'text', direction: 'ASC' },
+  price_asc: { column: 'price_cents', type: 'bigint', direction: 'ASC' },
+  price_desc: { column: 'price_cents', type: 'bigint', direction: 'DESC' },
+  relevance: { column: 'rank', type: 'real', direction: 'DESC' },
+};
+
+const keyOf = (cursor: ProductCursor): string | number => {
+  switch (cursor.sort) {
+    case 'name':
+      return cursor.name;
+    case 'price_asc':
+    case 'price_desc':
+      return cursor.priceCents;
+    case 'relevance':
+      return cursor.rank;
+    default:
+      return assertNever(cursor);
+  }
+};
+
+type ListedRow = CatalogProductRow & { rank?: number };
+
+const cursorAfter = (sort: ProductSort, row: ListedRow): ProductCursor => {
+  switch (sort) {
+    case 'name':
+      return { sort, name: row.name, id: row.id };
+    case 'price_asc':
+    case 'price_desc':
+      return { sort, priceCents: Number(row.price_cents), id: row.id };
+    case 'relevance':
+      return { sort, rank: row.rank!, id: row.id };
+    default:
+      return assertNever(sort);
+  }
+};
+
+/** Browsing by name and searching by relevance keep the statement names they had before sorts (metrics and tests count them). */
+const statementName = (sort: ProductSort, searching: boolean): string => {
+  if (sort === 'name' && !searching) return 'catalog_browse';
+  if (sort === 'relevance') return 'catalog_search';
+  return `catalog_${sort}${searching ? '_search' : ''}`;
+};
 
 /**
- * Runs a page query together with the catalog checkpoint, in ONE statement (one snapshot): the checkpoint row
- * drives a lateral join to the page, so even an empty page says which position it is empty at.
+ * The SQL of one page of a listing (one more row than the page, to know whether another follows): pure, so every
+ * sort's statement is checked without a database. A prepared statement per shape (sort, searching, continuing).
  */
-async function pageAt<R extends CatalogProductRow>(pool: pg.Pool, name: string, pageSql: string, values: unknown[]): Promise<{ rows: R[]; position: bigint }> {
-  const result = await pool.query<PageRow & Partial<R>>({
-    name,
+export function productPageQuery(listing: ProductListing): { name: string; text: string; values: unknown[] } {
+  const { sort, search, after, limit } = listing;
+  if (sort === 'relevance' && search === undefined) throw new TypeError('relevance ranks the matches of a search: there is none');
+  if (after && after.sort !== sort) throw new TypeError(`a cursor of a listing by ${after.sort} cannot continue one by ${sort}`);
+  const { column, type, direction } = SORT_KEYS[sort];
+  const values: unknown[] = [];
+  const parameter = (value: unknown): string => `$${values.push(value)}`;
+  let selected = CATALOG_VIEW_COLUMNS;
+  const conditions: string[] = [];
+  if (search !== undefined) {
+    const query = `websearch_to_tsquery('english', ${parameter(search)})`;
+    conditions.push(`search_document @@ ${query}`);
+    if (sort === 'relevance') selected += `, ts_rank(search_document, ${query}) AS rank`;
+  }
+  const listed = `SELECT ${selected} FROM ${CATALOG_TABLE}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+  const continuing = after ? ` WHERE (p.${column}, p.id) ${direction === 'ASC' ? '>' : '<'} (${parameter(keyOf(after))}::${type}, ${parameter(after.id)}::uuid)` : '';
+  return {
+    name: `${statementName(sort, search !== undefined)}${after ? '_after' : ''}`,
+    text: `SELECT * FROM (${listed}) p${continuing} ORDER BY p.${column} ${direction}, p.id ${direction} LIMIT ${parameter(limit + 1)}`,
+    values,
+  };
+}
+
+type PageRow = (ListedRow & { read_position: string }) | { id: null; read_position: string };
+
+/**
+ * One page of the catalog and the catalog checkpoint, in ONE statement (one snapshot): the checkpoint row drives a
+ * lateral join to the page, so even an empty page says which position it is empty at.
+ */
+export async function listProducts(pool: pg.Pool, listing: ProductListing): Promise<ProductPage> {
+  const page = productPageQuery(listing);
+  const result = await pool.query<PageRow>({
+    name: page.name,
     text: `SELECT page.*, cp.position AS read_position
              FROM (SELECT position FROM projection_checkpoints WHERE projection = '${CATALOG_PROJECTION}') cp
-             LEFT JOIN LATERAL (${pageSql}) page ON true`,
-    values,
+             LEFT JOIN LATERAL (${page.text}) page ON true`,
+    values: page.values,
   });
   const position = BigInt(result.rows[0]?.read_position ?? 0);
-  return { rows: result.rows.filter((row) => row.id !== null) as unknown as R[], position };
-}
-
-/** Browses the catalog in (name, id) order: stable under inserts, no OFFSET scans. */
-async function browse(pool: pg.Pool, limit: number, after?: { name: string; id: string }): Promise<ProductPage> {
-  const { rows, position } = after
-    ? await pageAt<CatalogProductRow>(
-        pool,
-        'catalog_browse_after',
-        `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} WHERE (name, id) > ($1, $2) ORDER BY name, id LIMIT $3`,
-        [after.name, after.id, limit + 1],
-      )
-    : await pageAt<CatalogProductRow>(pool, 'catalog_browse', `SELECT ${CATALOG_VIEW_COLUMNS} FROM ${CATALOG_TABLE} ORDER BY name, id LIMIT $1`, [limit + 1]);
-  const items = rows.slice(0, limit).map(toProductView);
-  const last = items.at(-1);
-  return rows.length > limit && last ? { items, next: { name: last.name, id: last.id }, position } : { items, position };
-}
-
-/**
- * Full-text search over the GIN-indexed `search_document` (name and SKU weigh more than the description),
- * ranked by ts_rank, keyset-paginated on (rank, id) so pages neither repeat nor skip a match.
- */
-async function search(pool: pg.Pool, text: string, limit: number, after?: { rank: number; id: string }): Promise<ProductPage> {
-  const query = `websearch_to_tsquery('english', $1)`;
-  const ranked = `SELECT ${CATALOG_VIEW_COLUMNS}, ts_rank(search_document, ${query}) AS rank
-                    FROM ${CATALOG_TABLE} WHERE search_document @@ ${query}`;
-  const { rows, position } = after
-    ? await pageAt<CatalogProductRow & { rank: number }>(
-        pool,
-        'catalog_search_after',
-        `SELECT * FROM (${ranked}) r WHERE (r.rank, r.id) < ($2::real, $3::uuid) ORDER BY r.rank DESC, r.id DESC LIMIT $4`,
-        [text, after.rank, after.id, limit + 1],
-      )
-    : await pageAt<CatalogProductRow & { rank: number }>(pool, 'catalog_search', `${ranked} ORDER BY rank DESC, id DESC LIMIT $2`, [text, limit + 1]);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const items = page.map(toProductView);
-  return rows.length > limit && last ? { items, next: { rank: last.rank, id: last.id }, position } : { items, position };
-}
-
-export function listProducts(pool: pg.Pool, options: { after?: ProductCursor; limit: number; search?: string }): Promise<ProductPage> {
-  const { after, limit } = options;
-  if (options.search !== undefined) {
-    if (after && !('rank' in after)) throw new TypeError('a browsing cursor cannot continue a search');
-    return search(pool, options.search, limit, after);
-  }
-  if (after && !('name' in after)) throw new TypeError('a search cursor cannot continue browsing');
-  return browse(pool, limit, after);
+  const rows = result.rows.filter((row): row is ListedRow & { read_position: string } => row.id !== null);
+  const shown = rows.slice(0, listing.limit);
+  const last = shown.at(-1);
+  const items = shown.map(toProductView);
+  return rows.length > listing.limit && last ? { items, next: cursorAfter(listing.sort, last), position } : { items, position };
 }

@@ -9,28 +9,45 @@ import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { minPositionOf } from '../read-your-writes/consistency.http.js';
 import type { PositionSource } from '../read-your-writes/position-tracker.js';
-import { findProductEntry, listProducts, type ProductCursor } from './catalog.queries.js';
+import { findProductEntry, listProducts, PRODUCT_SORTS, type ProductCursor, type ProductSort } from './catalog.queries.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const BrowseCursor = z.strictObject({ name: z.string(), id: z.uuid() });
-const SearchCursor = z.strictObject({ rank: z.number().finite(), id: z.uuid() });
+// Keys bounded to what their SQL types hold (bigint, real): a forged cursor is a 400, never an out-of-range 500.
+const Cursor = z.discriminatedUnion('sort', [
+  z.strictObject({ sort: z.literal('name'), name: z.string(), id: z.uuid() }),
+  z.strictObject({ sort: z.enum(['price_asc', 'price_desc']), priceCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), id: z.uuid() }),
+  z.strictObject({ sort: z.literal('relevance'), rank: z.number().min(0).max(1e30), id: z.uuid() }),
+]);
 const encodeCursor = (cursor: ProductCursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-/** A cursor continues the kind of listing that made it: a search cursor only a search (of any text), and so on. */
-function decodeCursor(text: string, searching: boolean): ProductCursor {
+/**
+ * A cursor continues only the sort that made it (a relevance cursor only a search, of any text): its key means
+ * nothing in another order, so one of another sort is refused rather than allowed to skip or repeat products.
+ */
+function decodeCursor(text: string, sort: ProductSort): ProductCursor {
+  let cursor: ProductCursor | undefined;
   try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    return searching ? SearchCursor.parse(value) : BrowseCursor.parse(value);
+    cursor = Cursor.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
   } catch {
-    throw new ProblemError(400, 'invalid_cursor', 'Invalid cursor', 'Pass back the nextCursor of a previous page of the same listing unchanged');
+    cursor = undefined;
   }
+  if (cursor?.sort !== sort) {
+    throw new ProblemError(400, 'invalid_cursor', 'Invalid cursor', `Pass back the nextCursor of a previous page of the same listing (sort=${sort}) unchanged`);
+  }
+  return cursor;
 }
 
-const ListQuery = z.strictObject({
-  search: z.string().trim().min(1).max(200).optional(),
-  cursor: z.string().max(1_000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
+const ListQuery = z
+  .strictObject({
+    search: z.string().trim().min(1).max(200).optional(),
+    sort: z.enum(PRODUCT_SORTS).optional(),
+    cursor: z.string().max(1_000).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .refine((query) => query.sort !== 'relevance' || query.search !== undefined, { path: ['sort'], message: 'relevance ranks search results: give a search' });
+
+/** Without a sort: the best matches first when searching, else by name. */
+const sortOf = (query: z.infer<typeof ListQuery>): ProductSort => query.sort ?? (query.search !== undefined ? 'relevance' : 'name');
 
 const notFound = (id: string): ProblemError => new ProblemError(404, 'product_not_found', 'Product not found', `No product ${id}`);
 
@@ -60,11 +77,12 @@ export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache; fresh: Re
   // the caller's Consistency-Token and the catalog position this process has been told about.
   router.get('/api/products', deps.fresh, async (req, res) => {
     const query = parseOrThrow(ListQuery, req.query, 'query string');
-    const after = query.cursor ? decodeCursor(query.cursor, query.search !== undefined) : undefined;
-    const digest = createHash('sha1').update(`${query.search ?? ''}\n${query.cursor ?? ''}\n${query.limit}`).digest('base64url');
+    const sort = sortOf(query);
+    const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
+    const digest = createHash('sha1').update(`${query.search ?? ''}\n${sort}\n${query.cursor ?? ''}\n${query.limit}`).digest('base64url');
     const floor = [minPositionOf(res), deps.catalog.position].reduce((a, b) => (a > b ? a : b));
     const entry = await readThrough(deps.cache, pageFlights, productListCacheKey(digest), floor, async () => {
-      const page = await listProducts(deps.pool, { limit: query.limit, ...(after ? { after } : {}), ...(query.search ? { search: query.search } : {}) });
+      const page = await listProducts(deps.pool, { sort, limit: query.limit, ...(after ? { after } : {}), ...(query.search ? { search: query.search } : {}) });
       const body = JSON.stringify({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
       return { position: page.position, etag: '', scope: '', body };
     });

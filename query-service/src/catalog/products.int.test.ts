@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { CATALOG_PROJECTION, parseCacheEntry, productCacheKey } from '@shop/read-models';
 import { createLogger } from '@shop/service-kit';
-import { startTestRedis, type TestRedis } from '@shop/testing';
+import { openApiSchemaProblems, startTestRedis, type TestRedis } from '@shop/testing';
 import { RedisReadCache } from '../cache/read-cache.js';
 import { commitAsProjector } from '../testing/projector-commit.js';
 import { serveReadModels, type ReadModelsApp } from '../testing/query-test-app.js';
@@ -159,6 +159,94 @@ describe('product reads (real Postgres and Redis, over HTTP)', () => {
       const searching = await search('search=vase&limit=1');
       expect((await fetch(`${app.base}/api/products?search=vase&cursor=${browsing.nextCursor!}`)).status).toBe(400);
       expect((await fetch(`${app.base}/api/products?cursor=${searching.nextCursor!}`)).status).toBe(400);
+    });
+  });
+
+  describe('images and sort orders', () => {
+    type Listed = { id: string; name: string; priceCents: number; imageUrl: string | null };
+    type Page = { items: Listed[]; nextCursor: string | null };
+    const insert = async (fields: { name: string; priceCents: number; description?: string; imageUrl?: string }): Promise<string> => {
+      const id = randomUUID();
+      await database.pool.query(
+        `INSERT INTO catalog_products (id, sku, name, description, price_cents, currency, stock_available, version, created_at, updated_at, last_position, image_url)
+         VALUES ($1, $2, $3, $4, $5, 'EUR', 1, 1, now(), now(), 1, $6)`,
+        [id, `S-${id.slice(0, 8)}`, fields.name, fields.description ?? '', fields.priceCents, fields.imageUrl ?? null],
+      );
+      return id;
+    };
+    /** Postgres orders uuids by their bytes: the order of their lower-case text. */
+    const byId = (a: Listed, b: Listed): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    /** Every page of a listing, following nextCursor to the end. */
+    const everyPage = async (query: string): Promise<Listed[]> => {
+      const seen: Listed[] = [];
+      let cursor: string | null = null;
+      do {
+        const response: Response = await fetch(`${app.base}/api/products?${query}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(response.status).toBe(200);
+        const page = (await response.json()) as Page;
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+
+    it('answers imageUrl on every product: the address, or null when it has none', async () => {
+      const withImage = await insert({ name: 'Pictured jug', priceCents: 500, imageUrl: 'https://cdn.example.com/jug.png' });
+      const without = await insert({ name: 'Plain jug', priceCents: 500 });
+      const pictured: unknown = await (await fetch(`${app.base}/api/products/${withImage}`)).json();
+      const plain: unknown = await (await fetch(`${app.base}/api/products/${without}`)).json();
+      expect(pictured).toMatchObject({ imageUrl: 'https://cdn.example.com/jug.png' });
+      expect(plain).toMatchObject({ imageUrl: null });
+      for (const body of [pictured, plain]) expect(openApiSchemaProblems('Product', body)).toEqual([]);
+      expect(openApiSchemaProblems('ProductPage', await (await fetch(`${app.base}/api/products?search=jug`)).json())).toEqual([]);
+      const listed = await everyPage('search=jug&limit=100');
+      expect(Object.fromEntries(listed.map((p) => [p.id, p.imageUrl]))).toEqual({ [withImage]: 'https://cdn.example.com/jug.png', [without]: null });
+    });
+
+    it.each([
+      ['price_asc', (a: Listed, b: Listed) => a.priceCents - b.priceCents || byId(a, b)],
+      ['price_desc', (a: Listed, b: Listed) => b.priceCents - a.priceCents || byId(b, a)],
+    ])('pages the whole catalog by %s, ties by id, each product once', async (sort, order) => {
+      for (const priceCents of [300, 100, 200, 100, 300]) await insert({ name: `Priced ${priceCents}`, priceCents });
+      const seen = await everyPage(`sort=${sort}&limit=2`);
+      const all = (await database.pool.query<{ id: string }>('SELECT id FROM catalog_products')).rows.map((row) => row.id);
+      expect(seen.map((p) => p.id).sort()).toEqual(all.sort());
+      expect(seen).toEqual([...seen].sort(order));
+    });
+
+    it('orders the matches of a search by price when asked to, and by relevance otherwise', async () => {
+      const cheap = await insert({ name: 'Samovar', priceCents: 900, description: 'Steel' });
+      const dear = await insert({ name: 'Copper tray', priceCents: 5_000, description: 'Goes with a samovar' });
+      expect((await everyPage('search=samovar&sort=price_desc&limit=1')).map((p) => p.id)).toEqual([dear, cheap]);
+      expect((await everyPage('search=samovar&sort=price_asc&limit=1')).map((p) => p.id)).toEqual([cheap, dear]);
+      expect((await everyPage('search=samovar&limit=1')).map((p) => p.id)).toEqual([cheap, dear]);
+    });
+
+    it('refuses a cursor made by another sort with 400 invalid_cursor', async () => {
+      for (let i = 0; i < 3; i++) await insert({ name: `Bowl ${i}`, priceCents: 100 * i, description: 'Clay' });
+      const cursorOf = async (query: string): Promise<string> => ((await (await fetch(`${app.base}/api/products?${query}`)).json()) as Page).nextCursor!;
+      const byPrice = await cursorOf('sort=price_asc&limit=1');
+      const byName = await cursorOf('limit=1');
+      for (const path of [`sort=price_desc&cursor=${byPrice}`, `cursor=${byPrice}`, `sort=price_asc&cursor=${byName}`, `search=bowl&cursor=${byName}`]) {
+        const response = await fetch(`${app.base}/api/products?${path}`);
+        expect({ path, status: response.status, code: ((await response.json()) as { code: string }).code }).toEqual({ path, status: 400, code: 'invalid_cursor' });
+      }
+      expect((await fetch(`${app.base}/api/products?sort=price_asc&cursor=${byPrice}`)).status).toBe(200);
+      const forged = (cursor: unknown): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+      for (const cursor of [{ sort: 'price_asc', priceCents: 1e300, id: randomUUID() }, { sort: 'relevance', rank: 1e300, id: randomUUID() }]) {
+        const response = await fetch(`${app.base}/api/products?${cursor.sort === 'relevance' ? 'search=bowl&' : ''}sort=${cursor.sort}&cursor=${forged(cursor)}`);
+        expect({ cursor, status: response.status }).toEqual({ cursor, status: 400 });
+      }
+    });
+
+    it.each([
+      ['sort=relevance', 'relevance without a search'],
+      ['sort=cheapest', 'an unknown sort'],
+      ['sort=', 'an empty sort'],
+    ])('answers %s (%s) with 400 validation_failed naming sort', async (query) => {
+      const response = await fetch(`${app.base}/api/products?${query}`);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'sort' }] });
     });
   });
 });

@@ -1,20 +1,30 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { orderCacheKey, type CacheEntry } from '@shop/read-models';
+import { ORDER_STATUSES, orderCacheKey, type CacheEntry } from '@shop/read-models';
 import { answeredNotModified, authenticate, parseOrThrow, principalOf, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
 import type { ReadCache } from '../cache/read-cache.js';
 import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import { minPositionOf } from '../read-your-writes/consistency.http.js';
 import { inScope, orderScopeOf } from './order-scope.js';
-import { findOrderEntry, listOrders, type OrderCursor } from './orders.queries.js';
+import { Instant, isBefore } from './order-filters.js';
+import { findOrderEntry, listOrders, type OrderCursor, type OrderFilters } from './orders.queries.js';
 
 const OrderIdParams = z.strictObject({ id: z.uuid() });
-const ListQuery = z.strictObject({
-  cursor: z.string().max(1_000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
+
+const ListQuery = z
+  .strictObject({
+    cursor: z.string().max(1_000).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    status: z.enum(ORDER_STATUSES).optional(),
+    placedFrom: Instant.optional(),
+    placedTo: Instant.optional(),
+  })
+  .refine((query) => !query.placedFrom || !query.placedTo || isBefore(query.placedFrom, query.placedTo), {
+    path: ['placedTo'],
+    message: 'placedTo must be later than placedFrom (placedFrom is included, placedTo is not)',
+  });
 
 const Cursor = z.strictObject({ placedAt: z.iso.datetime(), id: z.uuid() });
 export const encodeOrderCursor = (cursor: OrderCursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
@@ -29,9 +39,9 @@ export function decodeOrderCursor(text: string): OrderCursor {
 const orderNotFound = (id: string): ProblemError => new ProblemError(404, 'order_not_found', 'Order not found', `No order ${id}`);
 
 const parseId = (req: Request): string => parseOrThrow(OrderIdParams, req.params, 'order id').id;
-function parseListQuery(req: Request): { limit: number; after?: OrderCursor } {
-  const { cursor, limit } = parseOrThrow(ListQuery, req.query, 'query string');
-  return cursor === undefined ? { limit } : { limit, after: decodeOrderCursor(cursor) };
+function parseListQuery(req: Request): { limit: number; filters: OrderFilters; after?: OrderCursor } {
+  const { cursor, limit, ...filters } = parseOrThrow(ListQuery, req.query, 'query string');
+  return cursor === undefined ? { limit, filters } : { limit, filters, after: decodeOrderCursor(cursor) };
 }
 
 /** Bad input answers 400 before a Consistency-Token makes anyone wait (the handler parses again: it is cheap). */
@@ -67,14 +77,14 @@ export function orderRoutes(deps: { pool: pg.Pool; cache: ReadCache; tokens: Tok
   });
 
   router.get('/api/orders', ...readers, validated(parseListQuery), deps.fresh, async (req, res) => {
-    const { limit, after } = parseListQuery(req);
+    const { limit, filters, after } = parseListQuery(req);
     const scope = orderScopeOf(principalOf(res));
     res.set('Cache-Control', 'private, no-cache');
     if (scope.kind === 'no-orders') {
       res.json({ items: [], nextCursor: null });
       return;
     }
-    const page = await listOrders(deps.pool, { scope, limit, ...(after ? { after } : {}) });
+    const page = await listOrders(deps.pool, { scope, filters, limit, ...(after ? { after } : {}) });
     res.json({ items: page.items, nextCursor: page.next ? encodeOrderCursor(page.next) : null });
   });
 

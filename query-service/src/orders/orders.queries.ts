@@ -1,5 +1,14 @@
 import type pg from 'pg';
-import { ORDER_VIEW_COLUMNS, ORDERS_PROJECTION, ORDERS_TABLE, toOrderView, type CacheEntry, type OrderRow, type OrderView } from '@shop/read-models';
+import {
+  ORDER_VIEW_COLUMNS,
+  ORDERS_PROJECTION,
+  ORDERS_TABLE,
+  toOrderView,
+  type CacheEntry,
+  type OrderRow,
+  type OrderStatusView,
+  type OrderView,
+} from '@shop/read-models';
 import { findRowAtPosition } from '../cache/read-model-row.js';
 
 /** Which orders a reader may see: decided once per request (see order-scope.ts), applied in SQL. */
@@ -31,17 +40,43 @@ export interface OrderCursor {
   id: string;
 }
 
+/**
+ * Narrows a listing, within the reader's scope: orders now in `status`, placed at or after `placedFrom` and before
+ * `placedTo` (a half-open range, so consecutive ranges never count an order twice).
+ */
+export interface OrderFilters {
+  status?: OrderStatusView;
+  /** ISO 8601 date-times with an offset, given to Postgres as text (to the microsecond). */
+  placedFrom?: string;
+  placedTo?: string;
+}
+
 const PLACED_AT_KEY = `to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export async function listOrders(
   pool: pg.Pool,
-  options: { scope: Exclude<OrderScope, { kind: 'no-orders' }>; after?: OrderCursor; limit: number },
+  options: { scope: Exclude<OrderScope, { kind: 'no-orders' }>; filters?: OrderFilters; after?: OrderCursor; limit: number },
 ): Promise<{ items: OrderView[]; next?: OrderCursor }> {
   const conditions: string[] = [];
   const values: unknown[] = [];
   if (options.scope.kind === 'own-orders') {
     values.push(options.scope.customerId);
     conditions.push(`customer_id = $${values.length}`);
+  }
+  // Each filter is a condition on an indexed column in the listing's order: orders_status_newest for a status,
+  // a range of orders_newest (or orders_customer_newest) for the dates.
+  const { status, placedFrom, placedTo } = options.filters ?? {};
+  if (status !== undefined) {
+    values.push(status);
+    conditions.push(`status = $${values.length}`);
+  }
+  if (placedFrom !== undefined) {
+    values.push(placedFrom);
+    conditions.push(`placed_at >= $${values.length}::timestamptz`);
+  }
+  if (placedTo !== undefined) {
+    values.push(placedTo);
+    conditions.push(`placed_at < $${values.length}::timestamptz`);
   }
   if (options.after) {
     values.push(options.after.placedAt, options.after.id);

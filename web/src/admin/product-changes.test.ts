@@ -4,7 +4,7 @@ import type { Product } from '@shop/client';
 import { formatAmount, parseCents } from '../money';
 import { draftOf, productChanges, stockAdjustment } from './product-changes';
 
-const mug: Product = { id: 'p1', sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', stockAvailable: 5, version: 3, status: 'active' };
+const mug: Product = { id: 'p1', sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', stockAvailable: 5, version: 3, status: 'active', imageUrl: null };
 
 describe('productChanges', () => {
   it('starts the form from the version read, with the price as plain decimal text', () => {

@@ -13,6 +13,7 @@ const product = (overrides: Partial<Product> = {}): Product => ({
   stockAvailable: 5,
   version: 1,
   status: 'active',
+  imageUrl: null,
   ...overrides,
 });
 const mug = product();

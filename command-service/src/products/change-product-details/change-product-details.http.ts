@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { Cents } from '@shop/domain';
+import { Cents, ImageUrl } from '@shop/domain';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
 import { commandMetadata } from '../../http/command-context.js';
 import { ifMatchVersion } from '../../http/preconditions.js';
@@ -13,8 +13,10 @@ const ChangeProductDetailsBody = z
     name: z.string().trim().min(1).max(200).optional(),
     description: z.string().max(5_000).optional(),
     priceCents: Cents.optional(),
+    /** null removes the image. */
+    imageUrl: ImageUrl.nullable().optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, 'name, description or priceCents is required');
+  .refine((body) => Object.keys(body).length > 0, 'name, description, priceCents or imageUrl is required');
 
 /** PATCH with If-Match required: an admin can never overwrite a change they have not seen. */
 export function changeProductDetailsRoutes(deps: ProductCommandDeps & { tokens: TokenService }): Router {

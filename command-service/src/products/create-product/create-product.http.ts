@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { Cents, Currency } from '@shop/domain';
+import { Cents, Currency, ImageUrl } from '@shop/domain';
 import type { EventStore } from '@shop/kernel';
 import { authenticate, parseOrThrow, requireRole, type TokenService } from '@shop/service-kit';
 import { commandMetadata, setCommandHeaders } from '../../http/command-context.js';
@@ -15,6 +15,8 @@ export const CreateProductBody = z.strictObject({
   priceCents: Cents,
   currency: Currency,
   initialStock: z.number().int().min(0).max(1_000_000_000),
+  /** Optional: a product without a picture gets the web app's placeholder. */
+  imageUrl: ImageUrl.optional(),
 });
 
 export function createProductRoutes(deps: { store: EventStore; tokens: TokenService }): Router {

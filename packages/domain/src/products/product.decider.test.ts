@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec } from '../shared/decider-spec.js';
 import { decideProduct, evolveProduct, initialProductState, productStateFromJson, productStateToJson, Reservations, type CreateProduct, type ProductCommand, type ProductStateJson } from './product.decider.js';
-import type { ProductEvent } from './product.events.js';
+import { ProductCreated, type ProductEvent } from './product.events.js';
 
 const productId = '6f1c8c1e-6a51-4a8f-9a39-0c1f5a4b2d10';
 const orderId = '2b7d1c3e-8f4a-4b6c-9d2e-1a3b5c7d9e01';
@@ -15,7 +15,7 @@ const created: ProductEvent = { type: 'ProductCreated', data: { ...create.data }
 const discontinued: ProductEvent = { type: 'ProductDiscontinued', data: { productId } };
 const reserved = (quantity: number, forOrder = orderId): ProductEvent => ({ type: 'StockReserved', data: { productId, orderId: forOrder, quantity } });
 
-const change = (fields: { name?: string; description?: string; priceCents?: number }): ProductCommand => ({
+const change = (fields: { name?: string; description?: string; priceCents?: number; imageUrl?: string | null }): ProductCommand => ({
   type: 'ChangeProductDetails',
   data: { productId, ...fields },
 });
@@ -58,9 +58,66 @@ describe('product decider', () => {
         description: 'A mug',
         priceCents: 1299,
         currency: 'EUR',
+        imageUrl: null,
         available: 5,
         reservations: Reservations.none,
       });
+    });
+
+    it('creates a product with an image, carrying its address in ProductCreated', () => {
+      const withImage: CreateProduct = { ...create, data: { ...create.data, imageUrl: '/images/mug.png' } };
+      given([]).when(withImage).then([{ type: 'ProductCreated', data: { ...create.data, imageUrl: '/images/mug.png' } }]);
+    });
+
+    it('writes no imageUrl key at all for a product without an image, like the events written before images existed', () => {
+      const [event] = decideProduct({ ...create, data: { ...create.data, imageUrl: undefined } }, initialProductState);
+      expect(Object.keys(event!.data)).not.toContain('imageUrl');
+    });
+
+    it('reads back a ProductCreated written before products had images, as a product without one', () => {
+      const old = ProductCreated.parse({ type: 'ProductCreated', data: { productId, sku: 'MUG-1', name: 'Mug', description: '', priceCents: 1, currency: 'EUR', initialStock: 0 } });
+      expect(evolveProduct(initialProductState, old)).toMatchObject({ imageUrl: null });
+    });
+
+    it('refuses to read back a ProductCreated whose image address is not one', () => {
+      expect(ProductCreated.safeParse({ type: 'ProductCreated', data: { ...create.data, imageUrl: 'javascript:alert(1)' } }).success).toBe(false);
+    });
+  });
+
+  describe('ChangeProductDetails: the image', () => {
+    const withImage: ProductEvent = { type: 'ProductImageChanged', data: { productId, imageUrl: 'https://cdn.example.com/mug.png' } };
+
+    it('sets the image of a product that has none', () => {
+      given([created]).when(change({ imageUrl: 'https://cdn.example.com/mug.png' })).then([withImage]);
+    });
+
+    it('replaces an image with another', () => {
+      given([created, withImage]).when(change({ imageUrl: '/mug-2.png' })).then([{ type: 'ProductImageChanged', data: { productId, imageUrl: '/mug-2.png' } }]);
+    });
+
+    it('removes the image when imageUrl is null', () => {
+      given([created, withImage]).when(change({ imageUrl: null })).then([{ type: 'ProductImageChanged', data: { productId, imageUrl: null } }]);
+    });
+
+    it('refuses an address that is not an http(s) URL or a root-relative path, on create and on change', () => {
+      given([]).when({ ...create, data: { ...create.data, imageUrl: 'javascript:alert(1)' } }).thenFails('invalid_image_url');
+      given([created]).when(change({ imageUrl: '//evil.example.com/x.png' })).thenFails('invalid_image_url');
+    });
+
+    it('records nothing when the image is the current one, or null on a product without one', () => {
+      given([created, withImage]).when(change({ imageUrl: 'https://cdn.example.com/mug.png' })).then([]);
+      given([created]).when(change({ imageUrl: null })).then([]);
+    });
+
+    it('records the image after the price when several fields change', () => {
+      given([created])
+        .when(change({ imageUrl: '/a.png', priceCents: 1 }))
+        .then([{ type: 'ProductRepriced', data: { productId, priceCents: 1 } }, { type: 'ProductImageChanged', data: { productId, imageUrl: '/a.png' } }]);
+    });
+
+    it('evolves into the new image, and into none when it is removed', () => {
+      expect(given([created, withImage]).state()).toMatchObject({ imageUrl: 'https://cdn.example.com/mug.png' });
+      expect(given([created, withImage, { type: 'ProductImageChanged', data: { productId, imageUrl: null } }]).state()).toMatchObject({ imageUrl: null });
     });
   });
 

@@ -3,6 +3,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { existingState } from '../shared/existing-state.js';
 import type { Currency } from '../shared/money.js';
 import { PRODUCT_EVENT_VERSIONS, ProductEvent } from './product.events.js';
+import { imageUrlProblem } from './product-image.js';
 import { Reservations } from './reservations.js';
 import type { AggregateDecider } from '../shared/aggregate-decider.js';
 
@@ -16,6 +17,8 @@ export type ProductDetails = {
   description: string;
   priceCents: number;
   currency: Currency;
+  /** Where the product's picture is (see imageUrlProblem); null: it has none. */
+  imageUrl: string | null;
 };
 
 /**
@@ -33,8 +36,11 @@ export type ProductState = { status: 'absent' } | ExistingProductState;
 
 export const initialProductState: ProductState = { status: 'absent' };
 
-/** Version of `ProductState`'s snapshot shape: bump it whenever the shape changes (2: reservations as pairs). */
-export const PRODUCT_STATE_VERSION = 2;
+/**
+ * Version of `ProductState`'s snapshot shape: bump it whenever the shape changes (2: reservations as pairs; 3: with
+ * `imageUrl`). A snapshot of another version is ignored and the state rebuilt from the events.
+ */
+export const PRODUCT_STATE_VERSION = 3;
 
 /** A product state as its snapshot stores it: plain JSON, reservations as `[orderId, units]` pairs. */
 export type ProductStateJson = { status: 'absent' } | (Omit<ExistingProductState, 'reservations'> & { reservations: Array<[string, number]> });
@@ -46,15 +52,16 @@ export const productStateToJson = (state: ProductState): ProductStateJson =>
 export const productStateFromJson = (json: ProductStateJson): ProductState =>
   json.status === 'absent' ? json : { ...json, reservations: Reservations.fromEntries(json.reservations) };
 
+/** `imageUrl` may be left out: a product without a picture. */
 export type CreateProduct = {
   type: 'CreateProduct';
-  data: ProductDetails & { initialStock: number };
+  data: Omit<ProductDetails, 'imageUrl'> & { imageUrl?: string; initialStock: number };
 };
 
-/** Absent fields stay as they are; fields equal to the current value are not a change. */
+/** Absent fields stay as they are; fields equal to the current value are not a change; `imageUrl: null` removes the image. */
 export type ChangeProductDetails = {
   type: 'ChangeProductDetails';
-  data: { productId: string; name?: string; description?: string; priceCents?: number };
+  data: { productId: string; name?: string; description?: string; priceCents?: number; imageUrl?: string | null };
 };
 
 /** A positive delta receives goods, a negative one corrects the count downwards. */
@@ -95,6 +102,12 @@ export type ProductCommand =
 
 const isWholeNumber = (value: number, min: number): boolean => Number.isInteger(value) && value >= min;
 
+/** The HTTP edge already refuses a bad address; this keeps one out of the log whatever the caller (it would never read back). */
+function requireImageUrl(imageUrl: string | null | undefined): void {
+  const problem = typeof imageUrl === 'string' ? imageUrlProblem(imageUrl) : undefined;
+  if (problem !== undefined) throw new DomainError('invalid_image_url', `The image URL ${problem}`);
+}
+
 export const reservedFor = (state: ExistingProductState, orderId: string): number => state.reservations.unitsOf(orderId);
 
 function requireProduct(state: ProductState, productId: string): ExistingProductState {
@@ -118,11 +131,15 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
       if (!isWholeNumber(command.data.initialStock, 0)) {
         throw new DomainError('invalid_quantity', 'Initial stock must be a whole number of at least 0');
       }
-      return [{ type: 'ProductCreated', data: { ...command.data } }];
+      requireImageUrl(command.data.imageUrl);
+      // Without an image the event has no `imageUrl` at all, exactly like the events written before images existed.
+      const { imageUrl, ...details } = command.data;
+      return [{ type: 'ProductCreated', data: imageUrl === undefined ? details : { ...details, imageUrl } }];
     }
     case 'ChangeProductDetails': {
-      const { productId, name, description, priceCents } = command.data;
+      const { productId, name, description, priceCents, imageUrl } = command.data;
       const product = requireActive(state, productId);
+      requireImageUrl(imageUrl);
       const events: ProductEvent[] = [];
       if (name !== undefined && name !== product.name) events.push({ type: 'ProductRenamed', data: { productId, name } });
       if (description !== undefined && description !== product.description) {
@@ -131,6 +148,7 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
       if (priceCents !== undefined && priceCents !== product.priceCents) {
         events.push({ type: 'ProductRepriced', data: { productId, priceCents } });
       }
+      if (imageUrl !== undefined && imageUrl !== product.imageUrl) events.push({ type: 'ProductImageChanged', data: { productId, imageUrl } });
       return events;
     }
     case 'AdjustStock': {
@@ -196,6 +214,7 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
         description: event.data.description,
         priceCents: event.data.priceCents,
         currency: event.data.currency,
+        imageUrl: event.data.imageUrl ?? null,
         available: event.data.initialStock,
         reservations: Reservations.none,
       };
@@ -205,6 +224,8 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
       return { ...existing(state, event), description: event.data.description };
     case 'ProductRepriced':
       return { ...existing(state, event), priceCents: event.data.priceCents };
+    case 'ProductImageChanged':
+      return { ...existing(state, event), imageUrl: event.data.imageUrl };
     case 'StockReceived': {
       const product = existing(state, event);
       return { ...product, available: product.available + event.data.quantity };

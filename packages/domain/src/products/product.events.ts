@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { eventSchema, schemaVersions } from '../shared/event-schema.js';
 import { Cents, Currency } from '../shared/money.js';
+import { ImageUrl } from './product-image.js';
 
 export const PRODUCT_STREAM_PREFIX = 'product-';
 export const productStreamId = (productId: string): string => `${PRODUCT_STREAM_PREFIX}${productId}`;
@@ -18,6 +19,8 @@ export const ProductCreated = eventSchema(
     priceCents: Cents,
     currency: Currency,
     initialStock: z.number().int().min(0),
+    /** Optional, so events written before products had images still parse as they are (no upcaster). */
+    imageUrl: ImageUrl.optional(),
   }),
 );
 export type ProductCreated = z.infer<typeof ProductCreated>;
@@ -30,6 +33,10 @@ export type ProductRedescribed = z.infer<typeof ProductRedescribed>;
 
 export const ProductRepriced = eventSchema('ProductRepriced', z.strictObject({ productId: z.uuid(), priceCents: Cents }));
 export type ProductRepriced = z.infer<typeof ProductRepriced>;
+
+/** The product's image was set, replaced or (null) removed. */
+export const ProductImageChanged = eventSchema('ProductImageChanged', z.strictObject({ productId: z.uuid(), imageUrl: ImageUrl.nullable() }));
+export type ProductImageChanged = z.infer<typeof ProductImageChanged>;
 
 /** Goods arrived: always an increase. */
 export const StockReceived = eventSchema('StockReceived', z.strictObject({ productId: z.uuid(), quantity: Quantity, reason: z.string() }));
@@ -73,6 +80,7 @@ export const ProductEvent = z.discriminatedUnion('type', [
   ProductRenamed,
   ProductRedescribed,
   ProductRepriced,
+  ProductImageChanged,
   StockReceived,
   StockAdjusted,
   StockReserved,

@@ -18,17 +18,22 @@ const productId = '6f1c8c1e-6a51-4a8f-9a39-0c1f5a4b2d10';
 const orderIds = [1, 2, 3, 4].map((n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
 
 const orderId = fc.constantFrom(...orderIds);
-const create: fc.Arbitrary<ProductCommand> = fc.integer({ min: -1, max: 20 }).map((initialStock) => ({
-  type: 'CreateProduct',
-  data: { productId, sku: 'SKU-1', name: 'Thing', description: '', priceCents: 100, currency: 'EUR', initialStock },
-}));
+const create: fc.Arbitrary<ProductCommand> = fc
+  .tuple(fc.integer({ min: -1, max: 20 }), fc.option(fc.constant('/thing.png'), { nil: undefined }))
+  .map(([initialStock, imageUrl]) => ({
+    type: 'CreateProduct',
+    data: { productId, sku: 'SKU-1', name: 'Thing', description: '', priceCents: 100, currency: 'EUR', initialStock, ...(imageUrl ? { imageUrl } : {}) },
+  }));
 /** Weighted towards stock movements; discontinuing is rare because it ends them. */
 const command: fc.Arbitrary<ProductCommand> = fc.oneof(
   { weight: 1, arbitrary: create },
   {
     weight: 2,
     arbitrary: fc
-      .record({ name: fc.constantFrom('Thing', 'Other'), priceCents: fc.integer({ min: 0, max: 3 }) }, { requiredKeys: [] })
+      .record(
+        { name: fc.constantFrom('Thing', 'Other'), priceCents: fc.integer({ min: 0, max: 3 }), imageUrl: fc.constantFrom(null, '/a.png', 'https://cdn.example.com/b.png', 'ftp://not.an/image') },
+        { requiredKeys: [] },
+      )
       .map((fields): ProductCommand => ({ type: 'ChangeProductDetails', data: { productId, ...fields } })),
   },
   {

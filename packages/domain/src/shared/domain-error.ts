@@ -8,6 +8,7 @@ export const DOMAIN_ERROR_CODES = [
   'product_not_found',
   'product_discontinued',
   'invalid_quantity',
+  'invalid_image_url',
   'insufficient_stock',
   'out_of_stock',
   // orders

@@ -22,6 +22,8 @@ export const SCHEMA_FILES: readonly string[] = [
   'packages/read-models/src/customers/0320-customers.sql',
   'packages/read-models/src/sales/0330-sales.sql',
   'packages/kernel/src/postgres/0900-roles-and-grants.sql',
+  'packages/read-models/src/catalog/0950-catalog-images-and-price-order.sql',
+  'packages/read-models/src/orders/0951-orders-by-status.sql',
 ];
 
 /** Reads the schema's files, in order. */

@@ -25,8 +25,13 @@ describe('catalog projection', () => {
       version: 3n,
       recordedAt: new Date('2026-11-24T10:00:00Z'),
       position: 7n,
-      change: { kind: 'create', row: { sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', stockAvailable: 4 } },
+      change: { kind: 'create', row: { sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', stockAvailable: 4, imageUrl: null } },
     });
+  });
+
+  it('carries the image of a ProductCreated that has one into the new row', () => {
+    const created = recorded('ProductCreated', { sku: 'MUG-1', name: 'Mug', description: '', priceCents: 1, currency: 'EUR', initialStock: 0, imageUrl: '/mug.png' });
+    expect(catalogUpdateFor(created)?.change).toMatchObject({ kind: 'create', row: { imageUrl: '/mug.png' } });
   });
 
   it.each([
@@ -44,6 +49,8 @@ describe('catalog projection', () => {
     ['ProductRedescribed', { description: 'Red' }, { description: 'Red' }],
     ['ProductRepriced', { priceCents: 999 }, { price_cents: 999 }],
     ['ProductDiscontinued', {}, { status: 'discontinued' }],
+    ['ProductImageChanged', { imageUrl: 'https://cdn.example.com/mug.png' }, { image_url: 'https://cdn.example.com/mug.png' }],
+    ['ProductImageChanged', { imageUrl: null }, { image_url: null }],
   ])('sets the changed field on %s', (type, data, fields) => {
     expect(catalogUpdateFor(recorded(type, data))?.change).toEqual({ kind: 'set', fields });
   });
@@ -67,7 +74,7 @@ describe('folding a batch of catalog updates (the bulk rebuild path)', () => {
   });
 
   it('folds one product\'s updates into one change: sums stock, keeps the last value of each field and the last version', () => {
-    const row = { sku: 'S', name: 'First', description: '', priceCents: 100, currency: 'EUR', stockAvailable: 4 };
+    const row = { sku: 'S', name: 'First', description: '', priceCents: 100, currency: 'EUR', stockAvailable: 4, imageUrl: null };
     const [folded] = foldCatalogUpdates([
       at(1n, { kind: 'create', row }),
       at(2n, { kind: 'stock', delta: 5 }),
@@ -85,5 +92,10 @@ describe('folding a batch of catalog updates (the bulk rebuild path)', () => {
       updatedAt: new Date('2026-11-24T10:00:05Z'),
       position: 50n,
     });
+  });
+
+  it('keeps a removed image as a set null, so the write can tell it from a field the batch never touched', () => {
+    const [folded] = foldCatalogUpdates([at(1n, { kind: 'set', fields: { image_url: '/a.png' } }), at(2n, { kind: 'set', fields: { image_url: null } })]);
+    expect(folded?.fields).toEqual({ image_url: null });
   });
 });

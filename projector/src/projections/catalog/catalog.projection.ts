@@ -8,9 +8,10 @@ import type { Projection } from '../projection.js';
 export type CatalogChange =
   | {
       kind: 'create';
-      row: { sku: string; name: string; description: string; priceCents: number; currency: string; stockAvailable: number };
+      row: { sku: string; name: string; description: string; priceCents: number; currency: string; stockAvailable: number; imageUrl: string | null };
     }
-  | { kind: 'set'; fields: Partial<{ name: string; description: string; price_cents: number; status: string }> }
+  // `image_url: null` is a value (the image was removed), not an absent field.
+  | { kind: 'set'; fields: Partial<{ name: string; description: string; price_cents: number; status: string; image_url: string | null }> }
   | { kind: 'stock'; delta: number };
 
 export interface CatalogUpdate {
@@ -34,8 +35,8 @@ export function catalogUpdateFor(event: ProjectedEvent): CatalogUpdate | undefin
   });
   switch (product.type) {
     case 'ProductCreated': {
-      const { sku, name, description, priceCents, currency, initialStock } = product.data;
-      return update({ kind: 'create', row: { sku, name, description, priceCents, currency, stockAvailable: initialStock } });
+      const { sku, name, description, priceCents, currency, initialStock, imageUrl } = product.data;
+      return update({ kind: 'create', row: { sku, name, description, priceCents, currency, stockAvailable: initialStock, imageUrl: imageUrl ?? null } });
     }
     case 'ProductRenamed':
       return update({ kind: 'set', fields: { name: product.data.name } });
@@ -43,6 +44,8 @@ export function catalogUpdateFor(event: ProjectedEvent): CatalogUpdate | undefin
       return update({ kind: 'set', fields: { description: product.data.description } });
     case 'ProductRepriced':
       return update({ kind: 'set', fields: { price_cents: product.data.priceCents } });
+    case 'ProductImageChanged':
+      return update({ kind: 'set', fields: { image_url: product.data.imageUrl } });
     case 'StockReceived':
       return update({ kind: 'stock', delta: product.data.quantity });
     case 'StockAdjusted':
@@ -71,10 +74,10 @@ async function write(tx: pg.ClientBase, update: CatalogUpdate, table: string): P
       await tx.query({
         name: `${table}_create`,
         text: `INSERT INTO ${table}
-                 (id, version, created_at, updated_at, last_position, sku, name, description, price_cents, currency, stock_available)
-               VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10)
+                 (id, version, created_at, updated_at, last_position, sku, name, description, price_cents, currency, stock_available, image_url)
+               VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                ON CONFLICT (id) DO NOTHING`,
-        values: [...meta, row.sku, row.name, row.description, row.priceCents, row.currency, row.stockAvailable],
+        values: [...meta, row.sku, row.name, row.description, row.priceCents, row.currency, row.stockAvailable, row.imageUrl],
       });
       return;
     }
@@ -151,9 +154,9 @@ async function writeFolded(tx: pg.ClientBase, changes: readonly FoldedCatalogCha
     const column = <T>(pick: (c: FoldedCatalogChange & { created: NonNullable<FoldedCatalogChange['created']> }) => T): T[] =>
       created.map((c) => pick(c as FoldedCatalogChange & { created: NonNullable<FoldedCatalogChange['created']> }));
     await tx.query(
-      `INSERT INTO ${table} (id, version, created_at, updated_at, last_position, sku, name, description, price_cents, currency, stock_available, status)
+      `INSERT INTO ${table} (id, version, created_at, updated_at, last_position, sku, name, description, price_cents, currency, stock_available, status, image_url)
        SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::timestamptz[], $5::bigint[], $6::text[], $7::text[], $8::text[],
-                            $9::bigint[], $10::text[], $11::int[], $12::text[])
+                            $9::bigint[], $10::text[], $11::int[], $12::text[], $13::text[])
        ON CONFLICT (id) DO NOTHING`,
       [
         column((c) => c.productId),
@@ -168,6 +171,7 @@ async function writeFolded(tx: pg.ClientBase, changes: readonly FoldedCatalogCha
         column((c) => c.created.currency),
         column((c) => c.created.stockAvailable + c.stockDelta),
         column((c) => c.fields.status ?? 'active'),
+        column((c) => ('image_url' in c.fields ? c.fields.image_url : c.created.imageUrl) ?? null),
       ],
     );
   }
@@ -175,9 +179,12 @@ async function writeFolded(tx: pg.ClientBase, changes: readonly FoldedCatalogCha
     await tx.query(
       `UPDATE ${table} t SET stock_available = t.stock_available + u.delta, name = coalesce(u.name, t.name),
               description = coalesce(u.description, t.description), price_cents = coalesce(u.price_cents, t.price_cents),
-              status = coalesce(u.status, t.status), version = u.version, updated_at = u.updated_at, last_position = u.position
-         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::timestamptz[], $10::bigint[])
-              AS u(id, delta, name, description, price_cents, status, first_version, version, updated_at, position)
+              status = coalesce(u.status, t.status), version = u.version, updated_at = u.updated_at, last_position = u.position,
+              -- A removed image is a null that must land, so whether the batch set it travels beside the value.
+              image_url = CASE WHEN u.image_url_set THEN u.image_url ELSE t.image_url END
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::timestamptz[], $10::bigint[],
+                     $11::boolean[], $12::text[])
+              AS u(id, delta, name, description, price_cents, status, first_version, version, updated_at, position, image_url_set, image_url)
         WHERE t.id = u.id AND t.version < u.first_version`,
       [
         updated.map((c) => c.productId),
@@ -190,6 +197,8 @@ async function writeFolded(tx: pg.ClientBase, changes: readonly FoldedCatalogCha
         updated.map((c) => c.version.toString()),
         updated.map((c) => c.updatedAt),
         updated.map((c) => c.position.toString()),
+        updated.map((c) => 'image_url' in c.fields),
+        updated.map((c) => c.fields.image_url ?? null),
       ],
     );
   }
