@@ -70,6 +70,11 @@ export const Product = z.object({
 });
 export type Product = z.infer<typeof Product>;
 
+/** `GET /api/products?sort=`: by name (the default without `search`), by price, or by rank (only with `search`, its default). */
+export const PRODUCT_SORTS = ['name', 'price_asc', 'price_desc', 'relevance'] as const;
+export const ProductSort = z.enum(PRODUCT_SORTS);
+export type ProductSort = z.infer<typeof ProductSort>;
+
 export const ProductPage = z.object({ items: z.array(Product), nextCursor: z.string().nullable() });
 export type ProductPage = z.infer<typeof ProductPage>;
 

@@ -20,6 +20,7 @@ import {
   PlaceOrderResponse,
   Product,
   ProductPage,
+  ProductSort,
   ProductVersionResponse,
   RegisterRequest,
   RegisterResponse,
@@ -56,7 +57,7 @@ export const operations = {
   login: { method: 'POST', path: '/api/auth/login', request: LoginRequest, response: LoginResponse },
   logout: { method: 'POST', path: '/api/auth/logout' },
 
-  listProducts: { method: 'GET', path: '/api/products', query: z.object({ search: Text, cursor: Text, limit: Limit }), response: ProductPage },
+  listProducts: { method: 'GET', path: '/api/products', query: z.object({ search: Text, sort: ProductSort.optional(), cursor: Text, limit: Limit }), response: ProductPage },
   getProduct: { method: 'GET', path: '/api/products/{id}', response: Product },
   createProduct: { method: 'POST', path: '/api/products', request: CreateProductRequest, response: CreateProductResponse },
   updateProduct: { method: 'PATCH', path: '/api/products/{id}', request: UpdateProductRequest, headers: ['If-Match'], response: ProductVersionResponse },
