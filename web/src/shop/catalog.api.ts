@@ -1,13 +1,13 @@
 import { shopRequests, type Product, type ProductPage } from '@shop/client';
 import { api, listTags, PAGE_SIZE, pagedByCursor } from '../api';
-import { listProductsQuery, NO_SEARCH, type CatalogSearch } from './catalog-search';
+import { listProductsQuery, type CatalogSearch } from './catalog-search';
 
 export const catalogApi = api.injectEndpoints({
   endpoints: (build) => ({
     // One cached list per search (text and sort): its cursor continues only that listing.
-    listProducts: build.infiniteQuery<ProductPage, CatalogSearch | void, string | null>({
+    listProducts: build.infiniteQuery<ProductPage, CatalogSearch, string | null>({
       infiniteQueryOptions: pagedByCursor,
-      query: ({ queryArg, pageParam }) => shopRequests.listProducts(listProductsQuery(queryArg ?? NO_SEARCH, PAGE_SIZE, pageParam)),
+      query: ({ queryArg, pageParam }) => shopRequests.listProducts(listProductsQuery(queryArg, PAGE_SIZE, pageParam)),
       providesTags: listTags('Product'),
     }),
 
