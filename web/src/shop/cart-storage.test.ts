@@ -1,20 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { configureStore } from '@reduxjs/toolkit';
-import type { Product } from '@shop/client';
 import { added, cart, checkoutStarted, EMPTY_CART, emptied } from './cart';
 import { CART_STORAGE_KEY, decodeCart, encodeCart, keepCartStored, loadCart } from './cart-storage';
+import { aProduct } from './product.fixture';
 
-const mug: Product = {
-  id: '3f1c2b7e-9d44-4c1a-8a57-0c6f3e5b2a91',
-  sku: 'MUG-1',
-  name: 'Mug',
-  description: 'Blue',
-  priceCents: 1299,
-  currency: 'EUR',
-  stockAvailable: 5,
-  version: 1,
-  status: 'active',
-};
+const mug = aProduct();
 const filled = [added({ product: mug, quantity: 2 }), checkoutStarted({ idempotencyKey: 'key-00000001', body: '{}' })].reduce(cart.reducer, EMPTY_CART);
 
 /** The Web Storage interface over a Map: what localStorage is to this code, in a test without a browser. */
