@@ -270,7 +270,7 @@ describe('the whole shop through the gateway', () => {
       expect(await page.getByTestId('cart-line').count()).toBe(1);
       // An empty address is refused beside its fields, nothing is sent, and the focus lands on the first to fix.
       await page.getByTestId('place-order').click();
-      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'address-line1');
+      await page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'address-line1'`);
       expect(await page.getByTestId('address-line1').getAttribute('aria-invalid')).toBe('true');
       await page.getByTestId('address-line1').fill('12 St James Square');
       await page.getByTestId('address-postalCode').fill('SW1Y 4JH');
@@ -321,7 +321,7 @@ describe('the whole shop through the gateway', () => {
       for (const width of [360, 414]) {
         const page = await browser.newPage({ viewport: { width, height: 800 } });
         const fitsTheScreen = async (where: string) =>
-          expect({ where, width: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ where, width });
+          expect({ where, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ where, width });
         await page.goto(`${stack.url}/#/`);
 
         // The header folds: the menu button opens the links, Escape closes them and gives the focus back.
@@ -333,11 +333,11 @@ describe('the whole shop through the gateway', () => {
         expect(await menu.getAttribute('aria-expanded')).toBe('true');
         await page.keyboard.press('Escape');
         expect(await menu.getAttribute('aria-expanded')).toBe('false');
-        expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('menu-button');
+        expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('menu-button');
 
         // The search goes into the hash once the typing pauses; the API's ranked search answers it.
         await page.getByTestId('catalog-search').fill('espresso');
-        await page.waitForFunction(() => window.location.hash === '#/?q=espresso');
+        await page.waitForFunction(`window.location.hash === '#/?q=espresso'`);
         const card = page.getByTestId('product-row').filter({ hasText: 'Pocket espresso cup' });
         await card.waitFor({ timeout: 10_000 });
         expect(await page.getByTestId('result-count').innerText()).toMatch(/^\d+\+? products?$/);
