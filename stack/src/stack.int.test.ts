@@ -47,6 +47,18 @@ async function logInAs(page: Page, baseUrl: string, email: string, role: string)
 }
 
 
+/**
+ * The page's globals the tests read, typed here: the stack workspace has no DOM types, and a string evaluated in the
+ * page would be `eval`, which the gateway's CSP refuses.
+ */
+interface PageGlobals {
+  document: { activeElement: { getAttribute(name: string): string | null } | null; documentElement: { scrollWidth: number } };
+}
+
+/** The data-testid of the element that has the focus, if any. */
+const focusedTestId = (page: Page): Promise<string | null> =>
+  page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid') ?? null);
+
 /** Resolves with what `attempt` finds, trying every 200 ms; fails after `timeoutMs`. */
 const eventually = <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> =>
   retryUntil(
@@ -270,7 +282,7 @@ describe('the whole shop through the gateway', () => {
       expect(await page.getByTestId('cart-line').count()).toBe(1);
       // An empty address is refused beside its fields, nothing is sent, and the focus lands on the first to fix.
       await page.getByTestId('place-order').click();
-      await page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'address-line1'`);
+      await eventually('the focus on the first field to fix', async () => ((await focusedTestId(page)) === 'address-line1' ? true : undefined), 5_000);
       expect(await page.getByTestId('address-line1').getAttribute('aria-invalid')).toBe('true');
       await page.getByTestId('address-line1').fill('12 St James Square');
       await page.getByTestId('address-postalCode').fill('SW1Y 4JH');
@@ -321,7 +333,7 @@ describe('the whole shop through the gateway', () => {
       for (const width of [360, 414]) {
         const page = await browser.newPage({ viewport: { width, height: 800 } });
         const fitsTheScreen = async (where: string) =>
-          expect({ where, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ where, width });
+          expect({ where, width: await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth) }).toEqual({ where, width });
         await page.goto(`${stack.url}/#/`);
 
         // The header folds: the menu button opens the links, Escape closes them and gives the focus back.
@@ -333,11 +345,11 @@ describe('the whole shop through the gateway', () => {
         expect(await menu.getAttribute('aria-expanded')).toBe('true');
         await page.keyboard.press('Escape');
         expect(await menu.getAttribute('aria-expanded')).toBe('false');
-        expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('menu-button');
+        expect(await focusedTestId(page)).toBe('menu-button');
 
         // The search goes into the hash once the typing pauses; the API's ranked search answers it.
         await page.getByTestId('catalog-search').fill('espresso');
-        await page.waitForFunction(`window.location.hash === '#/?q=espresso'`);
+        await eventually('the search in the hash', async () => (new URL(page.url()).hash === '#/?q=espresso' ? true : undefined), 5_000);
         const card = page.getByTestId('product-row').filter({ hasText: 'Pocket espresso cup' });
         await card.waitFor({ timeout: 10_000 });
         expect(await page.getByTestId('result-count').innerText()).toMatch(/^\d+\+? products?$/);

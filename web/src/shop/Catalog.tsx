@@ -141,7 +141,7 @@ function ProductCard({ product, buys }: { product: Product; buys: boolean }) {
           <a href={href.product(product.id)}>{product.name}</a>
         </h2>
         <p className="product-meta">
-          <span className="price" data-testid="product-price">
+          <span className="price" data-testid="card-price">
             {formatCents(product.priceCents, product.currency)}
           </span>
           <StockBadge product={product} />
