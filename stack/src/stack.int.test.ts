@@ -47,6 +47,18 @@ async function logInAs(page: Page, baseUrl: string, email: string, role: string)
 }
 
 
+/**
+ * The page's globals the tests read, typed here: the stack workspace has no DOM types, and a string evaluated in the
+ * page would be `eval`, which the gateway's CSP refuses.
+ */
+interface PageGlobals {
+  document: { activeElement: { getAttribute(name: string): string | null } | null; documentElement: { scrollWidth: number } };
+}
+
+/** The data-testid of the element that has the focus, if any. */
+const focusedTestId = (page: Page): Promise<string | null> =>
+  page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid') ?? null);
+
 /** Resolves with what `attempt` finds, trying every 200 ms; fails after `timeoutMs`. */
 const eventually = <T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> =>
   retryUntil(
@@ -268,6 +280,10 @@ describe('the whole shop through the gateway', () => {
       // count() does not wait: let the cart page render its line first.
       await page.getByTestId('cart-line').first().waitFor();
       expect(await page.getByTestId('cart-line').count()).toBe(1);
+      // An empty address is refused beside its fields, nothing is sent, and the focus lands on the first to fix.
+      await page.getByTestId('place-order').click();
+      await eventually('the focus on the first field to fix', async () => ((await focusedTestId(page)) === 'address-line1' ? true : undefined), 5_000);
+      expect(await page.getByTestId('address-line1').getAttribute('aria-invalid')).toBe('true');
       await page.getByTestId('address-line1').fill('12 St James Square');
       await page.getByTestId('address-postalCode').fill('SW1Y 4JH');
       await page.getByTestId('address-city').fill('London');
@@ -310,6 +326,68 @@ describe('the whole shop through the gateway', () => {
       await page.getByTestId('cart-empty').waitFor();
     });
   }, 60_000);
+
+  it('serves a guest on a phone (360 and 414 px): a folding menu, search kept in the hash, a bounded quantity, a cart that survives a reload, and nothing wider than the screen', async () => {
+    await createProduct('E2E-CUP', 'Pocket espresso cup', 1250, 3);
+    await withBrowser(async (browser) => {
+      for (const width of [360, 414]) {
+        const page = await browser.newPage({ viewport: { width, height: 800 } });
+        const fitsTheScreen = async (where: string) =>
+          expect({ where, width: await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth) }).toEqual({ where, width });
+        await page.goto(`${stack.url}/#/`);
+
+        // The header folds: the menu button opens the links, Escape closes them and gives the focus back.
+        const menu = page.getByTestId('menu-button');
+        expect(await menu.getAttribute('aria-expanded')).toBe('false');
+        expect(await page.getByTestId('nav-cart').isVisible()).toBe(false);
+        await menu.click();
+        await page.getByTestId('nav-cart').waitFor();
+        expect(await menu.getAttribute('aria-expanded')).toBe('true');
+        await page.keyboard.press('Escape');
+        expect(await menu.getAttribute('aria-expanded')).toBe('false');
+        expect(await focusedTestId(page)).toBe('menu-button');
+
+        // The search goes into the hash once the typing pauses; the API's ranked search answers it.
+        await page.getByTestId('catalog-search').fill('espresso');
+        await eventually('the search in the hash', async () => (new URL(page.url()).hash === '#/?q=espresso' ? true : undefined), 5_000);
+        const card = page.getByTestId('product-row').filter({ hasText: 'Pocket espresso cup' });
+        await card.waitFor({ timeout: 10_000 });
+        expect(await page.getByTestId('result-count').innerText()).toMatch(/^\d+\+? products?$/);
+        expect(await card.getByTestId('stock-badge').innerText()).toBe('Only 3 left');
+        await fitsTheScreen('catalog');
+        // A reload shows the same search.
+        await page.reload();
+        await card.waitFor({ timeout: 10_000 });
+        expect(await page.getByTestId('catalog-search').inputValue()).toBe('espresso');
+        // Nothing found: the empty state says so.
+        await page.getByTestId('catalog-search').fill('zzqxnothing');
+        await page.getByTestId('empty').waitFor({ timeout: 10_000 });
+        await page.goBack();
+        await card.waitFor({ timeout: 10_000 });
+
+        // The quantity is bounded by the stock.
+        await card.getByRole('link', { name: 'Pocket espresso cup' }).click();
+        await page.getByTestId('product-detail').waitFor();
+        await page.getByTestId('add-quantity').fill('4');
+        expect(await page.getByTestId('add-to-cart').isDisabled()).toBe(true);
+        await page.getByTestId('add-quantity').fill('2');
+        await page.getByTestId('add-to-cart').click();
+        await page.getByTestId('in-cart').filter({ hasText: '2 in your cart' }).waitFor();
+        await fitsTheScreen('product page');
+
+        // The cart is still there after a reload (localStorage), and fits the screen (its table scrolls in its box).
+        await page.goto(`${stack.url}/#/cart`);
+        await page.reload();
+        await page.getByTestId('cart-line').first().waitFor();
+        expect(await page.getByTestId('cart-quantity').inputValue()).toBe('2');
+        await fitsTheScreen('cart');
+        await page.goto(`${stack.url}/#/login`);
+        await page.getByTestId('login-email').waitFor();
+        await fitsTheScreen('login');
+        await page.close();
+      }
+    });
+  }, 90_000);
 
   it('refuses an admin edit of a product changed since it was read (412), and offers the current version to edit', async () => {
     const productId = await createProduct('E2E-LAMP', 'Desk lamp', 2500, 2);

@@ -65,10 +65,14 @@ function subscribe(onChange: () => void): () => void {
   return () => window.removeEventListener('hashchange', onChange);
 }
 
+/** The location's hash as it changes; a page that keeps state in the hash's query (the catalog's search) reads it. */
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash);
+}
+
 /** Tiny hash router: `#/`, `#/products/:id`, `#/orders/:id`, `#/audit/…` (see FIXED and WITH_ID). */
 export function useRoute(): Route {
-  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
-  return parseRoute(hash);
+  return parseRoute(useHash());
 }
 
 export function navigate(path: string): void {

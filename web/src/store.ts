@@ -1,11 +1,10 @@
 import { configureStore } from '@reduxjs/toolkit';
 import { useDispatch, useSelector } from 'react-redux';
 import { api } from './api';
-import { loadStored, saveStored } from './persistence';
+import { saveStored } from './persistence';
 import { AUTH_STORAGE_KEY, session, TOKEN_STORAGE_KEY } from './session';
-import { cart, CartState, EMPTY_CART } from './shop/cart';
-
-const CART_STORAGE_KEY = 'shop.cart';
+import { cart } from './shop/cart';
+import { keepCartStored, loadCart } from './shop/cart-storage';
 
 /** The app's store, built once in main.tsx (and freshly per test). */
 export function createStore() {
@@ -15,10 +14,11 @@ export function createStore() {
       [session.name]: session.reducer,
       [cart.name]: cart.reducer,
     },
-    preloadedState: { [cart.name]: loadStored(CART_STORAGE_KEY, CartState) ?? EMPTY_CART },
+    preloadedState: { [cart.name]: loadCart() },
     middleware: (getDefault) => getDefault().concat(api.middleware),
   });
   mirrorToSessionStorage(store);
+  keepCartStored(store);
   return store;
 }
 
@@ -29,15 +29,14 @@ export const useAppSelector = useSelector.withTypes<RootState>();
 export const useAppDispatch = useDispatch.withTypes<AppDispatch>();
 
 /**
- * What must survive a reload, per tab: the login, the latest Consistency-Token (so a reload still shows our
- * writes) and the cart with its pending checkout attempt (so a retry after a reload reuses its Idempotency-Key).
- * Written only when the slice changed (reference equality: the reducers are immutable).
+ * What must survive a reload, per tab: the login and the latest Consistency-Token (so a reload still shows our
+ * writes). Written only when the slice changed (reference equality: the reducers are immutable). The cart, with its
+ * pending checkout attempt (so a retry after a reload reuses its Idempotency-Key), is kept by keepCartStored.
  */
 function mirrorToSessionStorage(store: { getState: () => RootState; subscribe: (listener: () => void) => unknown }): void {
   const mirrored: Array<[string, (state: RootState) => unknown]> = [
     [AUTH_STORAGE_KEY, (state) => state.session.auth],
     [TOKEN_STORAGE_KEY, (state) => state.session.consistencyToken],
-    [CART_STORAGE_KEY, (state) => state.cart],
   ];
   const last = new Map(mirrored.map(([key, select]) => [key, select(store.getState())]));
   store.subscribe(() => {

@@ -14,7 +14,7 @@ export function RegisterForm() {
   const dispatch = useAppDispatch();
   const [register, registering] = useRegisterMutation();
   const [login, loggingIn] = useLoginMutation();
-  const { fields, errors, input, check } = useForm<RegistrationFields>(EMPTY);
+  const { fields, input, describedBy, errorOf, check, formRef } = useForm<RegistrationFields>(EMPTY);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -34,26 +34,26 @@ export function RegisterForm() {
   return (
     <section className="panel narrow">
       <h1>Create an account</h1>
-      <form noValidate onSubmit={(event) => void submit(event)}>
+      <form ref={formRef} noValidate onSubmit={(event) => void submit(event)}>
         <label>
           Name
-          <input data-testid="register-name" autoComplete="name" {...input('name')} />
-          <FieldError text={errors.name} />
+          <input data-testid="register-name" autoComplete="name" {...input('name')} {...describedBy('name')} />
+          <FieldError {...errorOf('name')} />
         </label>
         <label>
           Email
-          <input data-testid="register-email" type="email" autoComplete="email" {...input('email')} />
-          <FieldError text={errors.email} />
+          <input data-testid="register-email" type="email" autoComplete="email" {...input('email')} {...describedBy('email')} />
+          <FieldError {...errorOf('email')} />
         </label>
         <label>
           Password (at least 12 characters)
-          <input data-testid="register-password" type="password" autoComplete="new-password" {...input('password')} />
-          <FieldError text={errors.password} />
+          <input data-testid="register-password" type="password" autoComplete="new-password" {...input('password')} {...describedBy('password')} />
+          <FieldError {...errorOf('password')} />
         </label>
         <label>
           Password again
-          <input data-testid="register-repeated" type="password" autoComplete="new-password" {...input('repeated')} />
-          <FieldError text={errors.repeated} />
+          <input data-testid="register-repeated" type="password" autoComplete="new-password" {...input('repeated')} {...describedBy('repeated')} />
+          <FieldError {...errorOf('repeated')} />
         </label>
         <button data-testid="register-submit" type="submit" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create account'}

@@ -22,8 +22,13 @@ export function ErrorStatus({ error }: { error: ApiError | undefined }) {
   return <Status message={text ? { kind: 'error', text } : null} />;
 }
 
-export function FieldError({ text }: { text: string | undefined }) {
-  return text ? <small className="field-error">{text}</small> : null;
+/** The problem with one field, beside it; `id` lets the field point at it (`aria-describedby`). */
+export function FieldError({ text, id }: { text: string | undefined; id?: string }) {
+  return text ? (
+    <small className="field-error" id={id}>
+      {text}
+    </small>
+  ) : null;
 }
 
 export function Loading({ what = '' }: { what?: string }) {

@@ -4,6 +4,7 @@ import { Time } from '../components/Time';
 import { formatCents } from '../money';
 import { href } from '../route';
 import { NumberColumn } from '../components/NumberColumn';
+import { TableScroll } from '../components/TableScroll';
 
 export function StatusTag({ status }: { status: Order['status'] }) {
   return (
@@ -24,7 +25,7 @@ export function OrderSummary({ order }: { order: Order }) {
           {order.id}
         </dd>
         <dt>Status</dt>
-        <dd>
+        <dd aria-live="polite">
           <StatusTag status={order.status} />
         </dd>
         <dt>Total</dt>
@@ -49,28 +50,30 @@ export function OrderSummary({ order }: { order: Order }) {
           </address>
         </dd>
       </dl>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <NumberColumn>Quantity</NumberColumn>
-            <NumberColumn>Unit price</NumberColumn>
-            <NumberColumn>Line total</NumberColumn>
-          </tr>
-        </thead>
-        <tbody>
-          {order.lines.map((line) => (
-            <tr key={line.productId} data-testid="order-line">
-              <td>
-                <a href={href.product(line.productId)}>{line.name}</a> <span className="mono hint">{line.sku}</span>
-              </td>
-              <td className="num">{line.quantity}</td>
-              <td className="num">{formatCents(line.unitPriceCents, order.currency)}</td>
-              <td className="num">{formatCents(line.lineTotalCents, order.currency)}</td>
+      <TableScroll label="Order lines">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Product</th>
+              <NumberColumn>Quantity</NumberColumn>
+              <NumberColumn>Unit price</NumberColumn>
+              <NumberColumn>Line total</NumberColumn>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {order.lines.map((line) => (
+              <tr key={line.productId} data-testid="order-line">
+                <td>
+                  <a href={href.product(line.productId)}>{line.name}</a> <span className="mono hint">{line.sku}</span>
+                </td>
+                <td className="num">{line.quantity}</td>
+                <td className="num">{formatCents(line.unitPriceCents, order.currency)}</td>
+                <td className="num">{formatCents(line.lineTotalCents, order.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </article>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Order, OrderStatus, Role } from '@shop/client';
-import { availableActions } from './order-actions';
+import { availableActions, mayStillChange } from './order-actions';
 
 const at = '2026-11-24T10:00:00.000Z';
 const order = (status: OrderStatus, paid: boolean): Order => ({
@@ -39,5 +39,19 @@ describe('availableActions', () => {
 
   it('takes "paid" from paidAt, not from the status: a cancelled order refunds only if money was taken', () => {
     expect(availableActions({ ...order('cancelled', false), paidAt: at }, 'admin')).toEqual(['refund']);
+  });
+});
+
+describe('mayStillChange', () => {
+  it('is true while someone may still pay, cancel, ship or refund the order', () => {
+    expect(mayStillChange(order('placed', false))).toBe(true);
+    expect(mayStillChange(order('paid', true))).toBe(true);
+    expect(mayStillChange(order('shipped', true))).toBe(true);
+    expect(mayStillChange(order('cancelled', true))).toBe(true);
+  });
+
+  it('is false once the order is final: refunded, or cancelled before any payment', () => {
+    expect(mayStillChange(order('refunded', true))).toBe(false);
+    expect(mayStillChange(order('cancelled', false))).toBe(false);
   });
 });

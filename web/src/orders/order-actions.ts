@@ -44,6 +44,18 @@ function commandFor(action: OrderAction, orderId: string): OrderCommand {
   }
 }
 
+/** Whether the domain lets anyone take `action` on the order now (the server still decides). */
+function allowed(action: OrderAction, order: Order, state: ExistingOrderState): boolean {
+  try {
+    decideOrder(commandFor(action, order.id), state);
+    return true;
+  } catch (error) {
+    // Only "not in this status" means no; anything else is a bug worth seeing.
+    if (isDomainError(error) && error.code === 'illegal_transition') return false;
+    throw error;
+  }
+}
+
 /**
  * The buttons to offer: the actions this role may ask for that the order's status allows, decided by the
  * domain's own `decideOrder` so the web app can never disagree with the command service about a transition.
@@ -51,14 +63,14 @@ function commandFor(action: OrderAction, orderId: string): OrderCommand {
  */
 export function availableActions(order: Order, role: Role): OrderAction[] {
   const state = stateOf(order);
-  return ROLE_ACTIONS[role].filter((action) => {
-    try {
-      decideOrder(commandFor(action, order.id), state);
-      return true;
-    } catch (error) {
-      // Only "not in this status" means no button; anything else is a bug worth seeing.
-      if (isDomainError(error) && error.code === 'illegal_transition') return false;
-      throw error;
-    }
-  });
+  return ROLE_ACTIONS[role].filter((action) => allowed(action, order, state));
+}
+
+/**
+ * Whether anyone may still move the order on (pay, cancel, ship or refund it): while so, its page follows the read
+ * model; a refunded order, or one cancelled before payment, is final and is not asked for again.
+ */
+export function mayStillChange(order: Order): boolean {
+  const state = stateOf(order);
+  return ORDER_ACTIONS.some((action) => allowed(action, order, state));
 }

@@ -6,6 +6,7 @@ import { useAppDispatch, useAppSelector } from '../store';
 import { cartProblem, estimatedTotals, quantityChanged, removed, type CartLine } from './cart';
 import { CheckoutForm } from './CheckoutForm';
 import { NumberColumn } from '../components/NumberColumn';
+import { TableScroll } from '../components/TableScroll';
 
 export function CartPage() {
   const viewer = useViewer();
@@ -46,42 +47,44 @@ export function CartPage() {
 
 function CartLines({ lines }: { lines: readonly CartLine[] }) {
   return (
-    <table className="table">
-      <thead>
-        <tr>
-          <th scope="col">Product</th>
-          <NumberColumn>Unit price</NumberColumn>
-          <th scope="col">Quantity</th>
-          <NumberColumn>Subtotal</NumberColumn>
-          <th scope="col">
-            <span className="visually-hidden">Remove</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {lines.map((line) => (
-          <CartRow key={line.productId} line={line} />
-        ))}
-      </tbody>
-      <tfoot>
-        {estimatedTotals(lines).map(({ currency, cents }) => (
-          <tr key={currency}>
-            <th scope="row" colSpan={3}>
-              Estimated total
+    <TableScroll label="Cart">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <NumberColumn>Unit price</NumberColumn>
+            <th scope="col">Quantity</th>
+            <NumberColumn>Subtotal</NumberColumn>
+            <th scope="col">
+              <span className="visually-hidden">Remove</span>
             </th>
-            <td className="num" data-testid="cart-total">
-              {formatCents(cents, currency)}
-            </td>
-            <td />
           </tr>
-        ))}
-        <tr>
-          <td colSpan={5} className="hint">
-            Prices are confirmed from the catalog when you place the order.
-          </td>
-        </tr>
-      </tfoot>
-    </table>
+        </thead>
+        <tbody>
+          {lines.map((line) => (
+            <CartRow key={line.productId} line={line} />
+          ))}
+        </tbody>
+        <tfoot>
+          {estimatedTotals(lines).map(({ currency, cents }) => (
+            <tr key={currency}>
+              <th scope="row" colSpan={3}>
+                Estimated total
+              </th>
+              <td className="num" data-testid="cart-total">
+                {formatCents(cents, currency)}
+              </td>
+              <td />
+            </tr>
+          ))}
+          <tr>
+            <td colSpan={5} className="hint">
+              Prices are confirmed from the catalog when you place the order.
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </TableScroll>
   );
 }
 

@@ -27,14 +27,15 @@ export function CheckoutForm({ lines }: { lines: readonly CartLine[] }) {
   const dispatch = useAppDispatch();
   const pending = useAppSelector((state) => state.cart.checkout);
   const [placeOrder, { isLoading }] = usePlaceOrderMutation();
-  const { fields, errors, input, check } = useForm<AddressFields>(EMPTY_ADDRESS);
+  const { fields, errors, input, describedBy, errorOf, check, formRef } = useForm<AddressFields>(EMPTY_ADDRESS);
   const [status, setStatus] = useState<StatusMessage | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const checked = check(toShippingAddress(fields));
     if (!checked) {
-      setStatus({ kind: 'error', text: 'Please fix the highlighted fields.' });
+      // The focus moves to the first field in error (useForm); this line says why nothing was sent.
+      setStatus({ kind: 'error', text: 'Please fix the fields marked below.' });
       return;
     }
     setStatus(null);
@@ -57,7 +58,7 @@ export function CheckoutForm({ lines }: { lines: readonly CartLine[] }) {
   return (
     <section className="panel">
       <h2>Shipping address</h2>
-      <form className="grid" noValidate onSubmit={(event) => void submit(event)} aria-label="Checkout">
+      <form ref={formRef} className="grid" noValidate onSubmit={(event) => void submit(event)} aria-label="Checkout">
         {FIELDS.map(({ name, label, autoComplete, optional }) => (
           <label key={name} className={name === 'line1' || name === 'line2' ? 'wide' : undefined}>
             {label}
@@ -66,10 +67,11 @@ export function CheckoutForm({ lines }: { lines: readonly CartLine[] }) {
               autoComplete={`shipping ${autoComplete}`}
               required={!optional}
               {...input(name)}
+              {...describedBy(name)}
               {...(name === 'country' ? { maxLength: 2, className: 'country' } : {})}
             />
             {name === 'country' && country && !errors.country && <small className="hint">{country}</small>}
-            <FieldError text={errors[name]} />
+            <FieldError {...errorOf(name)} />
           </label>
         ))}
         <div className="wide">

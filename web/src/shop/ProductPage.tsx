@@ -5,6 +5,8 @@ import { formatCents } from '../money';
 import { href } from '../route';
 import { AddToCart } from './AddToCart';
 import { useGetProductQuery } from './catalog.api';
+import { ProductImage } from './ProductImage';
+import { StockBadge } from './StockBadge';
 
 export function ProductPage({ id }: { id: string }) {
   const viewer = useViewer();
@@ -12,25 +14,30 @@ export function ProductPage({ id }: { id: string }) {
 
   return (
     <>
-      <section className="panel narrow">
+      <section className="panel">
         <BackLink to={href.catalog()}>Catalog</BackLink>
         <RequestState loading={isLoading} error={error} />
         {product && (
-          <article data-testid="product-detail">
-            <h1>
-              {product.name}
-              {product.status === 'discontinued' && <span className="tag">discontinued</span>}
-            </h1>
-            <p className="description">{product.description || <em>No description.</em>}</p>
-            <dl>
-              <dt>SKU</dt>
-              <dd className="mono">{product.sku}</dd>
-              <dt>Price</dt>
-              <dd data-testid="product-price-shown">{formatCents(product.priceCents, product.currency)}</dd>
-              <dt>In stock</dt>
-              <dd data-testid="product-stock-shown">{product.stockAvailable}</dd>
-            </dl>
-            <AddToCart product={product} withQuantity />
+          <article data-testid="product-detail" className="product-detail">
+            <ProductImage product={product} size="page" />
+            <div className="product-detail-body">
+              <h1>
+                {product.name}
+                {product.status === 'discontinued' && <span className="tag">discontinued</span>}
+              </h1>
+              <p className="price price-large" data-testid="product-price-shown">
+                {formatCents(product.priceCents, product.currency)}
+              </p>
+              <p data-testid="product-stock-shown">
+                <StockBadge product={product} />
+                {viewer === 'admin' && <span className="hint"> {product.stockAvailable} available</span>}
+              </p>
+              <p className="description">{product.description || <em>No description.</em>}</p>
+              <p className="hint">
+                SKU <span className="mono">{product.sku}</span>
+              </p>
+              <AddToCart product={product} withQuantity />
+            </div>
           </article>
         )}
       </section>

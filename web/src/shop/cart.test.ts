@@ -1,23 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Product } from '@shop/client';
 import { loggedOut } from '../session';
 import { added, cart, cartProblem, CartState, checkoutSettled, checkoutStarted, EMPTY_CART, emptied, estimatedTotals, itemCount, MAX_CART_LINES, orderLinesOf, quantityChanged, removed } from './cart';
+import { aProduct } from './product.fixture';
 
-const product = (overrides: Partial<Product> = {}): Product => ({
-  id: '3f1c2b7e-9d44-4c1a-8a57-0c6f3e5b2a91',
-  sku: 'MUG-1',
-  name: 'Mug',
-  description: 'Blue',
-  priceCents: 1299,
-  currency: 'EUR',
-  stockAvailable: 5,
-  version: 1,
-  status: 'active',
-  imageUrl: null,
-  ...overrides,
-});
-const mug = product();
-const tea = product({ id: '0b6f1f55-7d7f-4a5e-9a4a-2f7f2c1d9e10', sku: 'TEA-1', name: 'Tea', priceCents: 450 });
+const mug = aProduct();
+const tea = aProduct({ id: '0b6f1f55-7d7f-4a5e-9a4a-2f7f2c1d9e10', sku: 'TEA-1', name: 'Tea', priceCents: 450 });
 const reduce = (...actions: Parameters<typeof cart.reducer>[1][]) => actions.reduce(cart.reducer, EMPTY_CART);
 
 describe('the cart', () => {
@@ -48,7 +35,7 @@ describe('the cart', () => {
   });
 
   it('takes no more products than one order may have lines', () => {
-    const many = Array.from({ length: MAX_CART_LINES + 1 }, (_, i) => added({ product: product({ id: `id-${i}` }), quantity: 1 }));
+    const many = Array.from({ length: MAX_CART_LINES + 1 }, (_, i) => added({ product: aProduct({ id: `id-${i}` }), quantity: 1 }));
     expect(reduce(...many).lines).toHaveLength(MAX_CART_LINES);
   });
 
@@ -78,7 +65,7 @@ describe('estimatedTotals and cartProblem', () => {
   });
 
   it('says why a cart mixing currencies cannot be one order (the API answers 422 currency_mismatch)', () => {
-    const state = reduce(added({ product: mug, quantity: 1 }), added({ product: product({ id: 'usd', currency: 'USD' }), quantity: 1 }));
+    const state = reduce(added({ product: mug, quantity: 1 }), added({ product: aProduct({ id: 'usd', currency: 'USD' }), quantity: 1 }));
     expect(estimatedTotals(state.lines)).toHaveLength(2);
     expect(cartProblem(state.lines)).toMatch(/one currency/);
   });

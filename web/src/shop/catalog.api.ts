@@ -1,11 +1,13 @@
 import { shopRequests, type Product, type ProductPage } from '@shop/client';
 import { api, listTags, PAGE_SIZE, pagedByCursor } from '../api';
+import { listProductsQuery, type CatalogSearch } from './catalog-search';
 
 export const catalogApi = api.injectEndpoints({
   endpoints: (build) => ({
-    listProducts: build.infiniteQuery<ProductPage, void, string | null>({
+    // One cached list per search (text and sort): its cursor continues only that listing.
+    listProducts: build.infiniteQuery<ProductPage, CatalogSearch, string | null>({
       infiniteQueryOptions: pagedByCursor,
-      query: ({ pageParam }) => shopRequests.listProducts({ limit: PAGE_SIZE, cursor: pageParam ?? undefined }),
+      query: ({ queryArg, pageParam }) => shopRequests.listProducts(listProductsQuery(queryArg, PAGE_SIZE, pageParam)),
       providesTags: listTags('Product'),
     }),
 
