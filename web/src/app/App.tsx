@@ -1,21 +1,31 @@
 import { assertNever } from '@shop/domain';
-import { AuditLogPage } from '../audit/AuditLogPage';
-import { AuditOrderPage } from '../audit/AuditOrderPage';
-import { StreamPage } from '../audit/StreamPage';
-import { VerifyPage } from '../audit/VerifyPage';
-import { SalesPage } from '../analytics/SalesPage';
-import { LoginForm } from '../auth/LoginForm';
-import { RegisterForm } from '../auth/RegisterForm';
-import { OrderPage } from '../orders/OrderPage';
-import { OrdersPage } from '../orders/OrdersPage';
 import { useRoute, type Route } from '../route';
-import { CartPage } from '../shop/CartPage';
-import { Catalog } from '../shop/Catalog';
-import { ProductPage } from '../shop/ProductPage';
 import { canOpen } from './access';
 import { Header } from './Header';
+import { LazyBoundary, lazyComponent } from './lazy';
 import { NotAllowed } from './NotAllowed';
 import { useViewer } from './viewer';
+
+// Code-split by route: each area's pages are one chunk (app/chunks/*.chunk.ts), fetched the first time one of its
+// pages opens. The entry chunk keeps only the shell: the header, the router, the store and the session.
+const shop = () => import('./chunks/shop.chunk');
+const orders = () => import('./chunks/orders.chunk');
+const auth = () => import('./chunks/auth.chunk');
+const audit = () => import('./chunks/audit.chunk');
+const analytics = () => import('./chunks/analytics.chunk');
+
+const Catalog = lazyComponent(shop, 'Catalog');
+const ProductPage = lazyComponent(shop, 'ProductPage');
+const CartPage = lazyComponent(shop, 'CartPage');
+const OrdersPage = lazyComponent(orders, 'OrdersPage');
+const OrderPage = lazyComponent(orders, 'OrderPage');
+const LoginForm = lazyComponent(auth, 'LoginForm');
+const RegisterForm = lazyComponent(auth, 'RegisterForm');
+const AuditLogPage = lazyComponent(audit, 'AuditLogPage');
+const StreamPage = lazyComponent(audit, 'StreamPage');
+const AuditOrderPage = lazyComponent(audit, 'AuditOrderPage');
+const VerifyPage = lazyComponent(audit, 'VerifyPage');
+const SalesPage = lazyComponent(analytics, 'SalesPage');
 
 export function App() {
   const route = useRoute();
@@ -23,7 +33,12 @@ export function App() {
   return (
     <>
       <Header />
-      <main>{canOpen(route.page, viewer) ? <Page route={route} /> : <NotAllowed page={route.page} viewer={viewer} />}</main>
+      <main>
+        {/* Keyed by page: a page that failed to load does not keep the next one from showing. */}
+        <LazyBoundary key={route.page} what="this page">
+          {canOpen(route.page, viewer) ? <Page route={route} /> : <NotAllowed page={route.page} viewer={viewer} />}
+        </LazyBoundary>
+      </main>
     </>
   );
 }

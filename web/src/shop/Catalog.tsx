@@ -1,5 +1,5 @@
 import { useViewer } from '../app/viewer';
-import { NewProductForm } from '../admin/NewProductForm';
+import { NewProductForm } from '../admin/admin.lazy';
 import { RequestState } from '../components/Status';
 import { LoadMore, pagedList } from '../components/LoadMore';
 import { formatCents } from '../money';
