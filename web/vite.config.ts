@@ -11,6 +11,8 @@ const VENDOR_CHUNKS = [
   { name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
   { name: 'redux', test: /[\\/]node_modules[\\/](@reduxjs|redux|react-redux|redux-thunk|reselect|immer|use-sync-external-store)[\\/]/ },
   { name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]/ },
+  // Our own contract packages (@shop/domain, @shop/client), linked into node_modules from packages/.
+  { name: 'contracts', test: /[\\/]packages[\\/](domain|client)[\\/]/ },
 ];
 
 export default defineConfig({

@@ -73,7 +73,7 @@ describe('one journey per role through the web app, in a real browser', () => {
       violations.push(...(await lookAt(page, 'shopper', 'orders', page.locator(`[data-testid="order-row"][data-order-id="${paidOrderId}"]`))));
     });
     expect(violations).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('the admin: the catalog with the new-product form, a product with its editor, all orders, an order, sales', async () => {
     const violations: string[] = [];
@@ -92,7 +92,7 @@ describe('one journey per role through the web app, in a real browser', () => {
       violations.push(...(await lookAt(page, 'admin', 'sales', page.getByTestId('sales-table').or(page.getByTestId('sales-empty')))));
     });
     expect(violations).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('the analyst: the catalog and sales', async () => {
     const violations: string[] = [];
@@ -105,7 +105,7 @@ describe('one journey per role through the web app, in a real browser', () => {
       violations.push(...(await lookAt(page, 'analyst', 'sales', page.getByTestId('sales-table').or(page.getByTestId('sales-empty')))));
     });
     expect(violations).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('the auditor: the log, a stream, an order as it was, verification, orders and an order', async () => {
     const violations: string[] = [];
@@ -130,5 +130,5 @@ describe('one journey per role through the web app, in a real browser', () => {
       violations.push(...(await lookAt(page, 'auditor', 'order', page.getByTestId('order-detail'))));
     });
     expect(violations).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });

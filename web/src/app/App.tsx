@@ -1,31 +1,33 @@
 import { assertNever } from '@shop/domain';
+import { lazy } from 'react';
 import { useRoute, type Route } from '../route';
 import { canOpen } from './access';
 import { Header } from './Header';
-import { LazyBoundary, lazyComponent } from './lazy';
+import { LazyBoundary } from './lazy';
 import { NotAllowed } from './NotAllowed';
 import { useViewer } from './viewer';
 
 // Code-split by route: each area's pages are one chunk (app/chunks/*.chunk.ts), fetched the first time one of its
-// pages opens. The entry chunk keeps only the shell: the header, the router, the store and the session.
+// pages opens, so a shopper's phone never downloads the auditor's pages. The entry chunk keeps only the shell: the
+// header, the router, the store and the session.
 const shop = () => import('./chunks/shop.chunk');
 const orders = () => import('./chunks/orders.chunk');
 const auth = () => import('./chunks/auth.chunk');
 const audit = () => import('./chunks/audit.chunk');
 const analytics = () => import('./chunks/analytics.chunk');
 
-const Catalog = lazyComponent(shop, 'Catalog');
-const ProductPage = lazyComponent(shop, 'ProductPage');
-const CartPage = lazyComponent(shop, 'CartPage');
-const OrdersPage = lazyComponent(orders, 'OrdersPage');
-const OrderPage = lazyComponent(orders, 'OrderPage');
-const LoginForm = lazyComponent(auth, 'LoginForm');
-const RegisterForm = lazyComponent(auth, 'RegisterForm');
-const AuditLogPage = lazyComponent(audit, 'AuditLogPage');
-const StreamPage = lazyComponent(audit, 'StreamPage');
-const AuditOrderPage = lazyComponent(audit, 'AuditOrderPage');
-const VerifyPage = lazyComponent(audit, 'VerifyPage');
-const SalesPage = lazyComponent(analytics, 'SalesPage');
+const Catalog = lazy(() => shop().then((chunk) => ({ default: chunk.Catalog })));
+const ProductPage = lazy(() => shop().then((chunk) => ({ default: chunk.ProductPage })));
+const CartPage = lazy(() => shop().then((chunk) => ({ default: chunk.CartPage })));
+const OrdersPage = lazy(() => orders().then((chunk) => ({ default: chunk.OrdersPage })));
+const OrderPage = lazy(() => orders().then((chunk) => ({ default: chunk.OrderPage })));
+const LoginForm = lazy(() => auth().then((chunk) => ({ default: chunk.LoginForm })));
+const RegisterForm = lazy(() => auth().then((chunk) => ({ default: chunk.RegisterForm })));
+const AuditLogPage = lazy(() => audit().then((chunk) => ({ default: chunk.AuditLogPage })));
+const StreamPage = lazy(() => audit().then((chunk) => ({ default: chunk.StreamPage })));
+const AuditOrderPage = lazy(() => audit().then((chunk) => ({ default: chunk.AuditOrderPage })));
+const VerifyPage = lazy(() => audit().then((chunk) => ({ default: chunk.VerifyPage })));
+const SalesPage = lazy(() => analytics().then((chunk) => ({ default: chunk.SalesPage })));
 
 export function App() {
   const route = useRoute();

@@ -1,12 +1,4 @@
-import { Component, lazy, Suspense, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
-
-/**
- * A component of a module loaded on first use: the bundler makes that module (and what only it imports) a chunk of
- * its own, so a shopper's phone never downloads the auditor's pages. `load` is the `import()` of the module.
- */
-export function lazyComponent<M extends Record<K, ComponentType<never>>, K extends keyof M>(load: () => Promise<M>, name: K): LazyExoticComponent<M[K]> {
-  return lazy(async () => ({ default: (await load())[name] }));
-}
+import { Component, Suspense, type ReactNode } from 'react';
 
 /** What shows while a chunk is on its way; a polite live region, so a screen reader hears that something is coming. */
 function ChunkLoading({ what }: { what: string }) {
