@@ -45,7 +45,7 @@ describe('one journey per role through the web app, in a real browser', () => {
   it('the shopper: registration, login, catalog, product, cart and checkout, the new order and their orders', async () => {
     const violations: string[] = [];
     await withBrowser(async (browser) => {
-      const page = await browser.newPage();
+      const page = await (await browser.newContext()).newPage();
       await open(page, '/register');
       violations.push(...(await lookAt(page, 'shopper', 'register', page.getByTestId('register-submit'))));
       await open(page, '/login');
@@ -78,7 +78,7 @@ describe('one journey per role through the web app, in a real browser', () => {
   it('the admin: the catalog with the new-product form, a product with its editor, all orders, an order, sales', async () => {
     const violations: string[] = [];
     await withBrowser(async (browser) => {
-      const page = await browser.newPage();
+      const page = await (await browser.newContext()).newPage();
       await logInAs(page, stack.url, 'admin@shop.local', 'admin');
       await open(page, '/');
       violations.push(...(await lookAt(page, 'admin', 'products', page.getByTestId('product-submit'))));
@@ -97,7 +97,7 @@ describe('one journey per role through the web app, in a real browser', () => {
   it('the analyst: the catalog and sales', async () => {
     const violations: string[] = [];
     await withBrowser(async (browser) => {
-      const page = await browser.newPage();
+      const page = await (await browser.newContext()).newPage();
       await logInAs(page, stack.url, 'analyst@shop.local', 'analyst');
       await open(page, '/');
       violations.push(...(await lookAt(page, 'analyst', 'catalog', page.getByRole('link', { name: /Journey teapot/ }))));
@@ -110,7 +110,7 @@ describe('one journey per role through the web app, in a real browser', () => {
   it('the auditor: the log, a stream, an order as it was, verification, orders and an order', async () => {
     const violations: string[] = [];
     await withBrowser(async (browser) => {
-      const page = await browser.newPage();
+      const page = await (await browser.newContext()).newPage();
       await logInAs(page, stack.url, 'auditor@shop.local', 'auditor');
       await open(page, '/audit');
       violations.push(...(await lookAt(page, 'auditor', 'audit-log', page.getByTestId('audit-event'))));
