@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { ShopClient, shopRequests } from '@shop/client';
 import type { RunningStack } from './stack.js';
 import { E2E_PASSWORD, logInAs, lookAt, withBrowser } from './testing/browser.js';
@@ -42,93 +42,81 @@ describe('one journey per role through the web app, in a real browser', () => {
   /** Opens a page of the app by its hash path. */
   const open = (page: Page, path: string) => page.goto(`${stack.url}/#${path}`);
 
-  it('the shopper: registration, login, catalog, product, cart and checkout, the new order and their orders', async () => {
+  /**
+   * A role's journey in a browser context of its own: `steps` walks it, calling `look` on each page (axe-core and the
+   * screenshots, lookAt), after opening `path` when given; the journey fails at its end on every serious or critical
+   * violation found on the way.
+   */
+  async function journey(role: string, steps: (page: Page, look: (name: string, ready: Locator, path?: string) => Promise<void>) => Promise<void>): Promise<void> {
     const violations: string[] = [];
     await withBrowser(async (browser) => {
       const page = await (await browser.newContext()).newPage();
-      await open(page, '/register');
-      violations.push(...(await lookAt(page, 'shopper', 'register', page.getByTestId('register-submit'))));
-      await open(page, '/login');
-      violations.push(...(await lookAt(page, 'shopper', 'login', page.getByTestId('login-submit'))));
+      await steps(page, async (name, ready, path) => {
+        if (path !== undefined) await open(page, path);
+        violations.push(...(await lookAt(page, role, name, ready)));
+      });
+    });
+    expect(violations).toEqual([]);
+  }
+
+  it('the shopper: registration, login, catalog, product, cart and checkout, the new order and their orders', async () => {
+    await journey('shopper', async (page, look) => {
+      await look('register', page.getByTestId('register-submit'), '/register');
+      await look('login', page.getByTestId('login-submit'), '/login');
       await logInAs(page, stack.url, 'shopper@shop.local', 'shopper');
 
-      await open(page, '/');
-      violations.push(...(await lookAt(page, 'shopper', 'catalog', page.getByRole('link', { name: /Journey teapot/ }))));
-      await open(page, `/products/${productId}`);
-      violations.push(...(await lookAt(page, 'shopper', 'product', page.getByTestId('product-detail').filter({ hasText: 'Journey teapot' }))));
+      await look('catalog', page.getByRole('link', { name: /Journey teapot/ }), '/');
+      await look('product', page.getByTestId('product-detail').filter({ hasText: 'Journey teapot' }), `/products/${productId}`);
       await page.getByTestId('add-to-cart').click();
       await page.getByTestId('in-cart').waitFor();
 
-      await open(page, '/cart');
-      violations.push(...(await lookAt(page, 'shopper', 'cart', page.getByTestId('place-order'))));
+      await look('cart', page.getByTestId('place-order'), '/cart');
       await page.getByTestId('address-line1').fill('12 St James Square');
       await page.getByTestId('address-postalCode').fill('SW1Y 4JH');
       await page.getByTestId('address-city').fill('London');
       await page.getByTestId('address-country').fill('GB');
       await page.getByTestId('place-order').click();
-      violations.push(...(await lookAt(page, 'shopper', 'order', page.getByTestId('order-detail'))));
+      await look('order', page.getByTestId('order-detail'));
       expect(await page.getByTestId('order-status').innerText()).toBe('placed');
 
-      await open(page, '/orders');
-      violations.push(...(await lookAt(page, 'shopper', 'orders', page.locator(`[data-testid="order-row"][data-order-id="${paidOrderId}"]`))));
+      await look('orders', page.locator(`[data-testid="order-row"][data-order-id="${paidOrderId}"]`), '/orders');
     });
-    expect(violations).toEqual([]);
   }, 180_000);
 
   it('the admin: the catalog with the new-product form, a product with its editor, all orders, an order, sales', async () => {
-    const violations: string[] = [];
-    await withBrowser(async (browser) => {
-      const page = await (await browser.newContext()).newPage();
+    await journey('admin', async (page, look) => {
       await logInAs(page, stack.url, 'admin@shop.local', 'admin');
-      await open(page, '/');
-      violations.push(...(await lookAt(page, 'admin', 'products', page.getByTestId('product-submit'))));
-      await open(page, `/products/${productId}`);
-      violations.push(...(await lookAt(page, 'admin', 'product', page.getByTestId('edit-product'))));
-      await open(page, '/orders');
-      violations.push(...(await lookAt(page, 'admin', 'orders', page.locator(`[data-testid="order-row"][data-order-id="${paidOrderId}"]`))));
-      await open(page, `/orders/${paidOrderId}`);
-      violations.push(...(await lookAt(page, 'admin', 'order', page.getByTestId('order-detail'))));
-      await open(page, '/analytics');
-      violations.push(...(await lookAt(page, 'admin', 'sales', page.getByTestId('sales-table').or(page.getByTestId('sales-empty')))));
+      await look('products', page.getByTestId('product-submit'), '/');
+      await look('product', page.getByTestId('edit-product'), `/products/${productId}`);
+      await look('orders', page.locator(`[data-testid="order-row"][data-order-id="${paidOrderId}"]`), '/orders');
+      await look('order', page.getByTestId('order-detail'), `/orders/${paidOrderId}`);
+      await look('sales', page.getByTestId('sales-table').or(page.getByTestId('sales-empty')), '/analytics');
     });
-    expect(violations).toEqual([]);
   }, 180_000);
 
   it('the analyst: the catalog and sales', async () => {
-    const violations: string[] = [];
-    await withBrowser(async (browser) => {
-      const page = await (await browser.newContext()).newPage();
+    await journey('analyst', async (page, look) => {
       await logInAs(page, stack.url, 'analyst@shop.local', 'analyst');
-      await open(page, '/');
-      violations.push(...(await lookAt(page, 'analyst', 'catalog', page.getByRole('link', { name: /Journey teapot/ }))));
-      await open(page, '/analytics');
-      violations.push(...(await lookAt(page, 'analyst', 'sales', page.getByTestId('sales-table').or(page.getByTestId('sales-empty')))));
+      await look('catalog', page.getByRole('link', { name: /Journey teapot/ }), '/');
+      await look('sales', page.getByTestId('sales-table').or(page.getByTestId('sales-empty')), '/analytics');
     });
-    expect(violations).toEqual([]);
   }, 180_000);
 
   it('the auditor: the log, a stream, an order as it was, verification, orders and an order', async () => {
-    const violations: string[] = [];
-    await withBrowser(async (browser) => {
-      const page = await (await browser.newContext()).newPage();
+    await journey('auditor', async (page, look) => {
       await logInAs(page, stack.url, 'auditor@shop.local', 'auditor');
-      await open(page, '/audit');
-      violations.push(...(await lookAt(page, 'auditor', 'audit-log', page.getByTestId('audit-event'))));
-      await open(page, `/audit/streams/${encodeURIComponent(`order-${paidOrderId}`)}`);
-      violations.push(...(await lookAt(page, 'auditor', 'stream', page.getByTestId('audit-event'))));
+      await look('audit-log', page.getByTestId('audit-event'), '/audit');
+      await look('stream', page.getByTestId('audit-event'), `/audit/streams/${encodeURIComponent(`order-${paidOrderId}`)}`);
       await open(page, `/audit/orders/${paidOrderId}`);
       await page.getByTestId('as-of-kind-version').check();
       await page.getByTestId('as-of-version').fill('1');
       await page.getByTestId('as-of-submit').click();
-      violations.push(...(await lookAt(page, 'auditor', 'order-as-of', page.getByTestId('as-of-result'))));
+      await look('order-as-of', page.getByTestId('as-of-result'));
       await open(page, '/audit/verify');
       await page.getByTestId('verify').click();
-      violations.push(...(await lookAt(page, 'auditor', 'verify', page.getByTestId('verify-result'))));
-      await open(page, '/orders');
-      violations.push(...(await lookAt(page, 'auditor', 'orders', page.locator(`[data-testid="order-row"][data-order-id="${paidOrderId}"]`))));
-      await open(page, `/orders/${paidOrderId}`);
-      violations.push(...(await lookAt(page, 'auditor', 'order', page.getByTestId('order-detail'))));
+      await look('verify', page.getByTestId('verify-result'));
+      await look('orders', page.locator(`[data-testid="order-row"][data-order-id="${paidOrderId}"]`), '/orders');
+      await look('order', page.getByTestId('order-detail'), `/orders/${paidOrderId}`);
     });
-    expect(violations).toEqual([]);
   }, 180_000);
 });

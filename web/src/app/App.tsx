@@ -11,22 +11,25 @@ import { useViewer } from './viewer';
 // pages opens, so a shopper's phone never downloads the auditor's pages. The entry chunk keeps only the shell: the
 // header, the router, the store and the session.
 const shop = () => import('./chunks/shop.chunk');
-const orders = () => import('./chunks/orders.chunk');
-const auth = () => import('./chunks/auth.chunk');
-const audit = () => import('./chunks/audit.chunk');
-const analytics = () => import('./chunks/analytics.chunk');
-
 const Catalog = lazy(() => shop().then((chunk) => ({ default: chunk.Catalog })));
 const ProductPage = lazy(() => shop().then((chunk) => ({ default: chunk.ProductPage })));
 const CartPage = lazy(() => shop().then((chunk) => ({ default: chunk.CartPage })));
+
+const orders = () => import('./chunks/orders.chunk');
 const OrdersPage = lazy(() => orders().then((chunk) => ({ default: chunk.OrdersPage })));
 const OrderPage = lazy(() => orders().then((chunk) => ({ default: chunk.OrderPage })));
+
+const auth = () => import('./chunks/auth.chunk');
 const LoginForm = lazy(() => auth().then((chunk) => ({ default: chunk.LoginForm })));
 const RegisterForm = lazy(() => auth().then((chunk) => ({ default: chunk.RegisterForm })));
+
+const audit = () => import('./chunks/audit.chunk');
 const AuditLogPage = lazy(() => audit().then((chunk) => ({ default: chunk.AuditLogPage })));
 const StreamPage = lazy(() => audit().then((chunk) => ({ default: chunk.StreamPage })));
 const AuditOrderPage = lazy(() => audit().then((chunk) => ({ default: chunk.AuditOrderPage })));
 const VerifyPage = lazy(() => audit().then((chunk) => ({ default: chunk.VerifyPage })));
+
+const analytics = () => import('./chunks/analytics.chunk');
 const SalesPage = lazy(() => analytics().then((chunk) => ({ default: chunk.SalesPage })));
 
 export function App() {
