@@ -28,7 +28,7 @@ describe('the Lighthouse report', () => {
         '| mobile | 95 | 100 |',
         '| desktop | 99 | 100 |',
         'Measured 2026-12-03T15:00:00.000Z on http://localhost:8080/ (written by `npm run lighthouse`; each run replaces this file).',
-        '- Command: `npm run lighthouse`',
+        '- Command: `npm run lighthouse`, with the shop running (`npm start`)',
         '- Machine: 2 × Test CPU',
       ]),
     );

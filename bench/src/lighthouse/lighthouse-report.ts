@@ -48,7 +48,7 @@ export function formatLighthouseReport(report: LighthouseReport): string {
     '',
     '## How',
     '',
-    `- Command: \`${report.command}\``,
+    `- Command: \`${report.command}\`, with the shop running (\`npm start\`)`,
     `- Lighthouse ${report.lighthouseVersion} (its default throttling: simulated slow 4G and a 4× slower CPU on mobile), ${report.browser}, headless`,
     `- Machine: ${report.machine}`,
     '',

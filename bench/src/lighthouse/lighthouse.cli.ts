@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       formatLighthouseReport({
         date: new Date(),
         url,
-        command: 'npm run lighthouse (with npm start running)',
+        command: process.env.SHOP_URL ? `SHOP_URL=${url} npm run lighthouse` : 'npm run lighthouse',
         lighthouseVersion: lhr!.lighthouseVersion,
         browser: lhr!.environment.hostUserAgent.match(/(HeadlessChrome|Chrome)\/[\d.]+/)?.[0] ?? lhr!.environment.hostUserAgent,
         machine: `${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${arch()} (kernel ${release()}), Node.js ${process.version}; Lighthouse's CPU benchmark index ${lhr!.environment.benchmarkIndex}`,
