@@ -1,51 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ShopClient, shopRequests } from '@shop/client';
 import { retryUntil } from '@shop/testing';
 import { which } from './infra/which.js';
 import { repoPath } from './paths.js';
 import type { RunningStack } from './stack.js';
+import { E2E_PASSWORD, logInAs, withBrowser } from './testing/browser.js';
 import { climbsOutOfTheWebRoot, rawRequest } from './testing/raw-request.js';
 import { startTestStack } from './testing/test-stack.js';
 
-const PASSWORD = 'e2e-dev-password';
-
-/**
- * Debian's Chromium, headless (docs: FACTS.md "Browser"). The web app must run under the gateway's
- * Content-Security-Policy (infra/nginx/nginx.conf): a CSP violation on any page fails the test.
- */
-async function withBrowser(run: (browser: Browser) => Promise<void>): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
-  const violations: string[] = [];
-  const newPage = browser.newPage.bind(browser);
-  browser.newPage = async (...args) => {
-    const page = await newPage(...args);
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-    });
-    return page;
-  };
-  try {
-    await run(browser);
-    expect(violations).toEqual([]);
-  } finally {
-    await browser.close();
-  }
-}
-
-/** Logs in through the web app's form and waits until the header shows the role. */
-async function logInAs(page: Page, baseUrl: string, email: string, role: string): Promise<void> {
-  await page.goto(`${baseUrl}/#/login`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-role').filter({ hasText: role }).waitFor({ timeout: 10_000 });
-}
-
+const PASSWORD = E2E_PASSWORD;
 
 /**
  * The page's globals the tests read, typed here: the stack workspace has no DOM types, and a string evaluated in the

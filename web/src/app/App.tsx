@@ -1,21 +1,36 @@
 import { assertNever } from '@shop/domain';
-import { AuditLogPage } from '../audit/AuditLogPage';
-import { AuditOrderPage } from '../audit/AuditOrderPage';
-import { StreamPage } from '../audit/StreamPage';
-import { VerifyPage } from '../audit/VerifyPage';
-import { SalesPage } from '../analytics/SalesPage';
-import { LoginForm } from '../auth/LoginForm';
-import { RegisterForm } from '../auth/RegisterForm';
-import { OrderPage } from '../orders/OrderPage';
-import { OrdersPage } from '../orders/OrdersPage';
+import { lazy } from 'react';
 import { useRoute, type Route } from '../route';
-import { CartPage } from '../shop/CartPage';
-import { Catalog } from '../shop/Catalog';
-import { ProductPage } from '../shop/ProductPage';
 import { canOpen } from './access';
 import { Header } from './Header';
+import { LazyBoundary } from './lazy';
 import { NotAllowed } from './NotAllowed';
 import { useViewer } from './viewer';
+
+// Code-split by route: each area's pages are one chunk (app/chunks/*.chunk.ts), fetched the first time one of its
+// pages opens, so a shopper's phone never downloads the auditor's pages. The entry chunk keeps only the shell: the
+// header, the router, the store and the session.
+const shop = () => import('./chunks/shop.chunk');
+const Catalog = lazy(() => shop().then((chunk) => ({ default: chunk.Catalog })));
+const ProductPage = lazy(() => shop().then((chunk) => ({ default: chunk.ProductPage })));
+const CartPage = lazy(() => shop().then((chunk) => ({ default: chunk.CartPage })));
+
+const orders = () => import('./chunks/orders.chunk');
+const OrdersPage = lazy(() => orders().then((chunk) => ({ default: chunk.OrdersPage })));
+const OrderPage = lazy(() => orders().then((chunk) => ({ default: chunk.OrderPage })));
+
+const auth = () => import('./chunks/auth.chunk');
+const LoginForm = lazy(() => auth().then((chunk) => ({ default: chunk.LoginForm })));
+const RegisterForm = lazy(() => auth().then((chunk) => ({ default: chunk.RegisterForm })));
+
+const audit = () => import('./chunks/audit.chunk');
+const AuditLogPage = lazy(() => audit().then((chunk) => ({ default: chunk.AuditLogPage })));
+const StreamPage = lazy(() => audit().then((chunk) => ({ default: chunk.StreamPage })));
+const AuditOrderPage = lazy(() => audit().then((chunk) => ({ default: chunk.AuditOrderPage })));
+const VerifyPage = lazy(() => audit().then((chunk) => ({ default: chunk.VerifyPage })));
+
+const analytics = () => import('./chunks/analytics.chunk');
+const SalesPage = lazy(() => analytics().then((chunk) => ({ default: chunk.SalesPage })));
 
 export function App() {
   const route = useRoute();
@@ -23,7 +38,12 @@ export function App() {
   return (
     <>
       <Header />
-      <main>{canOpen(route.page, viewer) ? <Page route={route} /> : <NotAllowed page={route.page} viewer={viewer} />}</main>
+      <main>
+        {/* Keyed by page: a page that failed to load does not keep the next one from showing. */}
+        <LazyBoundary key={route.page} what="this page">
+          {canOpen(route.page, viewer) ? <Page route={route} /> : <NotAllowed page={route.page} viewer={viewer} />}
+        </LazyBoundary>
+      </main>
     </>
   );
 }

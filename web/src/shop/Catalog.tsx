@@ -1,6 +1,6 @@
 import { ProductSort, type Product } from '@shop/client';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { NewProductForm } from '../admin/NewProductForm';
+import { NewProductForm } from '../admin/admin.lazy';
 import { useViewer } from '../app/viewer';
 import { LoadMore, pagedList } from '../components/LoadMore';
 import { RequestState } from '../components/Status';

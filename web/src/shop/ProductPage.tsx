@@ -1,4 +1,4 @@
-import { ProductAdmin } from '../admin/ProductAdmin';
+import { ProductAdmin } from '../admin/admin.lazy';
 import { useViewer } from '../app/viewer';
 import { BackLink, RequestState } from '../components/Status';
 import { formatCents } from '../money';
