@@ -22,6 +22,8 @@ export const SCHEMA_FILES: readonly string[] = [
   'packages/read-models/src/customers/0320-customers.sql',
   'packages/read-models/src/sales/0330-sales.sql',
   'packages/kernel/src/postgres/0900-roles-and-grants.sql',
+  'packages/read-models/src/checkpoints/0940-projection-redrive-requests.sql',
+  'packages/kernel/src/postgres/0945-redrive-request-grants.sql',
 ];
 
 /** Reads the schema's files, in order. */
