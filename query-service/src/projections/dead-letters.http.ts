@@ -8,7 +8,7 @@ import { listDeadLetters, type DeadLetterCursor } from './dead-letters.queries.j
 const ListQuery = z.strictObject({
   projection: ProjectionName.optional(),
   cursor: z.string().max(1_000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
 const Cursor = z.strictObject({ position: z.string().regex(/^\d{1,19}$/), checkpoint: z.string().min(1).max(200) });
