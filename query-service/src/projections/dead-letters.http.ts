@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { ProjectionName } from '@shop/read-models';
-import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
+import { authenticate, opaqueCursor, parseOrThrow, requireRole, type TokenVerifier } from '@shop/service-kit';
 import { listDeadLetters, type DeadLetterCursor } from './dead-letters.queries.js';
 
 const ListQuery = z.strictObject({
@@ -11,19 +11,12 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-const Cursor = z.strictObject({ position: z.string().regex(/^\d{1,19}$/), checkpoint: z.string().min(1).max(200) });
-export const encodeDeadLetterCursor = (cursor: DeadLetterCursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-export function decodeDeadLetterCursor(text: string): DeadLetterCursor {
-  try {
-    return Cursor.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
-  } catch {
-    throw new ProblemError(400, 'invalid_cursor', 'Invalid cursor', 'Pass back the nextCursor of a previous page unchanged');
-  }
-}
+/** The position as the query left it (see DeadLetterCursor): a decimal position and a checkpoint row's name. */
+const cursors = opaqueCursor<DeadLetterCursor>(z.strictObject({ position: z.string().regex(/^\d{1,19}$/), checkpoint: z.string().min(1).max(200) }));
 
 function parseListQuery(req: Request): { projection?: ProjectionName; after?: DeadLetterCursor; limit: number } {
   const { projection, cursor, limit } = parseOrThrow(ListQuery, req.query, 'query string');
-  return { limit, ...(projection ? { projection } : {}), ...(cursor === undefined ? {} : { after: decodeDeadLetterCursor(cursor) }) };
+  return { limit, ...(projection ? { projection } : {}), ...(cursor === undefined ? {} : { after: cursors.decode(cursor) }) };
 }
 
 /**
@@ -36,7 +29,7 @@ export function deadLetterRoutes(deps: { pool: pg.Pool; tokens: TokenVerifier })
   router.get('/api/admin/dead-letters', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
     const page = await listDeadLetters(deps.pool, parseListQuery(req));
     res.set('Cache-Control', 'no-store');
-    res.json({ items: page.items, nextCursor: page.next ? encodeDeadLetterCursor(page.next) : null });
+    res.json({ items: page.items, nextCursor: page.next ? cursors.encode(page.next) : null });
   });
   return router;
 }
