@@ -145,6 +145,8 @@ describe('redrive requests (real Postgres)', () => {
       await db.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [application]);
       release();
       await expect(dying).rejects.toThrow();
+      // Gone for good (a backend leaves pg_stat_activity after its locks are released).
+      await eventually(async () => (await db.pool.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [application])).rowCount === 0);
     } finally {
       release();
       await dying.catch(() => undefined);
