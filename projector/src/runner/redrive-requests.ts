@@ -55,15 +55,15 @@ export async function takeRedriveRequest(deps: RedriveRequestDeps): Promise<Fini
       await client.query('COMMIT');
       return undefined;
     }
-    const startedAt = new Date();
     const log = deps.logger.child({ redriveRequest: request.id, projection: request.projection });
     const result = await redriveDeadLetters(deps.pool, deps.store, projection, deps.invalidate, (line) => log.info(line)).catch((error: unknown) =>
       error instanceof Error ? error : new Error(String(error)),
     );
     const finished = { id: request.id, projection: request.projection, ...outcomeOf(result) };
     await client.query(
-      `UPDATE ${REDRIVE_REQUESTS_TABLE} SET started_at = $2, finished_at = now(), outcome = $3, redriven = $4, error = $5 WHERE id = $1`,
-      [finished.id, startedAt, finished.outcome, finished.redriven, finished.error],
+      // now() is this transaction's start, when the request was taken; clock_timestamp() is the time of recording.
+      `UPDATE ${REDRIVE_REQUESTS_TABLE} SET started_at = now(), finished_at = clock_timestamp(), outcome = $2, redriven = $3, error = $4 WHERE id = $1`,
+      [finished.id, finished.outcome, finished.redriven, finished.error],
     );
     await client.query('COMMIT');
     if (finished.outcome === 'failed') log.warn({ error: finished.error, redriven: finished.redriven }, 'redrive request failed: the rest stays parked');
