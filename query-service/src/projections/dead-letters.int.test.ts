@@ -24,7 +24,7 @@ describe('GET /api/admin/dead-letters (real Postgres)', () => {
       );
     }
   };
-  const list = async (query = '', token: string | undefined = admin): Promise<{ status: number; body: unknown; cacheControl: string | null }> => {
+  const list = async (query = '', token: string | null = admin): Promise<{ status: number; body: unknown; cacheControl: string | null }> => {
     const response = await fetch(`${app.base}/api/admin/dead-letters${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     return { status: response.status, body: await response.json(), cacheControl: response.headers.get('cache-control') };
   };
@@ -95,7 +95,7 @@ describe('GET /api/admin/dead-letters (real Postgres)', () => {
   });
 
   it('is the admin\'s alone', async () => {
-    expect((await list('', undefined)).status).toBe(401);
+    expect((await list('', null)).status).toBe(401);
     for (const role of ['shopper', 'auditor', 'analyst'] as const) {
       const token = await TEST_TOKENS.issue(database.pool, { userId: randomUUID(), role, ...(role === 'shopper' ? { customerId: randomUUID() } : {}) });
       expect({ role, status: (await list('', token)).status }).toEqual({ role, status: 403 });
