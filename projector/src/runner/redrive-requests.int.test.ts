@@ -5,6 +5,7 @@ import { createLogger } from '@shop/service-kit';
 import type { Projection } from '../projections/projection.js';
 import { eventually, startTestDatabase, type TestDatabase } from '../testing/infrastructure.js';
 import { RedriveRequestWorker, takeRedriveRequest, type RedriveRequestDeps } from './redrive-requests.js';
+import { redriveDeadLetters } from './redrive.js';
 
 const logger = createLogger('test', 'silent');
 const meta = { correlationId: 'c', causationId: 'c', actor: { system: 'test' } };
@@ -156,6 +157,34 @@ describe('redrive requests (real Postgres)', () => {
 
     expect(await takeRedriveRequest(depsFor(recording(name)))).toMatchObject({ id, outcome: 'redriven', redriven: 2 });
     expect(await applied(name)).toEqual(positions);
+    expect(await parked(name)).toEqual([]);
+  });
+
+  it('applies each letter once when two redrives of a projection run at once (the CLI beside a projector)', async () => {
+    const name = newName();
+    const positions = await park(name, 2);
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    // The first redrive stops inside the first letter's transaction, which has taken the letter out.
+    const slow = recording(name, async () => {
+      if (!first) return;
+      first = false;
+      holding();
+      await released;
+    });
+    const slowRun = redriveDeadLetters(db.pool, db.store, slow, async () => undefined, () => undefined);
+    await held;
+    const fastRun = redriveDeadLetters(db.pool, db.store, recording(name), async () => undefined, () => undefined);
+    // The second waits on the first's lock on that letter (a signal from the server, not a guess at timing).
+    await eventually(async () => (await db.pool.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM projection_dead_letters%'")).rowCount === 1);
+    release();
+    const results = await Promise.all([slowRun, fastRun]);
+
+    expect(await applied(name)).toEqual(positions);
+    expect(results[0].redriven + results[1].redriven).toBe(2);
     expect(await parked(name)).toEqual([]);
   });
 
