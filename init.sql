@@ -720,6 +720,52 @@ CREATE INDEX IF NOT EXISTS catalog_products_price_id ON catalog_products (price_
 -- placedFrom / placedTo are ranges of orders_newest (and of orders_customer_newest for a shopper): no index of their own.
 CREATE INDEX IF NOT EXISTS orders_status_newest ON orders (status, placed_at DESC, id DESC);
 
+-- ═════════ 0960-projection-redrive-requests (packages/read-models/src/checkpoints/0960-projection-redrive-requests.sql) ═════════
+-- Redrive requests: an admin asks (POST /api/admin/projections/{projection}/redrive, the command service inserts a
+-- row); a projector process that runs the projection takes the row FOR UPDATE SKIP LOCKED, redrives the projection's
+-- dead letters as `npm run projections -- redrive` does, and records the outcome. The row stays locked for the whole
+-- redrive, so a projector killed half-way leaves it open (finished_at NULL) for the next process to take; what it had
+-- redriven is already out of the dead letters (each letter leaves with the transaction that applied it again).
+-- Applied once by the migration runner: never edit it, add a file. Grants: 0965-redrive-request-grants.sql.
+
+CREATE TABLE IF NOT EXISTS projection_redrive_requests (
+  id           uuid        PRIMARY KEY,
+  projection   text        NOT NULL,
+  -- The admin's account id (user_accounts.id), from the verified token.
+  requested_by uuid        NOT NULL,
+  requested_at timestamptz NOT NULL DEFAULT now(),
+  -- Both set when the projector records the outcome (it holds the row locked until then).
+  started_at   timestamptz,
+  finished_at  timestamptz,
+  outcome      text        CHECK (outcome IN ('redriven', 'failed')),
+  redriven     integer,
+  error        text,
+  CHECK ((finished_at IS NULL) = (outcome IS NULL))
+);
+
+-- At most one open request per projection: a second ask while one is open answers the open one's id (the command
+-- service's INSERT ... ON CONFLICT DO NOTHING), so two admins clicking at once start one redrive, not two.
+CREATE UNIQUE INDEX IF NOT EXISTS projection_redrive_requests_open ON projection_redrive_requests (projection) WHERE finished_at IS NULL;
+
+-- Wakes the projectors at once (they also look every REDRIVE_POLL_MS, in case a notification was missed).
+CREATE OR REPLACE FUNCTION projection_redrive_requested() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('shop_redrive_requests', NEW.projection);
+  RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS projection_redrive_requested ON projection_redrive_requests;
+CREATE TRIGGER projection_redrive_requested AFTER INSERT ON projection_redrive_requests
+  FOR EACH ROW EXECUTE FUNCTION projection_redrive_requested();
+
+-- ═════════ 0965-redrive-request-grants (packages/kernel/src/postgres/0965-redrive-request-grants.sql) ═════════
+-- Grants for projection_redrive_requests (packages/read-models/src/checkpoints/0960-projection-redrive-requests.sql),
+-- in the spirit of 0900-roles-and-grants.sql (applied once, never edited): the command service records requests,
+-- the projector takes and finishes them, the query service may read them.
+GRANT SELECT, INSERT ON projection_redrive_requests TO shop_command;
+GRANT SELECT, UPDATE ON projection_redrive_requests TO shop_projector;
+GRANT SELECT ON projection_redrive_requests TO shop_query;
+
 -- ═════════ schema_migrations ═════════
 CREATE TABLE IF NOT EXISTS schema_migrations (
   name       text        PRIMARY KEY,
@@ -738,5 +784,7 @@ INSERT INTO schema_migrations (name, checksum) VALUES
   ('0330-sales', '375e1e19f30e2101a556290085caea0ee279f8a5566dc8968f3d392a84a67967'),
   ('0900-roles-and-grants', '4c4a3d719884e7ba704754be2941f2fa4db9d9c6ec4f83ff2a18b469c7d49660'),
   ('0950-catalog-images-and-price-order', 'cc8652e83e1ebc348ce36f44c4c485a1124483fabd1d20575016e83045ecf6d9'),
-  ('0951-orders-by-status', '66a36e6302955d6d9866b338fcff856aaaf5e0bbd01e483d4eb9d2dc8564bc57')
+  ('0951-orders-by-status', '66a36e6302955d6d9866b338fcff856aaaf5e0bbd01e483d4eb9d2dc8564bc57'),
+  ('0960-projection-redrive-requests', '3b43db453f050804257c5d3407470359e79145c5928d189044179f6abe93c7f9'),
+  ('0965-redrive-request-grants', '924bdcd17bea80f915197d9cc34bf18e967323fe519f550be306a842d0a81b19')
 ON CONFLICT (name) DO NOTHING;

@@ -12,6 +12,7 @@ import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { clientKey, rateLimit, type RateLimit } from './http/rate-limit.js';
 import { orderActionRoutes } from './orders/order-actions/order-actions.http.js';
 import { placeOrderRoutes } from './orders/place-order/place-order.http.js';
+import { redriveRoutes } from './projections/redrive/redrive.http.js';
 import { adjustStockRoutes } from './products/adjust-stock/adjust-stock.http.js';
 import { changeProductDetailsRoutes } from './products/change-product-details/change-product-details.http.js';
 import { createProductRoutes } from './products/create-product/create-product.http.js';
@@ -78,6 +79,7 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
   service.app.use(placeOrderRoutes(routeDeps));
   service.app.use(orderActionRoutes(routeDeps));
   service.app.use(forgetCustomerRoutes(routeDeps));
+  service.app.use(redriveRoutes(routeDeps));
   service.app.use(domainProblems);
   service.finish();
   return service;

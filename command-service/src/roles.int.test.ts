@@ -35,6 +35,7 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
   'POST /api/auth/logout': { ...everyone(204), anonymous: 401 },
   // Erasure is the admin's: a shopper cannot erase anyone, not even themselves through this route.
   'POST /api/admin/customers/:customerId/erasure': adminOnly(202),
+  'POST /api/admin/projections/:projection/redrive': adminOnly(202),
 };
 
 describe('who may call which write route (role × route, real Postgres)', () => {
@@ -105,6 +106,8 @@ describe('who may call which write route (role × route, real Postgres)', () => 
         const { customerId } = await app.newShopper();
         return (await app.request('POST', `/api/admin/customers/${customerId}/erasure`, { token })).status;
       }
+      case 'POST /api/admin/projections/:projection/redrive':
+        return (await app.request('POST', '/api/admin/projections/customers/redrive', { token })).status;
       case 'POST /api/auth/register':
         return (await app.request('POST', '/api/auth/register', { token, body: { email: `r-${randomUUID()}@example.com`, password: 'long-enough-password', name: 'R' } })).status;
       default:

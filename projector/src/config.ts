@@ -17,6 +17,11 @@ export const ProjectorConfig = z.object({
   PROJECTION_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
   /** Which partitions this process runs: `all`, or indexes like `0,2` (to spread them over processes). */
   PROJECTOR_PARTITIONS: z.string().regex(/^(all|\d{1,2}(,\d{1,2})*)$/).default('all'),
+  /**
+   * How often the projector looks for redrive requests besides being woken by their NOTIFY (a notification missed
+   * while disconnected; a request a killed projector left open).
+   */
+  REDRIVE_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Empty or unset: nothing to invalidate (the query service then uses its own in-process cache). */
   REDIS_URL: z.string().optional(),
   /** ELASTICSEARCH_URL empty or unset: no Elasticsearch analytics projection (the SQL `sales` read model serves analysts). */

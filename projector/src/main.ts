@@ -17,6 +17,7 @@ import { salesProjection } from './projections/sales/sales.projection.js';
 import { Relay } from './relay/relay.js';
 import { partitionsToRun } from './runner/partition.js';
 import { ProjectionRunner } from './runner/projection-runner.js';
+import { RedriveRequestWorker } from './runner/redrive-requests.js';
 
 const config = loadServiceConfig('projector', ProjectorConfig, (parsed) => ({
   urls: {
@@ -94,23 +95,36 @@ const metrics = createProjectorMetrics(service.registry, async () => {
 // parked projection never holds the others back.
 // Partitioned, each projection gets a runner per partition this process runs (each its own consumer and checkpoint).
 const partitions = config.PROJECTION_PARTITIONS > 1 ? partitionsToRun(config.PROJECTION_PARTITIONS, config.PROJECTOR_PARTITIONS) : [undefined];
-const postgresRunners = [catalogProjection, ordersProjection, customersProjection, salesProjection]
-  .map((projection) => decryptingPersonalData(projection, personalData))
-  .flatMap((projection) =>
-    partitions.map((partition) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger, ...(partition ? { partition } : {}) })),
-  );
+const postgresProjections = [catalogProjection, ordersProjection, customersProjection, salesProjection].map((projection) =>
+  decryptingPersonalData(projection, personalData),
+);
+const postgresRunners = postgresProjections.flatMap((projection) =>
+  partitions.map((partition) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger, ...(partition ? { partition } : {}) })),
+);
 const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger }) : undefined;
 
 // The Elasticsearch analytics projection runs only where a cluster is configured.
 const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL, maxRetries: 0 }) : undefined;
 const salesIndex = elasticsearch ? new SalesIndexWriter(elasticsearch, config.ELASTICSEARCH_SALES_INDEX) : undefined;
-const analytics = salesIndex
-  ? new ProjectionRunner({ pool, store, projection: decryptingPersonalData(analyticsProjection(salesIndex), personalData), invalidate, metrics, logger, batchSize: config.ELASTICSEARCH_BATCH_SIZE })
+const analyticsOfIndex = salesIndex ? decryptingPersonalData(analyticsProjection(salesIndex), personalData) : undefined;
+const analytics = analyticsOfIndex
+  ? new ProjectionRunner({ pool, store, projection: analyticsOfIndex, invalidate, metrics, logger, batchSize: config.ELASTICSEARCH_BATCH_SIZE })
   : undefined;
 if (salesIndex) logger.info({ index: salesIndex.index }, 'Elasticsearch analytics projection enabled (ELASTICSEARCH_URL set)');
 else logger.info('ELASTICSEARCH_URL not set: no Elasticsearch analytics projection; analysts are served from the SQL sales read model');
 
 const runners = [...postgresRunners, ...(analytics ? [analytics] : [])];
+// Redrive requests (POST /api/admin/projections/{projection}/redrive) for the projections this process runs: every
+// partition's process runs all of them, and whichever takes a request first redrives every partition's letters.
+const redrives = new RedriveRequestWorker({
+  pool,
+  connectionString: config.DATABASE_URL,
+  store,
+  projections: new Map([...postgresProjections, ...(analyticsOfIndex ? [analyticsOfIndex] : [])].map((projection) => [projection.name, projection])),
+  invalidate,
+  logger,
+  pollMs: config.REDRIVE_POLL_MS,
+});
 const feed = async (runner: ProjectionRunner): Promise<void> =>
   nats ? runner.runFromJetStream(nats.jetstream(), await nats.jetstreamManager(), names) : runner.runFromStore();
 
@@ -131,6 +145,7 @@ async function runAnalytics(runner: ProjectionRunner, index: SalesIndexWriter): 
 
 const running = [
   relay?.run(),
+  redrives.run(),
   ...postgresRunners.map(feed),
   analytics && salesIndex ? runAnalytics(analytics, salesIndex) : undefined,
 ].filter((p): p is Promise<void> => p !== undefined);
@@ -144,6 +159,7 @@ onShutdown(logger, [
   async () => {
     stopping = true;
     relay?.stop();
+    redrives.stop();
     for (const runner of runners) runner.stop();
     await Promise.allSettled(running);
   },

@@ -10,6 +10,7 @@ import { auditRoutes } from './audit/audit.http.js';
 import type { ReadCache } from './cache/read-cache.js';
 import { productRoutes } from './catalog/products.http.js';
 import { orderRoutes } from './orders/orders.http.js';
+import { deadLetterRoutes } from './projections/dead-letters.http.js';
 import { consistency } from './read-your-writes/consistency.http.js';
 import type { PositionSource, ProjectionPositions } from './read-your-writes/position-tracker.js';
 
@@ -51,6 +52,7 @@ export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
   );
   const reports = deps.salesReports ?? new SqlSalesReport(deps.pool);
   service.app.use(analyticsRoutes({ ...deps, reports, freshSales: freshFrom(reports.projection), freshCatalog: freshFrom(CATALOG_PROJECTION) }));
+  service.app.use(deadLetterRoutes(deps));
   service.finish();
   return service;
 }

@@ -44,6 +44,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
   'GET /api/audit/verify': auditors,
   'GET /api/audit/events.ndjson': auditors,
   'GET /api/audit/orders/{id}/diff': auditors,
+  // Operations: the dead letters are the admin's (the events may carry what only an admin may see).
+  'GET /api/admin/dead-letters': { anonymous: 401, owner: 403, otherShopper: 403, admin: 200, auditor: 403, analyst: 403 },
 };
 
 const OPENAPI = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as {

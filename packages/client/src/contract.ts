@@ -164,6 +164,26 @@ export type OrderPage = z.infer<typeof OrderPage>;
 export const CustomerErasureResponse = z.object({ customerId: z.string(), status: z.literal('forgotten') });
 export type CustomerErasureResponse = z.infer<typeof CustomerErasureResponse>;
 
+// Operations: the projections' dead letters and their redrive (admin)
+
+/** An event a projection parked; the projection's list going empty is a redrive done. */
+export const DeadLetter = z.object({
+  projection: z.string(),
+  globalPosition: z.string(),
+  streamId: z.string(),
+  eventType: z.string(),
+  error: z.string(),
+  attempts: z.number().int(),
+  failedAt: z.string(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+export const DeadLetterPage = z.object({ items: z.array(DeadLetter), nextCursor: z.string().nullable() });
+export type DeadLetterPage = z.infer<typeof DeadLetterPage>;
+
+export const RedriveRequestResponse = z.object({ requestId: z.string() });
+export type RedriveRequestResponse = z.infer<typeof RedriveRequestResponse>;
+
 // Analytics
 
 export const GROUPINGS = ['day', 'product'] as const;

@@ -7,6 +7,7 @@ import {
   CreateProductRequest,
   CreateProductResponse,
   CustomerErasureResponse,
+  DeadLetterPage,
   DiscontinueProductResponse,
   EmptyRequest,
   GROUPINGS,
@@ -23,6 +24,7 @@ import {
   ProductPage,
   ProductSort,
   ProductVersionResponse,
+  RedriveRequestResponse,
   RegisterRequest,
   RegisterResponse,
   SalesReport,
@@ -90,6 +92,9 @@ export const operations = {
   verifyAuditLog: { method: 'GET', path: '/api/audit/verify', query: z.object({ anchor: Text }), response: VerifyResult },
 
   eraseCustomer: { method: 'POST', path: '/api/admin/customers/{customerId}/erasure', request: EmptyRequest, response: CustomerErasureResponse },
+
+  listDeadLetters: { method: 'GET', path: '/api/admin/dead-letters', query: z.object({ projection: Text, cursor: Text, limit: Limit }), response: DeadLetterPage },
+  redriveProjection: { method: 'POST', path: '/api/admin/projections/{projection}/redrive', request: EmptyRequest, response: RedriveRequestResponse },
 } as const satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

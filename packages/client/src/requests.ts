@@ -81,8 +81,8 @@ function queryString(query: Record<string, string | number | undefined>): string
 }
 
 /**
- * Every operation as a function of what it needs. The bodies of `discontinue`, `ship`, `refund` and the erasure are
- * `{}`, the body the contract's EmptyRequest allows.
+ * Every operation as a function of what it needs. The bodies of `discontinue`, `ship`, `refund`, the erasure and a
+ * redrive are `{}`, the body the contract's EmptyRequest allows.
  */
 export const shopRequests = {
   registerCustomer: (body: RequestOf<'registerCustomer'>) => request('registerCustomer', { body }),
@@ -118,6 +118,10 @@ export const shopRequests = {
   verifyAuditLog: (query: QueryOf<'verifyAuditLog'> = {}) => request('verifyAuditLog', { query }),
 
   eraseCustomer: (customerId: string) => request('eraseCustomer', { params: { customerId }, body: {} }),
+
+  listDeadLetters: (query: QueryOf<'listDeadLetters'> = {}) => request('listDeadLetters', { query }),
+  /** Answers at once; the projection's dead-letter list going empty is the redrive done (one failing again stays listed). */
+  redriveProjection: (projection: string) => request('redriveProjection', { params: { projection }, body: {} }),
 };
 
 /** Where and as whom a request goes. */

@@ -5,3 +5,4 @@ export * from './orders/orders.read-model.js';
 export * from './customers/customers.read-model.js';
 export * from './sales/sales.read-model.js';
 export * from './sales/sales.index.js';
+export * from './checkpoints/projections.js';

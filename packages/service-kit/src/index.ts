@@ -12,3 +12,4 @@ export * from './lifecycle.js';
 export * from './free-port.js';
 export * from './http/client-identity.js';
 export * from './http/hostile-input.js';
+export * from './http/opaque-cursor.js';

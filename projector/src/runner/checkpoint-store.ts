@@ -119,9 +119,15 @@ export async function deadLettersOf(pool: pg.Pool, projection: string): Promise<
   return rows.map((row) => ({ checkpoint: row.projection, position: BigInt(row.global_position) }));
 }
 
-/** Takes a redriven letter out (inside the transaction that applied it again) and answers the projection's checkpoint. */
-export async function removeDeadLetter(tx: pg.ClientBase, letter: { checkpoint: string; position: bigint }, projection: string): Promise<bigint> {
-  await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1 AND global_position = $2', [letter.checkpoint, letter.position.toString()]);
+/**
+ * Takes a letter out to redrive it (inside the transaction that applies it again) and answers the projection's
+ * checkpoint; undefined when the letter is gone. The DELETE locks the row first, so a second redrive of the same
+ * projection running at once (the CLI beside a projector) waits here and then finds it gone, rather than applying
+ * the event a second time.
+ */
+export async function takeDeadLetter(tx: pg.ClientBase, letter: { checkpoint: string; position: bigint }, projection: string): Promise<bigint | undefined> {
+  const removed = await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1 AND global_position = $2', [letter.checkpoint, letter.position.toString()]);
+  if (removed.rowCount === 0) return undefined;
   const current = await tx.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection]);
   return BigInt(current.rows[0]?.position ?? 0);
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction, type EventStore } from '@shop/kernel';
 import type { Projection } from '../projections/projection.js';
-import { deadLettersOf, removeDeadLetter } from './checkpoint-store.js';
+import { deadLettersOf, takeDeadLetter } from './checkpoint-store.js';
 
 export interface RedriveResult {
   redriven: number;
@@ -12,7 +12,9 @@ export interface RedriveResult {
 /**
  * Applies a projection's dead letters again, oldest first, each in its own transaction with the removal of its
  * row, so a stream is unparked exactly when its last letter is through. Stops at the first failure: the letters
- * from there on stay parked in order.
+ * from there on stay parked in order. Safe to stop at any point and run again (a killed process, a second redrive
+ * at once): a letter leaves the table in the transaction that applies it, so none is applied twice or lost. The
+ * CLI (`npm run projections -- redrive`) and the projector's redrive requests (redrive-requests.ts) both run this.
  */
 export async function redriveDeadLetters(
   pool: pg.Pool,
@@ -30,13 +32,15 @@ export async function redriveDeadLetters(
     const [event] = await store.readAll(position - 1n, 1);
     if (!event || event.globalPosition !== position) throw new Error(`event ${position} is not in the store`);
     try {
-      const { keys, checkpoint } = await inTransaction(pool, async (tx) => {
-        const stale = await projection.apply(tx, event);
-        return { keys: stale, checkpoint: await removeDeadLetter(tx, letter, projection.name) };
+      const taken = await inTransaction(pool, async (tx) => {
+        // Out first, then applied: both commit together, and a letter another redrive took meanwhile is not applied twice.
+        const checkpoint = await takeDeadLetter(tx, letter, projection.name);
+        return checkpoint === undefined ? undefined : { keys: await projection.apply(tx, event), checkpoint };
       });
+      if (!taken) continue;
       // The row changed below the checkpoint, so entries cached at the checkpoint may predate it: the marker must
       // outrank them (a few extra misses until the projection moves on).
-      if (keys.length) await invalidate(keys, checkpoint + 1n);
+      if (taken.keys.length) await invalidate(taken.keys, taken.checkpoint + 1n);
       redriven += 1;
       if (redriven % 100 === 0) progress(`${projection.name}: ${redriven}/${letters.length} redriven`);
     } catch (error) {

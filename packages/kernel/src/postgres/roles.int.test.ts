@@ -81,6 +81,13 @@ describe('database roles (0900-roles-and-grants.sql; real Postgres)', () => {
     ['shop_query', 'SELECT * FROM idempotency_keys', '42501'],
     ['shop_query', "UPDATE projection_checkpoints SET position = 0 WHERE projection = 'roles-test'", '42501'],
     ['shop_query', 'DELETE FROM orders', '42501'],
+    // Redrive requests: the command service records them, the projector finishes them, the query service reads them.
+    ['shop_command', "INSERT INTO projection_redrive_requests (id, projection, requested_by) VALUES (gen_random_uuid(), 'roles-test', gen_random_uuid())", 'ok'],
+    ['shop_command', "UPDATE projection_redrive_requests SET outcome = 'failed', finished_at = now()", '42501'],
+    ['shop_projector', "UPDATE projection_redrive_requests SET started_at = now(), finished_at = now(), outcome = 'redriven' WHERE projection = 'roles-test'", 'ok'],
+    ['shop_projector', "INSERT INTO projection_redrive_requests (id, projection, requested_by) VALUES (gen_random_uuid(), 'roles-test-2', gen_random_uuid())", '42501'],
+    ['shop_query', 'SELECT count(*) FROM projection_redrive_requests', 'ok'],
+    ['shop_query', 'DELETE FROM projection_redrive_requests', '42501'],
   ];
 
   it('gives each role what its job needs and nothing more', async () => {

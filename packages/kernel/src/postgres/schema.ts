@@ -24,6 +24,8 @@ export const SCHEMA_FILES: readonly string[] = [
   'packages/kernel/src/postgres/0900-roles-and-grants.sql',
   'packages/read-models/src/catalog/0950-catalog-images-and-price-order.sql',
   'packages/read-models/src/orders/0951-orders-by-status.sql',
+  'packages/read-models/src/checkpoints/0960-projection-redrive-requests.sql',
+  'packages/kernel/src/postgres/0965-redrive-request-grants.sql',
 ];
 
 /** Reads the schema's files, in order. */
