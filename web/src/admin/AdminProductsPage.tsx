@@ -1,17 +1,14 @@
 import type { Product } from '@shop/client';
-import { useState, type FormEvent } from 'react';
 import { LoadMore, pagedList } from '../components/LoadMore';
 import { NumberColumn } from '../components/NumberColumn';
-import { FieldError, RequestState, Status, type StatusMessage } from '../components/Status';
+import { FieldError, RequestState, Status } from '../components/Status';
 import { TableScroll } from '../components/TableScroll';
-import { useForm } from '../components/use-form';
 import { formatCents } from '../money';
-import { errorMessage, type ApiError } from '../problem';
 import { href } from '../route';
 import { useListProductsInfiniteQuery } from '../shop/catalog.api';
 import { NO_SEARCH } from '../shop/catalog-search';
 import { stockDelta, type StockDeltaFields } from './product-changes';
-import { useAdjustStockMutation } from './products.api';
+import { useStockChange } from './use-stock-change';
 
 /** Every product by name, each with its stock and an inline stock change; the product's page has its editor. */
 export function AdminProductsPage() {
@@ -71,35 +68,15 @@ function ProductRow({ product }: { product: Product }) {
 
 const NO_CHANGE: StockDeltaFields = { delta: '', reason: '' };
 
-/**
- * The row's stock change. A refusal (409 `insufficient_stock`: the write-off would take available stock below zero)
- * is said beside the row; a success invalidates the product, so the list is read again (with the write's
- * Consistency-Token) and the row shows the new figure.
- */
+/** The row's stock change (no numeric keyboard: a phone's has no minus sign). A refusal (409 `insufficient_stock`) is said beside the row, a success shows in it. */
 function StockChange({ product }: { product: Product }) {
-  const [adjust, { isLoading }] = useAdjustStockMutation();
-  const { fields, setFields, input, describedBy, errorOf, check, formRef } = useForm<StockDeltaFields>(NO_CHANGE);
-  const [status, setStatus] = useState<StatusMessage | null>(null);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const checked = check(stockDelta(fields));
-    if (!checked) return;
-    setStatus(null);
-    try {
-      const { stockAvailable } = await adjust({ id: product.id, adjustment: checked.adjustment }).unwrap();
-      setFields(NO_CHANGE);
-      setStatus({ kind: 'ok', text: `Done: ${stockAvailable} available.` });
-    } catch (error) {
-      setStatus({ kind: 'error', text: errorMessage(error as ApiError) ?? 'Could not change the stock.' });
-    }
-  }
+  const { input, describedBy, errorOf, formRef, status, saving, submit } = useStockChange(product, NO_CHANGE, stockDelta);
 
   return (
-    <form ref={formRef} className="stock-change" noValidate onSubmit={(event) => void submit(event)} aria-label={`Change the stock of ${product.name}`}>
+    <form ref={formRef} className="stock-change" noValidate onSubmit={submit} aria-label={`Change the stock of ${product.name}`}>
       <label>
         Units
-        <input className="stock-delta" inputMode="numeric" data-testid="row-stock-delta" {...input('delta')} {...describedBy('delta')} />
+        <input className="stock-delta" data-testid="row-stock-delta" {...input('delta')} {...describedBy('delta')} />
         <FieldError {...errorOf('delta')} />
       </label>
       <label>
@@ -107,8 +84,8 @@ function StockChange({ product }: { product: Product }) {
         <input data-testid="row-stock-reason" {...input('reason')} {...describedBy('reason')} />
         <FieldError {...errorOf('reason')} />
       </label>
-      <button type="submit" data-testid="row-stock-submit" disabled={isLoading}>
-        {isLoading ? 'Saving…' : 'Record'}
+      <button type="submit" data-testid="row-stock-submit" disabled={saving}>
+        {saving ? 'Saving…' : 'Record'}
       </button>
       <Status message={status} testId="row-stock-status" />
     </form>
