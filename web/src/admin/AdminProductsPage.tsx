@@ -68,7 +68,10 @@ function ProductRow({ product }: { product: Product }) {
 
 const NO_CHANGE: StockDeltaFields = { delta: '', reason: '' };
 
-/** The row's stock change (no numeric keyboard: a phone's has no minus sign). A refusal (409 `insufficient_stock`) is said beside the row, a success shows in it. */
+/**
+ * The row's stock change (no numeric keyboard: a phone's has no minus sign). A refusal (409 `insufficient_stock`) is
+ * said beside the row; a success shows in it.
+ */
 function StockChange({ product }: { product: Product }) {
   const { input, describedBy, errorOf, formRef, status, saving, submit } = useStockChange(product, NO_CHANGE, stockDelta);
 
