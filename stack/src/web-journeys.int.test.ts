@@ -83,7 +83,14 @@ describe('one journey per role through the web app, in a real browser', () => {
     });
   }, 180_000);
 
-  it('the admin: the catalog with the new-product form, a product with its editor, all orders, an order, sales', async () => {
+  it('the admin: the catalog with the new-product form, a product with its editor, all orders, an order, sales, their orders, products and dead letters', async () => {
+    // An order of the admin's own to ship: the paid order the other journeys look at stays paid.
+    const shopper = new ShopClient({ baseUrl: stack.url });
+    await shopper.login('shopper@shop.local', E2E_PASSWORD);
+    const toShip = (await shopper.placeOrder([{ productId, quantity: 1 }], { line1: '2 Journey Lane', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' })).body.orderId;
+    await shopper.call(shopRequests.payOrder(toShip, 'card'));
+    await shopper.getOrder(toShip);
+
     await journey('admin', async (page, look) => {
       await logInAs(page, stack.url, 'admin@shop.local', 'admin');
       await look('products', page.getByTestId('product-submit'), '/');
@@ -91,6 +98,40 @@ describe('one journey per role through the web app, in a real browser', () => {
       await look('orders', page.locator(`[data-testid="order-row"][data-order-id="${paidOrderId}"]`), '/orders');
       await look('order', page.getByTestId('order-detail'), `/orders/${paidOrderId}`);
       await look('sales', page.getByTestId('sales-table').or(page.getByTestId('sales-empty')), '/analytics');
+
+      // Their orders page, reached from the menu: filtered on paid (the filter in the hash survives a reload), a shipment.
+      await page.getByTestId('nav-adminOrders').click();
+      await page.getByTestId('filter-status').selectOption('paid');
+      await page.getByTestId('filter-apply').click();
+      await page.reload();
+      const row = page.locator(`[data-testid="order-row"][data-order-id="${toShip}"]`);
+      await look('orders-filtered', row);
+      expect(await page.getByTestId('filter-status').inputValue()).toBe('paid');
+      await row.getByTestId('ship').click();
+      // The list is read again with the shipment's Consistency-Token: a shipped order is no longer a paid one.
+      await row.waitFor({ state: 'detached' });
+      await page.getByTestId('filter-status').selectOption('shipped');
+      await page.getByTestId('filter-apply').click();
+      expect(await row.getByTestId('order-status').innerText()).toBe('shipped');
+
+      // Products with their stock: a write-off beyond the stock is refused beside its row, a receipt shows at once.
+      await page.getByTestId('nav-adminProducts').click();
+      const product = page.locator(`[data-testid="admin-product-row"][data-product-id="${productId}"]`);
+      await look('products-stock', product);
+      const before = Number(await product.getByTestId('admin-product-stock').innerText());
+      await product.getByTestId('row-stock-delta').fill('-1000000');
+      await product.getByTestId('row-stock-reason').fill('journey write-off');
+      await product.getByTestId('row-stock-submit').click();
+      await product.locator('[data-testid="row-stock-status"].status-error').waitFor();
+      await product.getByTestId('row-stock-delta').fill('5');
+      await product.getByTestId('row-stock-submit').click();
+      await product.getByTestId('row-stock-status').filter({ hasText: `Done: ${before + 5} available.` }).waitFor();
+      await product.getByTestId('admin-product-stock').filter({ hasText: String(before + 5) }).waitFor();
+
+      // Dead letters of a projection, and a redrive watched until the list is empty (nothing is parked here).
+      await look('dead-letters', page.getByTestId('dead-letters-empty').or(page.getByTestId('dead-letters')), '/admin/dead-letters?projection=orders');
+      await page.getByTestId('redrive').click();
+      await page.getByTestId('redrive-status').filter({ hasText: 'Redriven: orders has no dead letters left.' }).waitFor();
     });
   }, 180_000);
 

@@ -13,6 +13,9 @@ export type Route =
   | { page: 'auditOrder'; id: string | null }
   | { page: 'verify' }
   | { page: 'sales' }
+  | { page: 'adminOrders' }
+  | { page: 'adminProducts' }
+  | { page: 'deadLetters' }
   | { page: 'notFound' };
 
 export type Page = Route['page'];
@@ -26,6 +29,10 @@ const FIXED: Record<string, Route> = {
   '/audit/orders': { page: 'auditOrder', id: null },
   '/audit/verify': { page: 'verify' },
   '/analytics': { page: 'sales' },
+  // The admin's pages; the orders' filters and the dead letters' projection live in the hash's query.
+  '/admin/orders': { page: 'adminOrders' },
+  '/admin/products': { page: 'adminProducts' },
+  '/admin/dead-letters': { page: 'deadLetters' },
 };
 
 const WITH_ID: Array<[RegExp, (id: string) => Route]> = [
@@ -93,4 +100,7 @@ export const href = {
   auditOrder: (id?: string) => (id ? `#/audit/orders/${encodeURIComponent(id)}` : '#/audit/orders'),
   verify: () => '#/audit/verify',
   sales: () => '#/analytics',
+  adminOrders: (query = '') => (query ? `#/admin/orders?${query}` : '#/admin/orders'),
+  adminProducts: () => '#/admin/products',
+  deadLetters: (query = '') => (query ? `#/admin/dead-letters?${query}` : '#/admin/dead-letters'),
 };

@@ -166,6 +166,14 @@ export type CustomerErasureResponse = z.infer<typeof CustomerErasureResponse>;
 
 // Operations: the projections' dead letters and their redrive (admin)
 
+/**
+ * The projections the projector runs (the document's `ProjectionName` enum; openapi.test.ts holds the two equal): the
+ * web app's dead-letter picker offers these, as it may not import @shop/read-models, where the projector's list lives.
+ */
+export const PROJECTION_NAMES = ['catalog', 'orders', 'customers', 'sales', 'analytics'] as const;
+export const ProjectionName = z.enum(PROJECTION_NAMES);
+export type ProjectionName = z.infer<typeof ProjectionName>;
+
 /** An event a projection parked; the projection's list going empty is a redrive done. */
 export const DeadLetter = z.object({
   projection: z.string(),

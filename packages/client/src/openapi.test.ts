@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { Product } from './contract.js';
+import { PROJECTION_NAMES, Product } from './contract.js';
 import { operations, type Operation } from './operations.js';
 
 // Holds the client to docs/openapi.json, the contract of record: each operation's method, path, query parameters,
@@ -148,6 +148,10 @@ describe('the client against docs/openapi.json', () => {
       const body = successBody(found!);
       expect(ours.response ? clientShape(ours.response, 'output') : null).toEqual(body ? documentShape(body) : null);
     });
+  });
+
+  it('offers the projections the document names (ProjectionName), for the dead-letter picker', () => {
+    expect([...PROJECTION_NAMES].sort()).toEqual([...(resolve(openapi, '#/components/schemas/ProjectionName').enum as string[])].sort());
   });
 
   it('notices a field the document does not have (the comparison can fail)', () => {

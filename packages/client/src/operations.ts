@@ -23,6 +23,7 @@ import {
   Product,
   ProductPage,
   ProductSort,
+  ProjectionName,
   ProductVersionResponse,
   RedriveRequestResponse,
   RegisterRequest,
@@ -93,7 +94,7 @@ export const operations = {
 
   eraseCustomer: { method: 'POST', path: '/api/admin/customers/{customerId}/erasure', request: EmptyRequest, response: CustomerErasureResponse },
 
-  listDeadLetters: { method: 'GET', path: '/api/admin/dead-letters', query: z.object({ projection: Text, cursor: Text, limit: Limit }), response: DeadLetterPage },
+  listDeadLetters: { method: 'GET', path: '/api/admin/dead-letters', query: z.object({ projection: ProjectionName.optional(), cursor: Text, limit: Limit }), response: DeadLetterPage },
   redriveProjection: { method: 'POST', path: '/api/admin/projections/{projection}/redrive', request: EmptyRequest, response: RedriveRequestResponse },
 } as const satisfies Record<string, Operation>;
 

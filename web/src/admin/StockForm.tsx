@@ -1,38 +1,19 @@
-import { useState, type FormEvent } from 'react';
 import type { Product } from '@shop/client';
-import { FieldError, Status, type StatusMessage } from '../components/Status';
-import { useForm } from '../components/use-form';
-import { errorMessage, type ApiError } from '../problem';
+import { FieldError, Status } from '../components/Status';
 import { stockAdjustment, type StockFields } from './product-changes';
-import { useAdjustStockMutation } from './products.api';
+import { useStockChange } from './use-stock-change';
 
 const EMPTY: StockFields = { direction: 'received', units: '', reason: '' };
 
 /** Goods received, or units written off (the API refuses to take available stock below zero). */
 export function StockForm({ product }: { product: Product }) {
-  const [adjust, { isLoading }] = useAdjustStockMutation();
-  const { fields, setFields, errors, input, check } = useForm<StockFields>(EMPTY);
-  const [status, setStatus] = useState<StatusMessage | null>(null);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const checked = check(stockAdjustment(fields));
-    if (!checked) return;
-    setStatus(null);
-    try {
-      const { stockAvailable } = await adjust({ id: product.id, adjustment: checked.adjustment }).unwrap();
-      setFields(EMPTY);
-      setStatus({ kind: 'ok', text: `Done: ${stockAvailable} available.` });
-    } catch (error) {
-      setStatus({ kind: 'error', text: errorMessage(error as ApiError) ?? 'Could not change the stock.' });
-    }
-  }
+  const { fields, setFields, errors, input, status, saving, submit } = useStockChange(product, EMPTY, stockAdjustment);
 
   return (
     <section className="panel narrow" aria-labelledby="stock">
       <h2 id="stock">Stock</h2>
       <p className="hint">{product.stockAvailable} available for orders.</p>
-      <form className="grid" noValidate onSubmit={(event) => void submit(event)}>
+      <form className="grid" noValidate onSubmit={submit}>
         <label>
           Change
           <select
@@ -55,8 +36,8 @@ export function StockForm({ product }: { product: Product }) {
           <FieldError text={errors.reason} />
         </label>
         <div className="wide">
-          <button type="submit" data-testid="stock-submit" disabled={isLoading}>
-            {isLoading ? 'Saving…' : 'Record'}
+          <button type="submit" data-testid="stock-submit" disabled={saving}>
+            {saving ? 'Saving…' : 'Record'}
           </button>
         </div>
       </form>

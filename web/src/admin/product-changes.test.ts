@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Product } from '@shop/client';
 import { formatAmount, parseCents } from '../money';
-import { draftOf, productChanges, stockAdjustment } from './product-changes';
+import { draftOf, productChanges, stockAdjustment, stockDelta } from './product-changes';
 
 const mug: Product = { id: 'p1', sku: 'MUG-1', name: 'Mug', description: 'Blue', priceCents: 1299, currency: 'EUR', stockAvailable: 5, version: 3, status: 'active', imageUrl: null };
 
@@ -49,5 +49,20 @@ describe('stockAdjustment', () => {
       expect(stockAdjustment({ direction: 'received', units, reason: 'x' })).toEqual({ errors: { units: expect.any(String) } });
     }
     expect(stockAdjustment({ direction: 'received', units: '1', reason: '  ' })).toEqual({ errors: { reason: expect.any(String) } });
+  });
+});
+
+describe('stockDelta', () => {
+  it('reads a signed delta: a minus sign writes units off, a plus sign or none adds them', () => {
+    expect(stockDelta({ delta: '-2', reason: ' broken ' })).toEqual({ adjustment: { delta: -2, reason: 'broken' } });
+    expect(stockDelta({ delta: '+24', reason: 'delivery' })).toEqual({ adjustment: { delta: 24, reason: 'delivery' } });
+    expect(stockDelta({ delta: '7', reason: 'count' })).toEqual({ adjustment: { delta: 7, reason: 'count' } });
+  });
+
+  it('refuses zero, fractions, words and an empty reason, each beside its field', () => {
+    for (const delta of ['0', '-0', '1.5', '', 'ten', '--3', '2000000000']) {
+      expect(stockDelta({ delta, reason: 'x' })).toEqual({ errors: { delta: expect.any(String) } });
+    }
+    expect(stockDelta({ delta: '3', reason: ' ' })).toEqual({ errors: { reason: expect.any(String) } });
   });
 });

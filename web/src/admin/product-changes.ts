@@ -51,9 +51,36 @@ export function stockAdjustment(fields: StockFields): { adjustment: StockAdjustm
   const units = parseCount(fields.units);
   const reason = fields.reason.trim();
   const errors: Partial<Record<'units' | 'reason', string>> = {};
-  if (units === null || units === 0 || units > 1_000_000_000) errors.units = 'Enter a whole number of units, 1 or more.';
-  if (!reason) errors.reason = 'Say why (e.g. the delivery note).';
-  else if (reason.length > 200) errors.reason = 'At most 200 characters.';
+  if (units === null || units === 0 || units > MAX_UNITS) errors.units = 'Enter a whole number of units, 1 or more.';
+  const reasonProblem = reasonError(reason);
+  if (reasonProblem) errors.reason = reasonProblem;
   if (units === null || Object.keys(errors).length > 0) return { errors };
   return { adjustment: { delta: fields.direction === 'received' ? units : -units, reason } };
+}
+
+const MAX_UNITS = 1_000_000_000;
+
+/** Why a stock change's reason (trimmed) cannot be sent, or nothing: the API wants one, of at most 200 characters. */
+function reasonError(reason: string): string | undefined {
+  if (!reason) return 'Say why (e.g. the delivery note).';
+  return reason.length > 200 ? 'At most 200 characters.' : undefined;
+}
+
+/** The products list's inline stock change: the signed delta as typed (`+24`, `-2`, `24`) and the reason. */
+export interface StockDeltaFields {
+  delta: string;
+  reason: string;
+}
+
+/** The API's signed, never-zero `delta` typed as such (a minus sign writes units off), or the problems to show. */
+export function stockDelta(fields: StockDeltaFields): { adjustment: StockAdjustmentRequest } | { errors: Partial<Record<keyof StockDeltaFields, string>> } {
+  const [, sign = '', digits = ''] = /^([+-]?)\s*(\d+)$/.exec(fields.delta.trim()) ?? [];
+  const units = digits ? parseCount(digits) : null;
+  const reason = fields.reason.trim();
+  const errors: Partial<Record<keyof StockDeltaFields, string>> = {};
+  if (units === null || units === 0 || units > MAX_UNITS) errors.delta = 'Enter whole units, not 0: 24 adds, -2 removes.';
+  const reasonProblem = reasonError(reason);
+  if (reasonProblem) errors.reason = reasonProblem;
+  if (units === null || Object.keys(errors).length > 0) return { errors };
+  return { adjustment: { delta: sign === '-' ? -units : units, reason } };
 }

@@ -32,6 +32,11 @@ const VerifyPage = lazy(() => audit().then((chunk) => ({ default: chunk.VerifyPa
 const analytics = () => import('./chunks/analytics.chunk');
 const SalesPage = lazy(() => analytics().then((chunk) => ({ default: chunk.SalesPage })));
 
+const admin = () => import('./chunks/admin.chunk');
+const AdminOrdersPage = lazy(() => admin().then((chunk) => ({ default: chunk.AdminOrdersPage })));
+const AdminProductsPage = lazy(() => admin().then((chunk) => ({ default: chunk.AdminProductsPage })));
+const DeadLettersPage = lazy(() => admin().then((chunk) => ({ default: chunk.DeadLettersPage })));
+
 export function App() {
   const route = useRoute();
   const viewer = useViewer();
@@ -74,6 +79,12 @@ function Page({ route }: { route: Route }) {
       return <VerifyPage />;
     case 'sales':
       return <SalesPage />;
+    case 'adminOrders':
+      return <AdminOrdersPage />;
+    case 'adminProducts':
+      return <AdminProductsPage />;
+    case 'deadLetters':
+      return <DeadLettersPage />;
     case 'notFound':
       return (
         <p className="empty">

@@ -7,7 +7,7 @@ describe('navigation', () => {
   it('offers each role only the pages it may use', () => {
     expect(labels('guest')).toEqual(['Catalog', 'Cart']);
     expect(labels('shopper')).toEqual(['Catalog', 'Cart', 'My orders']);
-    expect(labels('admin')).toEqual(['Catalog', 'Orders', 'Sales']);
+    expect(labels('admin')).toEqual(['Catalog', 'Orders', 'Products', 'Dead letters', 'Sales']);
     expect(labels('auditor')).toEqual(['Catalog', 'Orders', 'Audit log', 'Order history', 'Verify the log']);
     expect(labels('analyst')).toEqual(['Catalog', 'Sales']);
   });
@@ -19,6 +19,14 @@ describe('navigation', () => {
     expect(canOpen('sales', 'auditor')).toBe(false);
     expect(canOpen('order', 'guest')).toBe(false);
     expect(canOpen('product', 'guest')).toBe(true);
+    expect(canOpen('deadLetters', 'auditor')).toBe(false);
+    expect(canOpen('adminOrders', 'shopper')).toBe(false);
+  });
+
+  it('gives the admin their own orders page in the menu, the plain list still opening (an order links back to it)', () => {
+    expect(navigationFor('admin').find((item) => item.label === 'Orders')?.page).toBe('adminOrders');
+    expect(canOpen('orders', 'admin')).toBe(true);
+    expect(canOpen('adminProducts', 'admin') && canOpen('deadLetters', 'admin')).toBe(true);
   });
 
   it('says in words who a page is for', () => {

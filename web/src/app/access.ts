@@ -29,6 +29,11 @@ export function audienceOf(page: Page): readonly Viewer[] {
       return ['auditor'];
     case 'sales':
       return ['analyst', 'admin'];
+    // GET /api/orders is the auditor's too, but these pages are for acting: ship, refund, stock, redrive (admin only).
+    case 'adminOrders':
+    case 'adminProducts':
+    case 'deadLetters':
+      return ['admin'];
     default:
       return assertNever(page);
   }
@@ -42,10 +47,16 @@ export interface NavItem {
   href: string;
 }
 
+/** Viewers who get a page in its stead: the admin's orders page (filters, actions) replaces the plain list in their menu. */
+const REPLACED_FOR: Partial<Record<Page, readonly Viewer[]>> = { orders: ['admin'] };
+
 const NAVIGATION: readonly NavItem[] = [
   { page: 'catalog', label: 'Catalog', href: href.catalog() },
   { page: 'cart', label: 'Cart', href: href.cart() },
   { page: 'orders', label: 'Orders', href: href.orders() },
+  { page: 'adminOrders', label: 'Orders', href: href.adminOrders() },
+  { page: 'adminProducts', label: 'Products', href: href.adminProducts() },
+  { page: 'deadLetters', label: 'Dead letters', href: href.deadLetters() },
   { page: 'auditLog', label: 'Audit log', href: href.auditLog() },
   { page: 'auditOrder', label: 'Order history', href: href.auditOrder() },
   { page: 'verify', label: 'Verify the log', href: href.verify() },
@@ -54,7 +65,7 @@ const NAVIGATION: readonly NavItem[] = [
 
 /** The pages to offer a viewer: only those they may use (a shopper's orders are "My orders"). */
 export function navigationFor(viewer: Viewer): NavItem[] {
-  return NAVIGATION.filter((item) => canOpen(item.page, viewer)).map((item) =>
+  return NAVIGATION.filter((item) => canOpen(item.page, viewer) && !REPLACED_FOR[item.page]?.includes(viewer)).map((item) =>
     item.page === 'orders' && viewer === 'shopper' ? { ...item, label: 'My orders' } : item,
   );
 }

@@ -26,7 +26,8 @@ export function OrderPage({ id }: { id: string }) {
 
   return (
     <section className="panel">
-      <BackLink to={href.orders()}>{viewer === 'shopper' ? 'My orders' : 'Orders'}</BackLink>
+      {/* The admin came from their own orders page (filters, actions), everyone else from the plain list. */}
+      <BackLink to={viewer === 'admin' ? href.adminOrders() : href.orders()}>{viewer === 'shopper' ? 'My orders' : 'Orders'}</BackLink>
       <h1>Order</h1>
       <RequestState loading={isLoading} error={error} what="the order" />
       {order && (

@@ -1,5 +1,8 @@
-import { shopRequests, type Order, type OrderPage, type OrderTransitionResponse, type PaymentMethod, type PlaceOrderRequest, type PlaceOrderResponse } from '@shop/client';
+import { shopRequests, type Order, type OrderPage, type QueryOf, type OrderTransitionResponse, type PaymentMethod, type PlaceOrderRequest, type PlaceOrderResponse } from '@shop/client';
 import { api, listTags, PAGE_SIZE, pagedByCursor } from '../api';
+
+/** Which orders to list (admin, auditor): by status and placed time; `{}` is all of them (a shopper's own). */
+export type OrderFilters = Pick<QueryOf<'listOrders'>, 'status' | 'placedFrom' | 'placedTo'>;
 
 const orderChanged = (orderId: string) => [
   { type: 'Order' as const, id: orderId },
@@ -15,9 +18,9 @@ export const ordersApi = api.injectEndpoints({
         placed ? [{ type: 'Order', id: 'LIST' }, { type: 'Product', id: 'LIST' }, ...order.lines.map(({ productId }) => ({ type: 'Product' as const, id: productId }))] : [],
     }),
 
-    listOrders: build.infiniteQuery<OrderPage, void, string | null>({
+    listOrders: build.infiniteQuery<OrderPage, OrderFilters, string | null>({
       infiniteQueryOptions: pagedByCursor,
-      query: ({ pageParam }) => shopRequests.listOrders({ limit: PAGE_SIZE, cursor: pageParam ?? undefined }),
+      query: ({ queryArg, pageParam }) => shopRequests.listOrders({ ...queryArg, limit: PAGE_SIZE, cursor: pageParam ?? undefined }),
       providesTags: listTags('Order'),
     }),
 
