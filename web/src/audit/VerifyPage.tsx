@@ -46,7 +46,7 @@ export function VerifyPage() {
             placeholder="position:digest"
             value={typed}
             aria-invalid={problem ? true : undefined}
-            aria-describedby="anchor-problem"
+            aria-describedby={problem ? 'anchor-problem' : undefined}
             onChange={(e) => setTyped(e.target.value)}
           />
           <FieldError text={problem} id="anchor-problem" />
