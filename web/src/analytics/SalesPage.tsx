@@ -127,21 +127,11 @@ function TopProductsTable({ report }: { report: TopProductsReport }) {
   return (
     <TableScroll label="Top products">
       <table className="table" data-testid="top-products-table">
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Currency</th>
-            <NumberColumn>Orders</NumberColumn>
-            <NumberColumn>Units</NumberColumn>
-            <NumberColumn>Revenue</NumberColumn>
-          </tr>
-        </thead>
+        <SalesHead first="Product" />
         <tbody>
-          {report.items.map((row: SalesByProduct) => (
+          {report.items.map((row) => (
             <tr key={`${row.productId}-${row.currency}`} data-testid="top-product-row">
-              <td>
-                {row.name} <span className="mono hint">{row.sku}</span>
-              </td>
+              <ProductCell row={row} />
               <Figures row={row} />
             </tr>
           ))}
@@ -153,19 +143,10 @@ function TopProductsTable({ report }: { report: TopProductsReport }) {
 
 function SalesTable({ report }: { report: SalesReport }) {
   if (report.items.length === 0) return <p className="empty" data-testid="sales-empty">No sales in this period.</p>;
-  const first = report.groupBy === 'day' ? 'Day' : 'Product';
   return (
     <TableScroll label={tableTitle(report.groupBy)}>
     <table className="table" data-testid="sales-table">
-      <thead>
-        <tr>
-          <th scope="col">{first}</th>
-          <th scope="col">Currency</th>
-          <NumberColumn>Orders</NumberColumn>
-          <NumberColumn>Units</NumberColumn>
-          <NumberColumn>Revenue</NumberColumn>
-        </tr>
-      </thead>
+      <SalesHead first={report.groupBy === 'day' ? 'Day' : 'Product'} />
       <tbody>
         {report.groupBy === 'day'
           ? report.items.map((row) => (
@@ -176,9 +157,7 @@ function SalesTable({ report }: { report: SalesReport }) {
             ))
           : report.items.map((row) => (
               <tr key={`${row.productId}-${row.currency}`} data-testid="sales-row">
-                <td>
-                  {row.name} <span className="mono hint">{row.sku}</span>
-                </td>
+                <ProductCell row={row} />
                 <Figures row={row} />
               </tr>
             ))}
@@ -193,6 +172,29 @@ function SalesTable({ report }: { report: SalesReport }) {
       </tfoot>
     </table>
     </TableScroll>
+  );
+}
+
+/** The columns of every sales table: what a row is about, then its currency and figures. */
+function SalesHead({ first }: { first: string }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        <th scope="col">Currency</th>
+        <NumberColumn>Orders</NumberColumn>
+        <NumberColumn>Units</NumberColumn>
+        <NumberColumn>Revenue</NumberColumn>
+      </tr>
+    </thead>
+  );
+}
+
+function ProductCell({ row }: { row: SalesByProduct }) {
+  return (
+    <td>
+      {row.name} <span className="mono hint">{row.sku}</span>
+    </td>
   );
 }
 
