@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import type { SalesByDay } from '@shop/client';
 import { chartSummary, daysBetween, revenueByDay, topProductsByCurrency } from './chart-data';
 
 describe('revenueByDay', () => {
   it('gives every day of the range a bar, zero where nothing sold, one series per currency', () => {
-    const rows = [
+    const rows: SalesByDay[] = [
       { day: '2026-11-03', currency: 'USD', orders: 1, units: 1, revenueCents: 700 },
       { day: '2026-11-01', currency: 'EUR', orders: 1, units: 1, revenueCents: 3490 },
       { day: '2026-11-03', currency: 'EUR', orders: 1, units: 1, revenueCents: -1000 },
@@ -22,7 +23,7 @@ describe('revenueByDay', () => {
 
 describe('topProductsByCurrency', () => {
   it('keeps the API order within each currency and never mixes currencies', () => {
-    const row = (name: string, currency: string, revenueCents: number) => ({ productId: name, sku: name, name, currency, orders: 1, units: 1, revenueCents });
+    const row = (name: string, currency: 'EUR' | 'USD', revenueCents: number) => ({ productId: name, sku: name, name, currency, orders: 1, units: 1, revenueCents });
     expect(topProductsByCurrency([row('tea', 'USD', 900), row('mug', 'EUR', 500), row('pot', 'EUR', 400)])).toEqual([
       { currency: 'EUR', labels: ['mug', 'pot'], cents: [500, 400] },
       { currency: 'USD', labels: ['tea'], cents: [900] },

@@ -19,7 +19,7 @@ describe('the analytics tables as CSV', () => {
   });
 
   it('ranks top products within each currency', () => {
-    const row = (name: string, currency: string, revenueCents: number) => ({ productId: name, sku: name, name, currency, orders: 1, units: 1, revenueCents });
+    const row = (name: string, currency: 'EUR' | 'USD', revenueCents: number) => ({ productId: name, sku: name, name, currency, orders: 1, units: 1, revenueCents });
     const csv = topProductsCsv({ ...RANGE, limit: 10, items: [row('a', 'EUR', 500), row('b', 'EUR', 400), row('c', 'USD', 900)] });
     expect(csv.split('\r\n')).toEqual(['Rank,Product,SKU,Currency,Orders,Units,Revenue', '1,a,a,EUR,1,1,5.00', '2,b,b,EUR,1,1,4.00', '1,c,c,USD,1,1,9.00', '']);
   });
