@@ -32,6 +32,8 @@ export function BarChart({ title, series, horizontal = false, testId }: { title:
             label: `Revenue (${series.currency})`,
             data: series.cents.map((cents) => cents / 100),
             backgroundColor: series.cents.map((cents) => (cents < 0 ? NEGATIVE : POSITIVE)),
+            // A lone product or day stays a bar, not a block filling the chart.
+            maxBarThickness: 48,
           },
         ],
       },
