@@ -151,6 +151,8 @@ describe('one journey per role through the web app, in a real browser', () => {
       // A signed anchor file fills the anchor in (the page reads position and digest; the CLI checks signatures).
       const signed = { type: 'shop-audit-anchor', version: 1, position, digest, time: new Date().toISOString(), algorithm: 'Ed25519', keyId: 'k', signature: 's' };
       await page.getByTestId('verify-anchor-file').setInputFiles({ name: 'audit-anchor.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(signed)) });
+      // The file is read asynchronously: its note shows once the anchor field holds what it read.
+      await page.getByTestId('anchor-file-note').filter({ hasText: 'audit-anchor.json' }).waitFor();
       expect(await page.getByTestId('verify-anchor').inputValue()).toBe(anchor);
       await page.getByTestId('verify').click();
       await look('verify', page.locator('[data-testid="anchor-check"][data-matches="true"]'));

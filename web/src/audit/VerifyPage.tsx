@@ -55,7 +55,11 @@ export function VerifyPage() {
           …or a signed anchor file
           <input type="file" accept=".json,application/json" data-testid="verify-anchor-file" onChange={(e) => void loadFile(e)} />
         </label>
-        {fileNote && <p className="hint wide">{fileNote}</p>}
+        {fileNote && (
+          <p className="hint wide" data-testid="anchor-file-note">
+            {fileNote}
+          </p>
+        )}
         <p className="hint wide">
           The page reads the file's position and digest but does not check its signature (that needs your public key):{' '}
           <span className="mono">npm run audit -- verify --anchor &lt;file&gt; --public-key &lt;file&gt;</span> does.
