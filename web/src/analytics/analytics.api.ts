@@ -1,6 +1,8 @@
-import { shopRequests, type SalesReport } from '@shop/client';
+import { shopRequests, type QueryOf, type SalesReport, type TopProductsReport } from '@shop/client';
 import { api } from '../api';
 import type { SalesQuery } from './sales-query';
+
+export type TopProductsQuery = Required<QueryOf<'topProducts'>>;
 
 export const analyticsApi = api.injectEndpoints({
   endpoints: (build) => ({
@@ -8,7 +10,11 @@ export const analyticsApi = api.injectEndpoints({
       query: (query) => shopRequests.salesReport(query),
       providesTags: ['Sales'],
     }),
+    topProducts: build.query<TopProductsReport, TopProductsQuery>({
+      query: (query) => shopRequests.topProducts(query),
+      providesTags: ['Sales'],
+    }),
   }),
 });
 
-export const { useSalesReportQuery } = analyticsApi;
+export const { useSalesReportQuery, useTopProductsQuery } = analyticsApi;

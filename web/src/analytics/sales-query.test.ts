@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SalesReport } from '@shop/client';
-import { defaultSalesFields, salesQuery, totalsByCurrency } from './sales-query';
+import { daysOf, defaultSalesFields, salesQuery, totalsByCurrency } from './sales-query';
 
 describe('salesQuery', () => {
   it('asks from the start of the first UTC day up to the start of the day after the last (`to` is exclusive)', () => {
@@ -24,6 +24,11 @@ describe('salesQuery', () => {
   it('covers at most 366 days, as the API does', () => {
     expect(salesQuery({ from: '2024-01-01', to: '2024-12-31', groupBy: 'day' })).toHaveProperty('query');
     expect(salesQuery({ from: '2024-01-01', to: '2025-01-01', groupBy: 'day' })).toEqual({ error: expect.stringMatching(/366 days/) });
+  });
+
+  it('gives back the days the form asked for', () => {
+    const checked = salesQuery({ from: '2026-11-01', to: '2026-11-30', groupBy: 'day' });
+    expect('query' in checked && daysOf(checked.query)).toEqual({ fromDay: '2026-11-01', toDay: '2026-11-30' });
   });
 
   it('defaults to the last 30 days, today included', () => {

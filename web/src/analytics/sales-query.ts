@@ -42,6 +42,11 @@ export function salesQuery(fields: SalesFields): { query: SalesQuery } | { error
   return { query: { from: from.toISOString(), to: new Date(to.getTime() + DAY_MS).toISOString(), groupBy: fields.groupBy } };
 }
 
+/** The form's days back from a query or a report's range: `to` is exclusive, so the last day shown is the one before it. */
+export function daysOf(range: { from: string; to: string }): { fromDay: string; toDay: string } {
+  return { fromDay: range.from.slice(0, 10), toDay: isoDay(new Date(Date.parse(range.to) - DAY_MS)) };
+}
+
 export interface CurrencyTotal {
   currency: string;
   orders: number;
@@ -68,6 +73,18 @@ export function groupingLabel(groupBy: GroupBy): string {
       return 'By day';
     case 'product':
       return 'By product';
+    default:
+      return assertNever(groupBy);
+  }
+}
+
+/** The heading (and CSV file name) of the sales table. */
+export function tableTitle(groupBy: GroupBy): string {
+  switch (groupBy) {
+    case 'day':
+      return 'Sales by day';
+    case 'product':
+      return 'Sales by product';
     default:
       return assertNever(groupBy);
   }

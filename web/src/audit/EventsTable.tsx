@@ -4,7 +4,8 @@ import { href } from '../route';
 import { orderIdOfStream, shortStream } from './as-of';
 import { NumberColumn } from '../components/NumberColumn';
 
-const actorOf = ({ actor }: AuditEvent['metadata']): string => ('system' in actor ? `system: ${actor.system}` : `${actor.role} ${actor.userId.slice(0, 8)}`);
+/** Who caused an event: a user's role and the start of their id, or the system part that did it. */
+export const actorOf = ({ actor }: AuditEvent['metadata']): string => ('system' in actor ? `system: ${actor.system}` : `${actor.role} ${actor.userId.slice(0, 8)}`);
 
 /** Raw events with their envelopes: the position, the stream and version, who did it, and the hash chaining it. */
 export function EventsTable({ events, showStream = true }: { events: readonly AuditEvent[]; showStream?: boolean }) {

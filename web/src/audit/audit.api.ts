@@ -1,4 +1,4 @@
-import { shopRequests, type AuditEventPage, type AuditOrder, type VerifyResult } from '@shop/client';
+import { shopRequests, type AuditEventPage, type AuditOrder, type AuditOrderDiff, type VerifyResult } from '@shop/client';
 import { api, pagedByCursor } from '../api';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -21,10 +21,16 @@ export const auditApi = api.injectEndpoints({
       query: ({ orderId, asOf }) => shopRequests.auditOrderAsOf(orderId, { asOf }),
     }),
 
-    verifyLog: build.query<VerifyResult, void>({
-      query: () => shopRequests.verifyAuditLog(),
+    /** What changed in an order between two points (stream versions; `0` is before its first event). */
+    auditOrderDiff: build.query<AuditOrderDiff, { orderId: string; from: string; to: string }>({
+      query: ({ orderId, from, to }) => shopRequests.auditOrderDiff(orderId, { from, to }),
+    }),
+
+    /** Every hash chain recomputed; with an anchor (`position:digest`), the log's digest at its position checked too. */
+    verifyLog: build.query<VerifyResult, { anchor?: string }>({
+      query: ({ anchor }) => shopRequests.verifyAuditLog(anchor === undefined ? {} : { anchor }),
     }),
   }),
 });
 
-export const { useAuditEventsInfiniteQuery, useAuditStreamInfiniteQuery, useLazyAuditOrderQuery, useLazyVerifyLogQuery } = auditApi;
+export const { useAuditEventsInfiniteQuery, useAuditStreamInfiniteQuery, useLazyAuditOrderDiffQuery, useLazyAuditOrderQuery, useLazyVerifyLogQuery } = auditApi;

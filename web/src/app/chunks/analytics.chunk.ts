@@ -1,2 +1,4 @@
-// The analyst's pages, one lazy chunk (a chart library imported here stays out of every other page).
+// The analyst's pages, one lazy chunk: Chart.js (imported by analytics/BarChart.tsx) and its styles stay out of
+// every other page.
+import '../../analytics/analytics.css';
 export { SalesPage } from '../../analytics/SalesPage';

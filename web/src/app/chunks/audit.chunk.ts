@@ -1,4 +1,5 @@
-// The auditor's pages, one lazy chunk.
+// The auditor's pages and their styles, one lazy chunk.
+import '../../audit/audit.css';
 export { AuditLogPage } from '../../audit/AuditLogPage';
 export { AuditOrderPage } from '../../audit/AuditOrderPage';
 export { StreamPage } from '../../audit/StreamPage';
