@@ -59,6 +59,14 @@ export const VIEWPORTS = [
   { width: 390, height: 844 },
 ] as const;
 
+/** The narrowest and widest common phone widths: no page may scroll sideways between them. */
+const PHONE_WIDTHS = [360, 414] as const;
+
+/** The one page global the width check reads (the stack workspace has no DOM types). */
+interface DocumentWidth {
+  document: { documentElement: { scrollWidth: number } };
+}
+
 /** Where the journeys save what they saw: committed, so a reviewer sees every page at both widths. */
 export const SCREENSHOTS = repoPath('web/e2e/screenshots');
 
@@ -79,9 +87,10 @@ export function seriousViolations(where: string, violations: readonly AxeViolati
 
 /**
  * Looks at one page of a role's journey at each width: waits until `ready` shows, checks the page with axe-core and
- * saves a full-page screenshot as `<role>-<page>-<width>.png` (overwritten on each run). Answers the serious and
- * critical violations found; the journey fails on them at its end, so one run lists every page's. Leaves the page
- * at desktop width, where the journey goes on.
+ * saves a full-page screenshot as `<role>-<page>-<width>.png` (overwritten on each run), then checks at 360 and
+ * 414 px that the page does not scroll sideways. Answers the serious and critical violations and any sideways scroll
+ * found; the journey fails on them at its end, so one run lists every page's. Leaves the page at desktop width,
+ * where the journey goes on.
  */
 export async function lookAt(page: Page, role: string, name: string, ready: Locator): Promise<string[]> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -92,6 +101,13 @@ export async function lookAt(page: Page, role: string, name: string, ready: Loca
     const { violations } = await new AxeBuilder({ page }).analyze();
     found.push(...seriousViolations(`${role} ${name} at ${viewport.width} px`, violations));
     await page.screenshot({ path: join(SCREENSHOTS, `${role}-${name}-${viewport.width}.png`), fullPage: true, animations: 'disabled' });
+  }
+  // Phones from 360 to 414 px wide: the page itself never scrolls sideways (a wide table scrolls in its own box).
+  for (const width of PHONE_WIDTHS) {
+    await page.setViewportSize({ width, height: 800 });
+    await ready.first().waitFor({ timeout: 10_000 });
+    const pageWidth = await page.evaluate(() => (globalThis as unknown as DocumentWidth).document.documentElement.scrollWidth);
+    if (pageWidth > width) found.push(`${role} ${name} at ${width} px: the page is ${pageWidth} px wide and scrolls sideways`);
   }
   await page.setViewportSize(VIEWPORTS[0]);
   return found;
