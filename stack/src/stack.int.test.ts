@@ -411,7 +411,8 @@ describe('the whole shop through the gateway', () => {
     await withBrowser(async (browser) => {
       const page = await browser.newPage();
       await logInAs(page, stack.url, 'admin@shop.local', 'admin');
-      await page.getByTestId('nav-orders').click();
+      // An admin's "Orders" is the list of all orders with their filters.
+      await page.getByTestId('nav-adminOrders').click();
       const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
       await row.waitFor({ timeout: 5_000 });
       expect(await row.getByTestId('order-status').innerText()).toBe('paid');
