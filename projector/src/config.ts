@@ -15,8 +15,13 @@ export const ProjectorConfig = z.object({
    * is safe at any time: new partitions start from the projection's position.
    */
   PROJECTION_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
-  /** Which partitions this process runs: `all`, or indexes like `0,2` (to spread them over processes). */
-  PROJECTOR_PARTITIONS: z.string().regex(/^(all|\d{1,2}(,\d{1,2})*)$/).default('all'),
+  /**
+   * Which partitions this process runs: `all`, indexes like `0,2` (to spread them over processes), or `ordinal`: the
+   * number ending HOSTNAME (a Kubernetes StatefulSet's pod `projector-2` runs partition 2; infra/k8s).
+   */
+  PROJECTOR_PARTITIONS: z.string().regex(/^(all|ordinal|\d{1,2}(,\d{1,2})*)$/).default('all'),
+  /** Set by the system (a container's or pod's name); read only for PROJECTOR_PARTITIONS=ordinal. */
+  HOSTNAME: z.string().optional(),
   /**
    * How often the projector looks for redrive requests besides being woken by their NOTIFY (a notification missed
    * while disconnected; a request a killed projector left open).

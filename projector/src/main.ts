@@ -94,7 +94,10 @@ const metrics = createProjectorMetrics(service.registry, async () => {
 // One runner per projection: each is its own durable JetStream consumer with its own checkpoint, so a slow or
 // parked projection never holds the others back.
 // Partitioned, each projection gets a runner per partition this process runs (each its own consumer and checkpoint).
-const partitions = config.PROJECTION_PARTITIONS > 1 ? partitionsToRun(config.PROJECTION_PARTITIONS, config.PROJECTOR_PARTITIONS) : [undefined];
+// Checked even unpartitioned: a StatefulSet pod `projector-1` with PROJECTION_PARTITIONS=1 refuses to start rather
+// than run a second copy of everything.
+const partitionsOfThisProcess = partitionsToRun(config.PROJECTION_PARTITIONS, config.PROJECTOR_PARTITIONS, config.HOSTNAME);
+const partitions = config.PROJECTION_PARTITIONS > 1 ? partitionsOfThisProcess : [undefined];
 const postgresProjections = [catalogProjection, ordersProjection, customersProjection, salesProjection].map((projection) =>
   decryptingPersonalData(projection, personalData),
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkpointNameOf, ownsStream, partitionOf, partitionsToRun } from './partition.js';
+import { checkpointNameOf, ordinalOf, ownsStream, partitionOf, partitionsToRun } from './partition.js';
 
 describe('partitions', () => {
   const streams = Array.from({ length: 4_000 }, (_, i) => `product-${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`);
@@ -33,5 +33,22 @@ describe('partitions', () => {
     expect(() => partitionsToRun(4, '4')).toThrow(RangeError);
     expect(() => partitionsToRun(0, 'all')).toThrow(RangeError);
     expect(() => partitionsToRun(4, 'x')).toThrow(RangeError);
+  });
+
+  it('runs the partition named by a StatefulSet pod\'s ordinal with PROJECTOR_PARTITIONS=ordinal', () => {
+    expect(partitionsToRun(3, 'ordinal', 'projector-0')).toEqual([{ index: 0, count: 3 }]);
+    expect(partitionsToRun(3, 'ordinal', 'projector-2')).toEqual([{ index: 2, count: 3 }]);
+    expect(partitionsToRun(12, 'ordinal', 'shop-projector-11')).toEqual([{ index: 11, count: 12 }]);
+  });
+
+  it('refuses an ordinal beyond the partitions (more replicas than PROJECTION_PARTITIONS)', () => {
+    expect(() => partitionsToRun(2, 'ordinal', 'projector-2')).toThrow('partition 2 is not one of 0..1');
+    expect(() => partitionsToRun(1, 'ordinal', 'projector-1')).toThrow(RangeError);
+  });
+
+  it('refuses PROJECTOR_PARTITIONS=ordinal on a host name without an ordinal, naming the host', () => {
+    expect(() => ordinalOf('projector-7d9f8b6c4-x2x9q')).toThrow('not "projector-7d9f8b6c4-x2x9q"');
+    expect(() => ordinalOf('laptop')).toThrow(RangeError);
+    expect(() => ordinalOf(undefined)).toThrow(RangeError);
   });
 });

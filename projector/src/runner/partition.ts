@@ -31,13 +31,24 @@ export const ownsStream = (partition: Partition | undefined, streamId: string): 
 export const checkpointNameOf = (projection: string, partition: Partition | undefined): string =>
   partition === undefined || partition.count === 1 ? projection : `${projection}/${partition.index}of${partition.count}`;
 
-/** `PROJECTION_PARTITIONS`-style text (`4`) and the indexes a process runs (`0,2` or `all`), checked. */
-export function partitionsToRun(count: number, which: string): Partition[] {
+/**
+ * `PROJECTION_PARTITIONS`-style text (`4`) and the indexes a process runs, checked: `all`, a list like `0,2`, or
+ * `ordinal` — the number ending this host's name. A Kubernetes StatefulSet names its pods `projector-0`,
+ * `projector-1`, …, so with `ordinal` and as many replicas as partitions each pod runs exactly its own partition.
+ */
+export function partitionsToRun(count: number, which: string, hostname?: string): Partition[] {
   if (!Number.isInteger(count) || count < 1 || count > 64) throw new RangeError(`partition count must be 1..64, not ${count}`);
   if (which.trim() === 'all') return Array.from({ length: count }, (_, index) => ({ index, count }));
-  const indexes = which.split(',').map((part) => Number(part.trim()));
+  const indexes = which.trim() === 'ordinal' ? [ordinalOf(hostname)] : which.split(',').map((part) => Number(part.trim()));
   for (const index of indexes) {
     if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`partition ${index} is not one of 0..${count - 1}`);
   }
   return [...new Set(indexes)].sort((a, b) => a - b).map((index) => ({ index, count }));
+}
+
+/** The ordinal a StatefulSet gives its pod, as the suffix of the host name: `projector-2` → 2. */
+export function ordinalOf(hostname: string | undefined): number {
+  const match = /-(\d{1,2})$/.exec(hostname ?? '');
+  if (!match) throw new RangeError(`PROJECTOR_PARTITIONS=ordinal needs a host name ending in -<number> (a StatefulSet pod's), not "${hostname ?? ''}"`);
+  return Number(match[1]);
 }
