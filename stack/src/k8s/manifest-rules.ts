@@ -45,7 +45,12 @@ interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type?: string } };
-  volumes?: Array<{ name: string; secret?: { secretName: string }; configMap?: { name: string }; persistentVolumeClaim?: { claimName: string } }>;
+  volumes?: Array<{
+    name: string;
+    secret?: { secretName: string; optional?: boolean };
+    configMap?: { name: string; optional?: boolean };
+    persistentVolumeClaim?: { claimName: string };
+  }>;
 }
 interface PodTemplate {
   metadata?: { labels?: Record<string, string> };
@@ -178,8 +183,8 @@ export function projectorProblems(objects: readonly K8sObject[]): string[] {
 /**
  * What the pods refer to is there: every `$(VAR)` in an env value names a variable defined before it in the same
  * container (Kubernetes leaves an unknown one as literal text: a DATABASE_URL with `$(PASWORD)` in it); every
- * Secret, ConfigMap and claim a pod names is in the build (with the key it reads), or is one the overlay expects to
- * exist already (`external`).
+ * Secret, ConfigMap and claim a pod needs is in the build (with the key it reads), or is one the overlay expects to
+ * exist already (`external`). Optional ones (`optional: true`) may be missing.
  */
 export function referenceProblems(objects: readonly K8sObject[], external: ReadonlySet<string>): string[] {
   const problems: string[] = [];
@@ -211,8 +216,8 @@ export function referenceProblems(objects: readonly K8sObject[], external: Reado
     }
     for (const volume of pod.volumes ?? []) {
       const where = `${nameOf(object)} volume ${volume.name}`;
-      if (volume.secret) referTo(where, 'Secret', volume.secret.secretName);
-      if (volume.configMap) referTo(where, 'ConfigMap', volume.configMap.name);
+      if (volume.secret && !volume.secret.optional) referTo(where, 'Secret', volume.secret.secretName);
+      if (volume.configMap && !volume.configMap.optional) referTo(where, 'ConfigMap', volume.configMap.name);
       if (volume.persistentVolumeClaim) referTo(where, 'PersistentVolumeClaim', volume.persistentVolumeClaim.claimName);
     }
   }
