@@ -3,8 +3,11 @@
 // schemas (kubernetes-models, offline) and against the house rules (manifest-rules.ts). No cluster is needed or used.
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { MasterKey } from '@shop/kernel';
+import { keyIdOf, parseEd25519PrivateKey, parseEd25519PublicKey, productionProblems } from '@shop/service-kit';
 import { repoPath } from '../paths.js';
 import {
   availabilityProblems,
@@ -55,6 +58,27 @@ const envOf = (objects: K8sObject[], kind: string, name: string): Record<string,
   return Object.fromEntries(env.map((e) => [e.name, e.value]));
 };
 const configOf = (objects: K8sObject[]): Record<string, string> => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('shop-config'))?.data ?? {};
+
+/**
+ * A container's environment as Kubernetes would hand it over, from the build alone: values, ConfigMap and Secret keys
+ * (Secrets decoded), then `$(VAR)` expanded from the variables before it. Only for overlays that carry their Secret.
+ */
+function resolvedEnv(objects: K8sObject[], kind: string, name: string): Record<string, string> {
+  const workload = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const container = podTemplateOf(workload!)!.spec.containers[0]!;
+  const data = (dataKind: string, dataName: string): Record<string, string> =>
+    objects.find((o) => o.kind === dataKind && o.metadata.name === dataName)?.data ?? {};
+  const env: Record<string, string> = {};
+  for (const variable of container.env ?? []) {
+    const secret = variable.valueFrom?.secretKeyRef;
+    const config = variable.valueFrom?.configMapKeyRef;
+    let value: string | undefined = variable.value?.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (text, used: string) => env[used] ?? text);
+    if (secret) value = data('Secret', secret.name)[secret.key] === undefined ? undefined : Buffer.from(data('Secret', secret.name)[secret.key]!, 'base64').toString('utf8');
+    if (config) value = data('ConfigMap', config.name)[config.key];
+    if (value !== undefined) env[variable.name] = value;
+  }
+  return env;
+}
 
 describe('the Kubernetes manifests (infra/k8s)', () => {
   it('has an expectation for every overlay, and the overlays are dev and production', () => {
@@ -123,5 +147,28 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
     expect(dataServices.sort()).toEqual(['nats', 'postgres', 'redis']);
     expect(configOf(objects).NODE_ENV).toBe('development');
     expect(envOf(objects, 'Deployment', 'gateway').GATEWAY_TLS).toBe('off');
+  });
+
+  it('dev: hands each service settings it can start on, which production mode refuses (its secrets are published)', () => {
+    const objects = build('dev');
+    const command = resolvedEnv(objects, 'Deployment', 'command-service');
+    const query = resolvedEnv(objects, 'Deployment', 'query-service');
+    const projector = resolvedEnv(objects, 'StatefulSet', 'projector');
+    expect(new URL(command.DATABASE_URL!)).toMatchObject({ username: 'shop_command', host: 'postgres:5432', pathname: '/shop', search: '?sslmode=disable' });
+    expect(new URL(query.DATABASE_URL!).username).toBe('shop_query');
+    expect(new URL(projector.DATABASE_URL!).username).toBe('shop_projector');
+    // The command service signs with the private half of the very key the query service verifies with.
+    const signing = createPublicKey(parseEd25519PrivateKey(command.JWT_PRIVATE_KEY!));
+    expect(keyIdOf(signing)).toBe(keyIdOf(parseEd25519PublicKey(query.JWT_PUBLIC_KEY!)));
+    expect(MasterKey.parse(command.DATA_KEY_ENCRYPTION_KEY)).toHaveLength(32);
+    expect(projector.NATS_URL).toBe('nats://nats:4222');
+    expect(query.REDIS_URL).toBe('redis://redis:6379');
+
+    const problems = productionProblems({
+      secrets: { DATA_KEY_ENCRYPTION_KEY: command.DATA_KEY_ENCRYPTION_KEY },
+      urls: Object.fromEntries([command, query, projector].map((env, i) => [`DATABASE_URL ${i}`, { url: env.DATABASE_URL, passwordRequired: true }])),
+    });
+    expect(problems).toHaveLength(4);
+    for (const problem of problems) expect(problem).toMatch(/placeholder/);
   });
 });
