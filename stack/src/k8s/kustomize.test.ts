@@ -133,12 +133,16 @@ describe('the Kubernetes manifests (infra/k8s)', () => {
     });
   });
 
-  it('production: holds no secret value, runs in production mode, and serves TLS from the Secret shop-tls', () => {
+  it('production: holds no secret value, runs in production mode, serves TLS from the Secret shop-tls, and spreads every workload', () => {
     const objects = build('production');
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     expect(configOf(objects).NODE_ENV).toBe('production');
     expect(envOf(objects, 'Deployment', 'gateway').GATEWAY_TLS).toBe('on');
     expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'gateway')?.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    const unspread = objects
+      .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
+      .filter((o) => !(podTemplateOf(o)?.spec as { topologySpreadConstraints?: unknown[] }).topologySpreadConstraints?.length);
+    expect(unspread.map((o) => o.metadata.name)).toEqual([]);
   });
 
   it('dev: runs the data services in the cluster, in development mode (its published secrets are refused by production mode)', () => {
