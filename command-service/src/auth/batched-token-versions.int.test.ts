@@ -41,6 +41,21 @@ describe('BatchedTokenVersions (real Postgres)', () => {
     expect(versions.queries).toBe(2);
   });
 
+  it('fails every lookup of a batch whose query failed, with the error of its query, and sends no query again', async () => {
+    const unreachable = new URL(database.url);
+    unreachable.pathname = '/no_such_database';
+    const broken = createPool(unreachable.toString());
+    try {
+      const versions = new BatchedTokenVersions(broken);
+      const lookups = Array.from({ length: 10 }, () => versions.current(randomUUID()).then(() => 'answered', (error: unknown) => (error as { code?: string }).code));
+      // 3D000: invalid_catalog_name, the database does not exist.
+      await expect(Promise.all(lookups)).resolves.toEqual(Array.from({ length: 10 }, () => '3D000'));
+      expect(versions.queries).toBe(2);
+    } finally {
+      await broken.end();
+    }
+  });
+
   it('sees a version bumped (a logout) before the lookup was asked for', async () => {
     const versions = new BatchedTokenVersions(pool);
     const id = await account(1);
