@@ -1,7 +1,8 @@
 import { PERSONAL_DATA } from '@shop/domain';
 import { createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { accountTokenVersions, closeServer, configOrExit, createLogger, createTokenService, loadConfig, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
+import { closeServer, configOrExit, createLogger, createTokenService, loadConfig, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
 import { buildCommandApp } from './app.js';
+import { BatchedTokenVersions } from './auth/batched-token-versions.js';
 import { runCreateAdmin } from './auth/create-admin/create-admin.cli.js';
 import { CREATE_ADMIN_USAGE } from './auth/create-admin/create-admin.js';
 import { seedDevAccounts } from './auth/user-accounts.js';
@@ -35,14 +36,15 @@ const bookkeeping = createPool(config.DATABASE_URL, {
   asynchronousCommit: true,
   onIdleError: warnOfLostConnection(logger, 'bookkeeping'),
 });
-// Token versions are read fresh on every write: a logout or role change holds from the next request on.
+// Token versions are read fresh on every write: a logout or role change holds from the next request on. Concurrent
+// writes share one lookup query (auth/batched-token-versions.ts).
 const tokens = createTokenService({
   privateKey: config.JWT_PRIVATE_KEY,
   keyId: config.JWT_KEY_ID,
   issuer: config.JWT_ISSUER,
   audience: config.JWT_AUDIENCE,
   ttlSeconds: config.JWT_TTL_SECONDS,
-  versions: accountTokenVersions(pool),
+  versions: new BatchedTokenVersions(pool),
 });
 
 // Personal fields are encrypted on their way into the store and decrypted on their way out (crypto-shredding).

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { PERSONAL_DATA } from '@shop/domain';
 import { applySchema, createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle, type EventStore } from '@shop/kernel';
-import { accountTokenVersions, createLogger, createTokenService, generateEd25519KeyPair, type Role, type TokenService } from '@shop/service-kit';
+import { createLogger, createTokenService, generateEd25519KeyPair, type Role, type TokenService } from '@shop/service-kit';
 import { startTcpProxy, startTestPostgres, type TcpProxy, type TestPostgres } from '@shop/testing';
+import { BatchedTokenVersions } from '../auth/batched-token-versions.js';
 import { buildCommandApp } from '../app.js';
 import { hashPassword, seedDevAccounts } from '../auth/user-accounts.js';
 
@@ -58,7 +59,7 @@ export async function startCommandApp(limits = { burst: 10_000, perSecond: 10_00
   const store = new PersonalDataEventStore(rawStore, new PersonalDataCodec(keys, PERSONAL_DATA));
   await seedDevAccounts(pool, store, TEST_PASSWORD);
   const signingKeys = generateEd25519KeyPair();
-  const tokens = createTokenService({ privateKey: signingKeys.privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 600, versions: accountTokenVersions(pool) });
+  const tokens = createTokenService({ privateKey: signingKeys.privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 600, versions: new BatchedTokenVersions(pool) });
   const { app } = buildCommandApp({ pool, bookkeeping: pool, store, keys, tokens, logger: createLogger('test', 'silent'), bodyLimitBytes: 64 * 1024, writeLimit: limits, loginLimit: limits });
   const http: Server = createServer(app);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
