@@ -31,10 +31,27 @@ function postgresAccount(): { uid: number; gid: number } | undefined {
   return { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
 }
 
+/** Groups still running: a harness that exits early (an exception, Ctrl-C) takes them with it. */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** A child in a process group of its own, so a kill reaches everything it forked. */
 function startGroup(command: string, args: string[], account?: { uid: number; gid: number }): ChildProcess {
   const child = spawn(command, args, { detached: true, stdio: 'ignore', ...(account ?? {}) });
   child.on('error', () => undefined);
+  const pid = child.pid;
+  if (pid !== undefined) {
+    liveGroups.add(pid);
+    child.once('exit', () => liveGroups.delete(pid));
+  }
   return child;
 }
 

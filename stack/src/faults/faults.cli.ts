@@ -9,6 +9,8 @@ import { repoPath } from '../paths.js';
 // with the issue's durations, leaving its report in bench/results/faults-<date>.md and .json. Exits 1 when any
 // scenario broke an invariant. See docs/faults.md.
 const full = process.argv.includes('--full');
+// Interrupted: exit through 'exit', where the owned servers' process groups are killed (dependencies.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 const started = Date.now();
 const say = (line: string): void => console.log(`[faults] ${line}`);
 

