@@ -18,6 +18,7 @@ const results = await runFaults(scenarios(full), {
   warmupMs: full ? 5_000 : 1_500,
   concurrency: full ? 12 : 6,
   products: 20,
+  digestAfterEach: full,
   say,
 });
 const report: FaultReport = {

@@ -21,15 +21,17 @@ export function reportMarkdown(report: FaultReport): string {
     'SIGKILL of a service: the kill; the supervisor restarts it) to the first order placed and read back at its',
     'Consistency-Token through the gateway. Invariants after each scenario: docs/faults.md.',
     '',
-    '| scenario | fault held | time to recover | writes (failed, retried) | reads (failed) | invariants |',
-    '|---|---:|---:|---:|---:|---|',
+    '| scenario | fault held | time to recover | writes (failed, retried) | reads (failed) | invariants | scenario took |',
+    '|---|---:|---:|---:|---:|---|---:|',
     ...report.results.map(
       (r) =>
-        `| ${cell(r.name)} | ${(r.holdMs / 1000).toFixed(0)} s | ${r.recoveryMs === undefined ? '—' : `${r.recoveryMs} ms`} | ${r.traffic.writes} (${r.traffic.writesFailed}) | ${r.traffic.reads} (${r.traffic.readsFailed}) | ${r.ok ? `all ${r.verdicts.length} hold` : 'BROKEN'} |`,
+        `| ${cell(r.name)} | ${(r.holdMs / 1000).toFixed(0)} s | ${r.recoveryMs === undefined ? '—' : `${r.recoveryMs} ms`} | ${r.traffic.writes} (${r.traffic.writesFailed}) | ${r.traffic.reads} (${r.traffic.readsFailed}) | ${r.ok ? `all ${r.verdicts.length} hold` : 'BROKEN'} | ${r.seconds.toFixed(0)} s |`,
     ),
   ];
   const broken = report.results.flatMap((r) => r.verdicts.filter((v) => !v.ok).map((v) => `- ${cell(r.name)}: ${v.invariant} — ${v.detail}`));
   if (broken.length) lines.push('', '## Broken invariants', '', ...broken);
-  lines.push('', '## Invariants checked after every scenario', '', ...(report.results[0]?.verdicts.map((v) => `- ${v.invariant}`) ?? []));
+  const checked = [...new Set(report.results.flatMap((r) => r.verdicts.map((v) => v.invariant)))];
+  lines.push('', '## Invariants checked', '', ...checked.map((invariant) => `- ${invariant}`));
+  if (report.profile === 'short') lines.push('', 'Short profile: the read models are rebuilt and digested after the last scenario only (docs/faults.md).');
   return `${lines.join('\n')}\n`;
 }
