@@ -241,18 +241,27 @@ export async function runFaults(list: readonly Scenario[], options: HarnessOptio
       const pids = pidsOf(running.services);
       const traffic = new Traffic(url, shopperToken, productIds, options.concurrency);
       traffic.start();
-      await pause(options.warmupMs);
-      await scenario.inject(target);
-      await pause(scenario.holdMs);
-      await scenario.heal(target);
-      const recoveryMs = await timeToRecover(url, traffic, shopperToken);
-      await pause(Math.min(options.warmupMs, 2_000));
+      // A fault that cannot be injected or healed (a server that does not come back) is this scenario's failure,
+      // reported as such; the run goes on with the next one.
+      let recoveryMs: number | undefined;
+      let faultError: string | undefined;
+      try {
+        await pause(options.warmupMs);
+        await scenario.inject(target);
+        await pause(scenario.holdMs);
+        await scenario.heal(target);
+        recoveryMs = await timeToRecover(url, traffic, shopperToken);
+        await pause(Math.min(options.warmupMs, 2_000));
+      } catch (error) {
+        faultError = String(error);
+      }
       await traffic.stop();
       await traffic.retryFailed(60_000);
       records.push(...traffic.records);
       const checksStarted = Date.now();
 
       const verdicts: Verdict[] = [
+        { invariant: 'the fault was injected and healed as scripted', ok: faultError === undefined, detail: faultError ?? scenario.name },
         { invariant: 'the shop took writes and served them again after the fault', ok: recoveryMs !== undefined, detail: recoveryMs === undefined ? `not within ${RECOVERY_LIMIT_MS} ms` : `${recoveryMs} ms` },
         survivors(pids, pidsOf(running.services), scenario.ends),
         ...(await checkCommands(running.pool, records)),
