@@ -58,6 +58,16 @@ interface Running {
   ports: { command: number; projector1: number };
 }
 
+/**
+ * The checker's pool: straight to the database, past the proxy. Its idle connections die when Postgres is killed on
+ * purpose; that must not end the harness (pg emits it as the pool's 'error'), the next check opens new ones.
+ */
+function checkerPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 const viaProxy = (url: string, proxy: FaultProxy): string => {
   const parsed = new URL(url);
   parsed.port = String(proxy.port);
@@ -130,8 +140,7 @@ async function bringUp(say: (line: string) => void): Promise<Running> {
     proxies,
     stack,
     services: { command, query, 'projector-0': projector0, 'projector-1': projector1 },
-    // Straight to the database, past the proxy: the checker must see the store whatever the fault.
-    pool: new pg.Pool({ connectionString: postgres.url, max: 4 }),
+    pool: checkerPool(postgres.url),
     env,
     ports: { command: config.COMMAND_PORT, projector1: projector1Port },
   };
