@@ -38,6 +38,11 @@ export interface CommandServiceDeps {
   limiterMemory?: LoginLimits['limiterMemory'];
   /** TRUSTED_PROXIES: whose X-Forwarded-For names the client (default: loopback and private ranges). */
   trustedProxies?: TrustedProxies;
+  /**
+   * The clock that stamps order commands (placedAt, paidAt, …); default the machine's. The one clock seam of the
+   * service, there so the fault harness can skew one service's clock (SHOP_CLOCK_SKEW_MS, docs/faults.md).
+   */
+  now?: () => Date;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);

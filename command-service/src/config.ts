@@ -37,6 +37,8 @@ export const CommandServiceConfig = z.object({
   /** When set (local development only; refused with NODE_ENV=production), the dev accounts are (re)seeded with it. */
   DEV_USERS_PASSWORD: z.string().min(8).optional(),
   NODE_ENV: z.string().optional(),
+  /** Fault tests only (docs/faults.md): this service's clock runs this far ahead (negative: behind) of the machine's. */
+  SHOP_CLOCK_SKEW_MS: z.coerce.number().int().min(-86_400_000).max(86_400_000).default(0),
 });
 export type CommandServiceConfig = z.infer<typeof CommandServiceConfig>;
 

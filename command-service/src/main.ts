@@ -73,6 +73,7 @@ const { app } = buildCommandApp({
   registerLimit: { burst: config.REGISTER_RATE_LIMIT_BURST, perSecond: config.REGISTER_RATE_LIMIT_PER_SECOND },
   limiterMemory: { maxKeys: config.RATE_LIMIT_MAX_KEYS, maxKeyLength: config.RATE_LIMIT_MAX_KEY_LENGTH },
   trustedProxies: config.TRUSTED_PROXIES,
+  now: () => new Date(Date.now() + config.SHOP_CLOCK_SKEW_MS),
 });
 const server = await serve(app, config.PORT);
 logger.info({ port: config.PORT }, 'command-service listening');

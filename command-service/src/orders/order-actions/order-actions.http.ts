@@ -19,9 +19,9 @@ function answer(res: Response, orderId: string, outcome: OrderActionOutcome): vo
 }
 
 /** Order lifecycle: the owner pays; the owner or an admin cancels; an admin ships and refunds. */
-export function orderActionRoutes(deps: OrderActionDeps & { tokens: TokenService }): Router {
+export function orderActionRoutes(deps: OrderActionDeps & { tokens: TokenService; now?: () => Date }): Router {
   const router = Router();
-  const now = () => new Date().toISOString();
+  const now = (): string => (deps.now?.() ?? new Date()).toISOString();
 
   router.post('/api/orders/:id/pay', authenticate(deps.tokens), requireRole('shopper'), async (req, res) => {
     const { id } = parseOrThrow(OrderIdParams, req.params, 'order id');

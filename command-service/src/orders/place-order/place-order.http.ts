@@ -46,7 +46,7 @@ const placedAnswer = (placed: OrderPlacement): StoredAnswer => ({
   body: JSON.stringify({ orderId: placed.orderId, status: 'placed', totalCents: placed.totalCents }),
 });
 
-export function placeOrderRoutes(deps: PlaceOrderDeps & { idempotencyKeys: IdempotencyStore; tokens: TokenService }): Router {
+export function placeOrderRoutes(deps: PlaceOrderDeps & { idempotencyKeys: IdempotencyStore; tokens: TokenService; now?: () => Date }): Router {
   const router = Router();
   router.post(
     '/api/orders',
@@ -70,7 +70,7 @@ export function placeOrderRoutes(deps: PlaceOrderDeps & { idempotencyKeys: Idemp
         if (!customerId) throw new ProblemError(403, 'forbidden', 'Forbidden', 'This account has no customer profile');
         const command = {
           type: 'PlaceOrder' as const,
-          data: { orderId: randomUUID(), customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: new Date().toISOString() },
+          data: { orderId: randomUUID(), customerId, lines: body.lines, shippingAddress: body.shippingAddress, placedAt: (deps.now?.() ?? new Date()).toISOString() },
         };
         const placed = await placeOrder(deps, command, commandMetadata(req, res), claim);
         // Placing an order always appends, so a claim passed in is now written.
