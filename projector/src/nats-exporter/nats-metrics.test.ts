@@ -24,8 +24,8 @@ const jsz = Jsz.parse({
   consumers: 1,
   messages: 5,
   bytes: 315,
-  // Above 2^53: JSON.parse rounds it; the exporter never reads it.
-  reserved_memory: 18446744073709551615,
+  // The server sends 18446744073709551615 here, above 2^53: JSON.parse rounds it; the exporter never reads it.
+  reserved_memory: 2 ** 64,
   account_details: [
     {
       name: '$G',
