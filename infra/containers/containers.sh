@@ -71,6 +71,7 @@ make_env() {
     echo "POSTGRES_EXPORTER_IMAGE=shop-local/postgres-exporter:0.11"
     echo "REDIS_EXPORTER_IMAGE=shop-local/redis-exporter:1.45"
     echo "NGINX_EXPORTER_IMAGE=shop-local/nginx-exporter:0.11"
+    echo "NODE_EXPORTER_IMAGE=shop-local/node-exporter:1.5"
   } > "$ENV_FILE"
   say "wrote $ENV_FILE with fresh secrets (keep it; \`down\` does not remove it)"
 }

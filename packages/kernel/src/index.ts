@@ -1,6 +1,7 @@
 export * from './event-store/event-store.port.js';
 export * from './event-store/postgres-event-store.js';
 export * from './event-store/in-memory-event-store.js';
+export * from './event-store/append-timing-event-store.js';
 export * from './event-store/kurrentdb-event-store.js';
 export * from './event-store/upcasting.js';
 export * from './event-store/group-commit.js';

@@ -1,6 +1,7 @@
 export * from './http/problem.js';
 export * from './http/conditional-get.js';
 export * from './http/service-app.js';
+export * from './http/request-metrics.js';
 export * from './http/openapi-routes.js';
 export * from './auth/tokens.js';
 export * from './auth/keys.js';

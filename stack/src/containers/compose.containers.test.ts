@@ -10,9 +10,13 @@ import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dashboardQueries } from '../observability/grafana-dashboards.js';
 import { repoPath } from '../paths.js';
 
 const PROJECT = `shop-ctest-${process.pid}`;
+// The stack runs with the observability profile (Alertmanager, its webhook sink, the exporters): one stack, checked
+// together with the rest, rather than a second one.
+const PROFILES = 'observability';
 const envDir = mkdtempSync(join(tmpdir(), 'shop-containers-'));
 const ENV_FILE = join(envDir, '.env');
 let httpPort = 0;
@@ -35,6 +39,7 @@ const scriptEnv = (): NodeJS.ProcessEnv => ({
   HTTP_PORT: String(httpPort),
   HTTPS_PORT: String(httpsPort),
   PROMETHEUS_PORT: String(prometheusPort),
+  COMPOSE_PROFILES: PROFILES,
 });
 
 /** `npm run containers -- <args>`; throws with its output when it fails. */
@@ -53,7 +58,7 @@ function containers(args: string[], input?: string): string {
 function compose(args: string[], input?: string): string {
   return execFileSync('docker-compose', ['--env-file', ENV_FILE, '-p', PROJECT, ...args], {
     cwd: repoPath('.'),
-    env: { ...process.env, DOCKER_BUILDKIT: '0', COMPOSE_DOCKER_CLI_BUILD: '0' },
+    env: { ...process.env, DOCKER_BUILDKIT: '0', COMPOSE_DOCKER_CLI_BUILD: '0', COMPOSE_PROFILES: PROFILES },
     input,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -109,6 +114,26 @@ function productReadsOf(container: string): number {
     .split('\n')
     .filter((line) => line.startsWith('http_request_duration_seconds_count') && line.includes('method="GET"') && line.includes('route="/api/products"'))
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+/** One instant query to the stack's Prometheus (published on 127.0.0.1 only). */
+async function promQuery(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const answer = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await answer.json()) as { status: string; error?: string; data?: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  if (body.status !== 'success') throw new Error(`${expr}: ${body.error ?? answer.status}`);
+  return body.data!.result;
+}
+
+/** Retries `probe` until it returns a value, at most `ms`; then throws with the last thing it saw. */
+async function eventually<T>(what: string, ms: number, probe: () => Promise<{ done: T } | { seen: unknown }>): Promise<T> {
+  let last: unknown;
+  for (const until = Date.now() + ms; Date.now() < until; ) {
+    const outcome = await probe();
+    if ('done' in outcome) return outcome.done;
+    last = outcome.seen;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  throw new Error(`${what}: not within ${ms / 1000} s; last seen: ${JSON.stringify(last, null, 2)}`);
 }
 
 describe('the compose stack (npm run containers)', () => {
@@ -195,6 +220,61 @@ describe('the compose stack (npm run containers)', () => {
       expect(JSON.parse(probe)).toEqual({ version: expect.stringMatching(/^v24\./), env: 'production', forbidden: [] });
     }
   }, 120_000);
+
+  describe('with the observability profile', () => {
+    const testAlert = `ShopContainersTest${process.pid}`;
+
+    // Posted first, checked last: Alertmanager holds a new group for group_wait (30 s) before it notifies.
+    beforeAll(() => {
+      const [alertmanager] = containerIds('alertmanager');
+      docker(['exec', alertmanager!, 'amtool', 'alert', 'add', `alertname=${testAlert}`, 'severity=test',
+        '--annotation=summary=posted by the containers test', '--alertmanager.url=http://127.0.0.1:9093']);
+    });
+
+    it('has Prometheus scraping every target up, the exporters and Alertmanager included', async () => {
+      const jobs = await eventually('every target up', 90_000, async () => {
+        const answer = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/targets?state=active`);
+        const targets = ((await answer.json()) as { data: { activeTargets: { labels: { job: string }; health: string; lastError: string }[] } }).data.activeTargets;
+        const down = targets.filter((target) => target.health !== 'up');
+        return down.length === 0 && targets.length > 0 ? { done: targets.map((target) => target.labels.job).sort() } : { seen: down };
+      });
+      expect(jobs).toEqual(['alertmanager', 'command-service', 'nats', 'nginx', 'node', 'postgres', 'projector', 'prometheus', 'query-service', 'redis']);
+      // Each exporter reached what it watches.
+      for (const up of ['pg_up', 'redis_up', 'nats_up', 'nginx_up']) expect({ up, value: (await promQuery(up))[0]?.value[1] }).toEqual({ up, value: '1' });
+    }, 120_000);
+
+    it('answers every Grafana panel\'s query with data from the live Prometheus', async () => {
+      // Fresh traffic for the rate windows: a registration (an append, a write route) and reads (cache lookups).
+      const email = `metrics-${randomUUID().slice(0, 8)}@shop.test`;
+      expect((await call('POST', '/api/auth/register', { body: { email, password: `pw-${randomUUID()}`, name: 'Grace' } })).status).toBe(201);
+      for (let i = 0; i < 5; i++) expect((await call('GET', '/api/products?limit=5')).status).toBe(200);
+      const queries = dashboardQueries();
+      await eventually('every panel query answering with a number', 90_000, async () => {
+        const empty: string[] = [];
+        for (const query of queries) {
+          const result = await promQuery(query.expr);
+          if (!result.some((sample) => !Number.isNaN(Number(sample.value[1])))) empty.push(query.name);
+        }
+        return empty.length === 0 ? { done: true } : { seen: empty };
+      });
+      expect(queries.length).toBeGreaterThan(10);
+    }, 120_000);
+
+    it('fires an alert through Alertmanager to the webhook, whose sink logs it', async () => {
+      const [sink] = containerIds('alert-sink');
+      const received = await eventually('the test alert at the sink', 90_000, async () => {
+        const log = execFileSync('docker', ['logs', sink!], { encoding: 'utf8' });
+        const line = log.split('\n').find((entry) => entry.includes(testAlert));
+        return line ? { done: JSON.parse(line) as unknown } : { seen: log.slice(-2_000) };
+      });
+      expect(received).toMatchObject({
+        message: 'alert notification',
+        path: '/alerts',
+        status: 'firing',
+        alerts: [{ status: 'firing', labels: { alertname: testAlert, severity: 'test' }, summary: 'posted by the containers test' }],
+      });
+    }, 120_000);
+  });
 
   it('has a gateway config that nginx -t accepts, and a compose file valid alone and with every profile', () => {
     const [gateway] = containerIds('gateway');

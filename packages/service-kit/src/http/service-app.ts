@@ -1,13 +1,16 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies, requestId, requestIdOf, type TrustedProxies } from './client-identity.js';
 import { rejectMalformedUri } from './hostile-input.js';
 import { notFoundRoute, problemHandler } from './problem.js';
+import { createRequestMetrics, UNMATCHED_ROUTE, type RequestMetrics } from './request-metrics.js';
 
 export interface ServiceApp {
   app: Express;
   registry: Registry;
+  /** Per-route request metrics; the express middleware here feeds them, another HTTP layer of the service may too. */
+  requestMetrics: RequestMetrics;
   /** Call after the routes are mounted: adds the JSON 404 and the problem+json error handler. */
   finish(): void;
 }
@@ -44,22 +47,18 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.service });
   collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const requestMetrics = createRequestMetrics(registry);
 
   const measure: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      // The matched route's pattern (`/api/products/:id`), mounted under its router's base path.
+      const matched = (req.route as { path?: string } | undefined)?.path;
+      const route = matched === undefined ? UNMATCHED_ROUTE : `${req.baseUrl}${matched}`;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      duration.observe({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) }, seconds);
+      requestMetrics.observe(route, req.method, res.statusCode, seconds);
       // One line per request at debug level (LOG_LEVEL=debug), named by its X-Request-Id like every other line about it.
-      options.logger.debug({ requestId: requestIdOf(res), method: req.method, route: `${req.baseUrl}${route}`, status: res.statusCode, seconds }, 'request');
+      options.logger.debug({ requestId: requestIdOf(res), method: req.method, route, status: res.statusCode, seconds }, 'request');
     });
     next();
   };
@@ -84,6 +83,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   return {
     app,
     registry,
+    requestMetrics,
     finish() {
       app.use(notFoundRoute);
       app.use(problemHandler(options.logger));
