@@ -9,6 +9,7 @@ import { withFreshDatabase } from '../postgres.js';
 import { startNodeService, type RunningService } from '../processes.js';
 import { BENCH_JWT_PRIVATE_KEY, benchProduct, createProducts, DEV_PASSWORD, login } from '../shop-api.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
+import { GAUGE_SECONDS, healthzPerSecond } from './gauge.js';
 import { packageVersion } from './package-version.js';
 import { storeCeiling } from './store-ceiling.js';
 
@@ -18,7 +19,6 @@ const LINES_PER_ORDER = 3;
 const CONNECTIONS = 16;
 const WARMUP_SECONDS = 3;
 const MEASURE_SECONDS = Number(process.env.BENCH_COMMANDS_SECONDS) || 15;
-const GAUGE_SECONDS = 5;
 const CEILING_SECONDS = 10;
 const COMMAND_SERVICE = fileURLToPath(new URL('../../../command-service/dist/main.js', import.meta.url));
 const EMMETT_PEER = fileURLToPath(new URL('../../../emmett-peer/dist/main.js', import.meta.url));
@@ -67,16 +67,6 @@ function placeOrders(target: OrderTarget, products: string[], seconds: number): 
       },
     ],
   });
-}
-
-/**
- * The machine's gauge: GET /healthz through the same process and connections, which does no I/O. Machines of this
- * kind differ by up to 2× (a quiet one, a busy one); orders/s against this figure of the same round tells a slower
- * machine from slower code.
- */
-export async function healthzPerSecond(base: string): Promise<number> {
-  const result = await autocannon({ url: `${base}/healthz`, connections: CONNECTIONS, duration: GAUGE_SECONDS });
-  return result['2xx'] / GAUGE_SECONDS;
 }
 
 interface Placing {
