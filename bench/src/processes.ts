@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '@shop/service-kit';
+import { residentMegabytes } from './memory.js';
 
 export interface RunningService {
   base: string;
   process: ChildProcess;
+  /** Its resident memory now (VmRSS, MB). */
+  rss(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +32,7 @@ export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, re
   const deadline = Date.now() + 30_000;
   for (;;) {
     const ready = await fetch(`${base}${readyPath}`).then((r) => r.ok, () => false);
-    if (ready) return { base, process: child, stop };
+    if (ready) return { base, process: child, rss: () => residentMegabytes(child.pid!), stop };
     if (Date.now() > deadline || child.exitCode !== null) {
       await stop();
       throw new Error(`${entry} did not become ready at ${base}${readyPath}`);

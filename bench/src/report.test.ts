@@ -47,6 +47,18 @@ describe('report', () => {
     expect(text).toContain('- c1 uses 5,000 events');
   });
 
+  it('names the speed gauge of the run, and a suite\'s own gauge beside its table', () => {
+    const withGauge: RunReport = {
+      ...run,
+      gauge: { name: 'commands.gauge.healthz', unit: 'req/s', value: 21553.2, source: "median of this run's commands rounds" },
+      suites: [{ ...run.suites[0]!, result: { ...run.suites[0]!.result, gauge: { name: 'commands.gauge.healthz', unit: 'req/s', rounds: [20000, 22000, 21000] } } }],
+    };
+    const text = formatRunReport(withGauge);
+    expect(text).toContain("- Speed gauge: `commands.gauge.healthz` 21,553 req/s (median of this run's commands rounds)");
+    expect(text).toContain('Speed gauge in these rounds: `commands.gauge.healthz` 21,000 req/s (20,000 · 22,000 · 21,000).');
+    expect(formatRunReport(run)).toContain('- Speed gauge: none measured yet');
+  });
+
   it('starts a new file with a header and separates appended runs by a blank line', () => {
     expect(reportAppendix(run, false).startsWith('# Benchmarks 2025-11-24\n')).toBe(true);
     expect(reportAppendix(run, true).startsWith('\n## 2025-11-24T07:40:12Z')).toBe(true);

@@ -1,4 +1,5 @@
 import { toFigure, type Figure, type Measurement } from './figures.js';
+import { median } from './stats.js';
 import type { SuiteResult } from './suite.js';
 
 export interface MachineFacts {
@@ -15,8 +16,18 @@ export interface SuiteReport {
   seconds: number;
 }
 
+/** The machine's speed gauge named beside a run's ratios: measured in the run, or the last one known. */
+export interface GaugeReading {
+  name: string;
+  unit: string;
+  value: number;
+  /** Where it comes from, e.g. "median of this run's commands rounds" or "an earlier run (latest.json)". */
+  source: string;
+}
+
 export interface RunReport {
   startedAt: Date;
+  gauge?: GaugeReading;
   seconds: number;
   command: string;
   machine: MachineFacts;
@@ -60,9 +71,21 @@ export function formatRunReport(run: RunReport): string {
   lines.push(`- CPU: ${run.machine.cpuCount} × ${escapeCell(run.machine.cpuModel)}`);
   lines.push(`- Node.js ${run.machine.node} on ${run.machine.platform}`);
   lines.push(`- PostgreSQL: ${escapeCell(run.machine.postgres)}`);
+  lines.push(
+    run.gauge
+      ? `- Speed gauge: \`${run.gauge.name}\` ${formatValue(run.gauge.value, run.gauge.unit)} ${run.gauge.unit} (${run.gauge.source}); machines of this kind differ up to 2×, so read absolute figures against it and ratios as they are`
+      : '- Speed gauge: none measured yet (`npm run bench -- commands` measures `commands.gauge.healthz`)',
+  );
   for (const suite of run.suites) {
     lines.push('', `### ${suite.name} (${suite.seconds.toFixed(0)} s)`, '');
     if (suite.result.peer) lines.push(`Peer: ${suite.result.peer}.`, '');
+    const gauge = suite.result.gauge;
+    if (gauge) {
+      lines.push(
+        `Speed gauge in these rounds: \`${gauge.name}\` ${formatValue(median(gauge.rounds), gauge.unit)} ${gauge.unit} (${gauge.rounds.map((v) => formatValue(v, gauge.unit)).join(' · ')}).`,
+        '',
+      );
+    }
     lines.push('| figure | unit | ours | peer | ours / peer | rounds (ours) | rounds (peer) |');
     lines.push('|---|---|---:|---:|---:|---|---|');
     for (const measurement of suite.result.measurements) lines.push(figureRow(measurement, toFigure(measurement)));

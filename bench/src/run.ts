@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { commandLine, parseArgs } from './args.js';
 import { formatFigures, mergeFigures, parseFigures, toFigure, type Figure } from './figures.js';
 import { DEFAULT_DATABASE_URL, serverVersion } from './postgres.js';
-import { formatValue, reportAppendix, reportFileName, type MachineFacts, type SuiteReport } from './report.js';
+import { formatValue, reportAppendix, reportFileName, type GaugeReading, type MachineFacts, type SuiteReport } from './report.js';
+import { median } from './stats.js';
 import { SUITES } from './suites/index.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
@@ -42,12 +43,26 @@ async function machineFacts(databaseUrl: string): Promise<MachineFacts> {
   };
 }
 
-async function mergeIntoLatest(figures: readonly Figure[]): Promise<string> {
-  const file = `${RESULTS_DIR}latest.json`;
-  const existing = existsSync(file) ? parseFigures(await readFile(file, 'utf8')) : [];
-  await writeFile(`${file}.tmp`, formatFigures(mergeFigures(existing, figures)));
-  await rename(`${file}.tmp`, file);
-  return file;
+const LATEST = `${RESULTS_DIR}latest.json`;
+const GAUGE = 'commands.gauge.healthz';
+
+async function readLatest(): Promise<Figure[]> {
+  return existsSync(LATEST) ? parseFigures(await readFile(LATEST, 'utf8')) : [];
+}
+
+async function mergeIntoLatest(existing: readonly Figure[], figures: readonly Figure[]): Promise<string> {
+  await writeFile(`${LATEST}.tmp`, formatFigures(mergeFigures(existing, figures)));
+  await rename(`${LATEST}.tmp`, LATEST);
+  return LATEST;
+}
+
+/** The speed gauge to name beside this run's ratios: the one a suite of this run measured, else the last one known. */
+function runGauge(reports: readonly SuiteReport[], existing: readonly Figure[]): GaugeReading | undefined {
+  const measured = reports.find((report) => report.result.gauge);
+  const gauge = measured?.result.gauge;
+  if (measured && gauge) return { name: gauge.name, unit: gauge.unit, value: median(gauge.rounds), source: `median of this run's ${measured.name} rounds` };
+  const known = existing.find((figure) => figure.name === GAUGE);
+  return known ? { name: known.name, unit: known.unit, value: known.value, source: 'not measured in this run: the last value in latest.json' } : undefined;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -91,8 +106,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const figures = reports.flatMap((report) => report.result.measurements.map(toFigure));
   await mkdir(RESULTS_DIR, { recursive: true });
-  const latest = await mergeIntoLatest(figures);
-  const run = { startedAt, seconds: (performance.now() - started) / 1000, command: commandLine(argv, process.env), machine, suites: reports };
+  const existing = await readLatest();
+  const latest = await mergeIntoLatest(existing, figures);
+  const run = { startedAt, gauge: runGauge(reports, existing), seconds: (performance.now() - started) / 1000, command: commandLine(argv, process.env), machine, suites: reports };
   const reportFile = `${RESULTS_DIR}${reportFileName(startedAt)}`;
   await appendFile(reportFile, reportAppendix(run, existsSync(reportFile)));
 

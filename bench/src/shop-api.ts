@@ -14,7 +14,7 @@ export async function login(base: string, email: string): Promise<string> {
 }
 
 /** The product the suites create as number `n`: its price differs per product, its stock never runs out. */
-const benchProduct = (n: number): CreateProductRequest => ({
+export const benchProduct = (n: number): CreateProductRequest => ({
   sku: `BENCH-${n}`,
   name: `Bench product ${n}`,
   description: '',

@@ -11,6 +11,11 @@ export interface SuiteResult {
   measurements: Measurement[];
   /** What the peer figures were measured on, e.g. "Emmett 0.42.0 (@event-driven-io/emmett-postgresql)". */
   peer?: string;
+  /**
+   * The machine's speed gauge as this suite measured it (GET /healthz of the command service, per round), named
+   * beside the suite's ratios in the report: a slower machine moves it as much as the figures.
+   */
+  gauge?: { name: string; unit: string; rounds: number[] };
   /** Conditions of the run worth reading next to the figures (sizes, settings, deviations). */
   notes: string[];
 }

@@ -1,10 +1,8 @@
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Measurement } from '../figures.js';
 import { dropOrphanDatabases, withFreshDatabase } from '../postgres.js';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.js';
+import { packageVersion } from './package-version.js';
 import type { StoreName } from './event-store/stores.js';
 import type { WorkerMessage, WorkerTask } from './event-store/worker.js';
 import type { WorkloadConfig, WorkloadResult } from './event-store/workload.js';
@@ -23,24 +21,6 @@ export const WORKLOAD: WorkloadConfig = {
 };
 
 const STORE_LABEL: Record<StoreName, string> = { shop: 'ours', emmett: 'Emmett' };
-
-function packageVersion(name: string): string {
-  try {
-    // Walk up from the resolved entry point to the package's own package.json (its exports map hides it).
-    let dir = dirname(createRequire(import.meta.url).resolve(name));
-    for (let depth = 0; depth < 5; depth++, dir = dirname(dir)) {
-      try {
-        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-        if (manifest.name === name && manifest.version) return manifest.version;
-      } catch {
-        // no package.json at this level
-      }
-    }
-  } catch {
-    // not resolvable
-  }
-  return 'unknown';
-}
 
 /** Runs one store for one round in a child process (worker.ts) and answers its figures. */
 function runWorker(task: WorkerTask, label: string, context: SuiteContext): Promise<WorkloadResult> {
