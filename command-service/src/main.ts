@@ -71,6 +71,7 @@ const { app } = buildCommandApp({
   registerLimit: { burst: config.REGISTER_RATE_LIMIT_BURST, perSecond: config.REGISTER_RATE_LIMIT_PER_SECOND },
   limiterMemory: { maxKeys: config.RATE_LIMIT_MAX_KEYS, maxKeyLength: config.RATE_LIMIT_MAX_KEY_LENGTH },
   trustedProxies: config.TRUSTED_PROXIES,
+  idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
 });
 const server = await serve(app, config.PORT);
 logger.info({ port: config.PORT }, 'command-service listening');
