@@ -115,9 +115,10 @@ export class IdempotencyStore {
     await this.pool.query({
       name: 'store_idempotent_answers_and_notify',
       // A function (init.sql) so that its join always probes the primary key, however the table's size changed. The
-      // same statement (so the same transaction) announces each key's completion to retries waiting on other instances.
+      // same statement (so the same transaction) announces each key's completion to retries waiting on other instances,
+      // with the payload `completionId` makes.
       text: `SELECT store_idempotent_answers($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::text[]),
-                    (SELECT count(pg_notify('${KEY_COMPLETION_CHANNEL}', u.user_id || ' ' || u.key)) -- completionId() FROM unnest($1::text[], $2::text[]) AS u(user_id, key))`,
+                    (SELECT count(pg_notify('${KEY_COMPLETION_CHANNEL}', u.user_id || ' ' || u.key)) FROM unnest($1::text[], $2::text[]) AS u(user_id, key))`,
       values: [
         items.map((i) => i.userId),
         items.map((i) => i.key),
