@@ -27,7 +27,7 @@ interface Instance {
 async function startInstance(harness: CommandAppHarness, options: { appendClaims: boolean; waitMs?: number }): Promise<Instance> {
   const pool = createPool(harness.databaseUrl, { max: 10 });
   const raw = new PostgresEventStore(pool);
-  const inner: PostgresEventStore = options.appendClaims ? raw : Object.create(raw, { claimsIdempotencyKeys: { value: false } });
+  const inner = options.appendClaims ? raw : (Object.create(raw, { claimsIdempotencyKeys: { value: false } }) as PostgresEventStore);
   const keys = new PostgresDataKeyRing(pool, TEST_DATA_KEY_ENCRYPTION_KEY);
   const store = new PersonalDataEventStore(inner, new PersonalDataCodec(keys, PERSONAL_DATA));
   const tokens = createTokenService({ privateKey: harness.signingKeys.privateKey, issuer: 'shop', audience: 'shop-api', ttlSeconds: 600, versions: accountTokenVersions(pool) });
