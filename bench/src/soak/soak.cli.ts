@@ -99,7 +99,8 @@ async function soak(stack: RunningStack, databaseUrl: string, dataKey: string): 
       for (let next = nextProbeRate(probes, { start: START_RATE, maxProbes: MAX_PROBES }); next !== undefined; next = nextProbeRate(probes, { start: START_RATE, maxProbes: MAX_PROBES })) {
         probes.push(await probe(traffic, next));
       }
-      rate = bestRate(probes) ?? START_RATE / 2;
+      // No step kept the bound (a machine too busy for any rate): soak at the lowest rate tried, and the verdicts say so.
+      rate = bestRate(probes) ?? Math.min(...probes.map((p) => p.rate));
       await traffic.stop();
       traffic.take();
     }
