@@ -30,6 +30,11 @@ describe('the rate search', () => {
     expect(nextProbeRate([probe(100, true), probe(150, true), probe(225, false), probe(188, true), probe(206, true)], { start: 100, maxProbes: 9 })).toBeUndefined();
   });
 
+  it('never tries a rate twice nor one below 1 request/s', () => {
+    expect(nextProbeRate([probe(2, false), probe(1, false)], { start: 2, maxProbes: 9 })).toBeUndefined();
+    expect(nextProbeRate([probe(4, true), probe(6, false), probe(5, false)], { start: 4, maxProbes: 9 })).toBeUndefined();
+  });
+
   it('stops after maxProbes, and reports the highest passing rate', () => {
     const probes = [probe(100, true), probe(150, false)];
     expect(nextProbeRate(probes, { start: 100, maxProbes: 2 })).toBeUndefined();

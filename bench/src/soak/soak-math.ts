@@ -63,7 +63,9 @@ export function nextProbeRate(probes: readonly Probe[], options: { start: number
   const lowestFailure = Math.min(...failures);
   const floor = best ?? 0;
   if (lowestFailure - floor <= 0.1 * lowestFailure) return undefined;
-  return Math.round((floor + lowestFailure) / 2);
+  const next = Math.round((floor + lowestFailure) / 2);
+  // Whole requests per second: a rate already tried (or below 1) ends the search rather than repeating it.
+  return next < 1 || probes.some((p) => p.rate === next) ? undefined : next;
 }
 
 /** The highest rate that passed, if any did. */
