@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bestRate, memoryGrowth, nextProbeRate, parseSoakArgs, probePassed, windowFigures, type Probe } from './soak-math.js';
+import { bestRate, heapUsedMbOf, memoryGrowth, nextProbeRate, parseSoakArgs, probePassed, windowFigures, type Probe } from './soak-math.js';
 
 const probe = (rate: number, ok: boolean): Probe => ({ rate, achieved: rate, p99: ok ? 50 : 150, errors: 0, ok });
 
@@ -61,5 +61,13 @@ describe('window figures and memory growth', () => {
     const samples = [50, 100, 100, 100, 105, 110, 110, 110].map((rssMb, t) => ({ t, rssMb }));
     expect(memoryGrowth(samples, 1)).toBeCloseTo(0.1);
     expect(memoryGrowth(samples.slice(0, 6), 1)).toBeUndefined();
+  });
+});
+
+describe('heapUsedMbOf', () => {
+  it('reads prom-client\'s heap-used gauge, with or without labels', () => {
+    expect(heapUsedMbOf('# HELP x\nnodejs_heap_size_used_bytes{service="projector"} 20971520\n')).toBe(20);
+    expect(heapUsedMbOf('nodejs_heap_size_used_bytes 1048576')).toBe(1);
+    expect(heapUsedMbOf('nodejs_heap_size_total_bytes 1048576')).toBeUndefined();
   });
 });

@@ -93,3 +93,12 @@ export function memoryGrowth(samples: ReadonlyArray<{ t: number; rssMb: number }
 }
 
 export const MEMORY_GROWTH_LIMIT = 0.1;
+
+/**
+ * The V8 heap in use (MB) from a service's /metrics text (prom-client's `nodejs_heap_size_used_bytes`): beside RSS it
+ * tells a heap that keeps growing (a leak) from one the collector simply has not shrunk yet.
+ */
+export function heapUsedMbOf(metrics: string): number | undefined {
+  const value = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([0-9.e+]+)$/m.exec(metrics)?.[1];
+  return value === undefined ? undefined : Number(value) / (1024 * 1024);
+}

@@ -11,6 +11,8 @@ export interface SoakSample {
   /** head position − lowest projection checkpoint (events), and that checkpoint's projection. */
   lagEvents: number;
   rssMb: Record<string, number>;
+  /** V8 heap in use per Node service (its /metrics), MB; absent in reports written before it was sampled. */
+  heapUsedMb?: Record<string, number>;
 }
 
 export interface SoakResult {
@@ -62,7 +64,7 @@ export function verdicts(result: SoakResult): Record<string, boolean> {
 }
 
 /** The four charts over time: throughput, p99, RSS of every process, projection lag. */
-export function soakCharts(result: SoakResult): Record<'throughput' | 'p99' | 'rss' | 'lag', string> {
+export function soakCharts(result: SoakResult): Record<string, string> {
   const minutes = (t: number): number => Number((t / 60).toFixed(3));
   const series = (name: string, pick: (s: SoakSample) => number | undefined) => ({
     name,
@@ -76,6 +78,16 @@ export function soakCharts(result: SoakResult): Record<'throughput' | 'p99' | 'r
     throughput: renderLineChart({ title: `Throughput (target ${result.rate} req/s)`, xLabel: 'minutes', yLabel: 'requests/s answered', series: [series('answered', (s) => s.throughput)] }),
     p99: renderLineChart({ title: 'p99 latency through nginx', xLabel: 'minutes', yLabel: 'ms', series: [series('p99', (s) => s.p99), series(`bound ${P99_BOUND_MS} ms`, () => P99_BOUND_MS)] }),
     rss: renderLineChart({ title: 'Resident memory per process', xLabel: 'minutes', yLabel: 'MB (VmRSS)', series: names.map((name) => series(name, (s) => s.rssMb[name])) }),
+    ...(result.samples.some((s) => s.heapUsedMb)
+      ? {
+          heap: renderLineChart({
+            title: 'V8 heap in use per service',
+            xLabel: 'minutes',
+            yLabel: 'MB (nodejs_heap_size_used_bytes)',
+            series: [...new Set(result.samples.flatMap((s) => Object.keys(s.heapUsedMb ?? {})))].sort().map((name) => series(name, (s) => s.heapUsedMb?.[name])),
+          }),
+        }
+      : {}),
     lag: renderLineChart({ title: 'Projection lag (head − lowest checkpoint)', xLabel: 'minutes', yLabel: 'events', series: [series('lag', (s) => s.lagEvents)] }),
   };
 }
@@ -111,7 +123,7 @@ export function soakMarkdown(result: SoakResult, chartFile: (kind: string) => st
   for (const r of result.end.rebuilds) lines.push(`| ${r.projection} | ${r.events} | ${r.identical ? 'yes' : `NO (live ${r.liveDigest}, rebuilt ${r.rebuiltDigest})`} |`);
   lines.push('', `Hash chains: ${result.end.verify.ok ? 'verified' : 'BROKEN'}, ${result.end.verify.eventsChecked} events checked${result.end.verify.firstBroken ? `; first broken: ${JSON.stringify(result.end.verify.firstBroken)}` : ''}.`, '');
   lines.push('## Over time', '');
-  for (const kind of ['throughput', 'p99', 'rss', 'lag']) lines.push(`![${kind}](${chartFile(kind)})`, '');
+  for (const kind of Object.keys(soakCharts(result))) lines.push(`![${kind}](${chartFile(kind)})`, '');
   lines.push('## Notes', '');
   for (const note of result.notes) lines.push(`- ${note}`);
   lines.push('');

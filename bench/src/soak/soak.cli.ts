@@ -12,7 +12,7 @@ import { DEFAULT_DATABASE_URL, dropOrphanDatabases, serverVersion, withFreshData
 import { createProducts, DEV_PASSWORD, login } from '../shop-api.js';
 import { percentile } from '../stats.js';
 import { sampleProcesses } from './processes.js';
-import { bestRate, nextProbeRate, parseSoakArgs, probePassed, SOAK_USAGE, windowFigures, type Probe } from './soak-math.js';
+import { bestRate, heapUsedMbOf, nextProbeRate, parseSoakArgs, probePassed, SOAK_USAGE, windowFigures, type Probe } from './soak-math.js';
 import { soakCharts, soakMarkdown, verdicts, type SoakResult, type SoakSample } from './soak-report.js';
 import { Traffic } from './traffic.js';
 
@@ -67,6 +67,20 @@ async function lagOf(pool: ReturnType<typeof createPool>): Promise<{ head: bigin
     'SELECT COALESCE((SELECT max(global_position) FROM events), 0) AS head, (SELECT min(position) FROM projection_checkpoints) AS lowest',
   );
   return { head: BigInt(rows[0]!.head), lowest: BigInt(rows[0]!.lowest ?? 0) };
+}
+
+/** Each Node service's V8 heap in use, from its own /metrics (services in the stack's order: command, query, projector). */
+async function heapsOf(stack: RunningStack): Promise<Record<string, number>> {
+  const ports = [...stack.instancePorts.command, ...stack.instancePorts.query, ...stack.instancePorts.projector];
+  const heaps: Record<string, number> = {};
+  await Promise.all(
+    ports.map(async (port, i) => {
+      const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      const mb = heapUsedMbOf(text);
+      if (mb !== undefined) heaps[stack.services[i]!.name] = Number(mb.toFixed(1));
+    }),
+  );
+  return heaps;
 }
 
 async function probe(traffic: Traffic, rate: number): Promise<Probe> {
@@ -126,7 +140,8 @@ async function soak(stack: RunningStack, databaseUrl: string, dataKey: string): 
       for (const e of window.errorSamples) if (errorSamples.length < 10) errorSamples.push(e);
       const lag = await lagOf(pool);
       const rssMb = Object.fromEntries(sampleProcesses(named()).map((p) => [p.name, Number(p.rssMb.toFixed(1))]));
-      const sample: SoakSample = { t: Number(((now - started) / 1_000).toFixed(1)), throughput: figures.throughput, p99: figures.p99, errors: window.errors, lagEvents: Number(lag.head - lag.lowest), rssMb };
+      const heapUsedMb = await heapsOf(stack);
+      const sample: SoakSample = { t: Number(((now - started) / 1_000).toFixed(1)), throughput: figures.throughput, p99: figures.p99, errors: window.errors, lagEvents: Number(lag.head - lag.lowest), rssMb, heapUsedMb };
       samples.push(sample);
       say(`t=${sample.t.toFixed(0)} s: ${figures.throughput.toFixed(0)} req/s, p99 ${figures.p99.toFixed(1)} ms, ${window.errors} errors, lag ${sample.lagEvents} events, RSS ${Object.entries(rssMb).map(([n, mb]) => `${n} ${mb.toFixed(0)}`).join(', ')} MB`);
     }
@@ -179,7 +194,7 @@ async function soak(stack: RunningStack, databaseUrl: string, dataKey: string): 
         'Load generator, nginx, the services, PostgreSQL, Redis and NATS all share this machine; other work ran on it at the same time (the machine is shared by several sessions), so the figures are this run\'s, not the software\'s ceiling.',
         `Mixed traffic per 20 requests: 12 product reads by id, 2 catalog pages, 1 order read, 4 orders placed (Idempotency-Key; ${SHOPPERS} shoppers), 1 stock receipt; open loop (each request timed from its due moment, so queueing shows), ${PRODUCTS} products.`,
         `Rate search: ${PROBE_SECONDS} s per step after ${PROBE_SETTLE_SECONDS} s of settling; a step passes with p99 ≤ 100 ms, no error and ≥ 90 % of the rate answered; ×1.5 until one fails, then bisection.`,
-        `Memory: VmRSS of every process the run started (services, nginx master and workers), sampled every ${SAMPLE_SECONDS} s; growth = median of the last three samples against the median of the first three after warm-up. PostgreSQL, Redis and NATS are the machine's own servers, shared, and not sampled.`,
+        `Memory: V8 heap in use of each Node service from its /metrics, beside RSS (a heap that keeps growing is a leak; RSS alone also grows while the collector is lazy). VmRSS of every process the run started (services, nginx master and workers), sampled every ${SAMPLE_SECONDS} s; growth = median of the last three samples against the median of the first three after warm-up. PostgreSQL, Redis and NATS are the machine's own servers, shared, and not sampled.`,
         'Projection lag: the store head minus the lowest projection checkpoint (partition rows included), in events.',
         'End checks: each Postgres read model rebuilt from position 0 into shadow tables and its digest compared with the live one at the same position (the projector\'s rebuild, `npm run projections -- rebuild`); the hash chains recomputed (`verifyHashChains`, the code of `npm run audit -- verify`).',
         'Services ran with LOG_LEVEL=warn (no per-request log lines).',
@@ -236,7 +251,7 @@ try {
   for (const [kind, svg] of Object.entries(charts)) writeFileSync(join(RESULTS, `${stem}-${kind}.svg`), svg);
   writeFileSync(join(RESULTS, `${stem}.json`), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(RESULTS, `${stem}.md`), soakMarkdown(result, (kind) => `${stem}-${kind}.svg`));
-  say(`report: bench/results/${stem}.md (+ .json, 4 SVG charts)`);
+  say(`report: bench/results/${stem}.md (+ .json, ${Object.keys(charts).length} SVG charts)`);
   const failed = Object.entries(verdicts(result)).filter(([, ok]) => !ok);
   for (const [what] of failed) say(`FAIL: ${what}`);
   process.exitCode = failed.length ? 1 : 0;
