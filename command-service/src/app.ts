@@ -36,6 +36,8 @@ export interface CommandServiceDeps {
   loginSlowdown?: LoginLimits['loginSlowdown'];
   registerLimit?: RateLimit;
   limiterMemory?: LoginLimits['limiterMemory'];
+  /** How long a retry waits for its key's first request (IDEMPOTENCY_WAIT_MS); default DEFAULT_IN_PROGRESS_WAIT_MS. */
+  idempotencyWaitMs?: number;
   /** TRUSTED_PROXIES: whose X-Forwarded-For names the client (default: loopback and private ranges). */
   trustedProxies?: TrustedProxies;
   /**
@@ -70,7 +72,7 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
   // Per-process helpers shared by the routes: per-aggregate locks, the aggregate-state cache, idempotency keys.
   const locks = new KeyedMutex();
   const cache = new AggregateCache();
-  const idempotencyKeys = new IdempotencyStore(deps.bookkeeping, deps.logger);
+  const idempotencyKeys = new IdempotencyStore(deps.bookkeeping, deps.logger, deps.idempotencyWaitMs);
   const routeDeps = { ...deps, locks, cache, idempotencyKeys };
   service.app.use(registerRoutes({ ...deps, registerLimit: deps.registerLimit ?? deps.loginLimit }));
   service.app.use(loginRoutes(deps));

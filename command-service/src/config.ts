@@ -32,6 +32,11 @@ export const CommandServiceConfig = z.object({
   /** …and keys longer than this (an email typed by anyone) are kept as their SHA-256. */
   RATE_LIMIT_MAX_KEY_LENGTH: z.coerce.number().int().min(64).default(256),
   // --- end of sign-in limits
+  /**
+   * A retry whose key's first request is still running (on any instance) waits this long for its answer, then
+   * answers 409 in progress (decision 0091); 0: answer 409 at once.
+   */
+  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   /** Wraps the per-customer data keys that personal fields in events are encrypted under: 32 bytes, base64. */
   DATA_KEY_ENCRYPTION_KEY: MasterKey,
   /** When set (local development only; refused with NODE_ENV=production), the dev accounts are (re)seeded with it. */

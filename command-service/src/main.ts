@@ -90,6 +90,7 @@ const { app, registry } = buildCommandApp({
   limiterMemory: { maxKeys: config.RATE_LIMIT_MAX_KEYS, maxKeyLength: config.RATE_LIMIT_MAX_KEY_LENGTH },
   trustedProxies: config.TRUSTED_PROXIES,
   now: () => new Date(Date.now() + config.SHOP_CLOCK_SKEW_MS),
+  idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
 });
 registry.registerMetric(appendDuration);
 registry.registerMetric(appendedEvents);

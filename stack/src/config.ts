@@ -30,6 +30,12 @@ export const StackConfig = z.object({
   NODE_ENV: z.string().optional(),
   /** Master key of personal data (32 bytes, base64); unset: the one in SHOP_DATA_DIR, made on first start. */
   DATA_KEY_ENCRYPTION_KEY: z.string().trim().optional(),
+  /**
+   * How many command-service and query-service processes run behind the gateway, and how many partition processes
+   * the projector runs as (PROJECTION_PARTITIONS). The first of each listens on COMMAND_PORT / QUERY_PORT /
+   * PROJECTOR_PORT, the others on free ports (the start lines and Prometheus name them).
+   */
+  SHOP_INSTANCES: z.coerce.number().int().min(1).max(8).default(1),
   SHOP_GATEWAY: z.enum(['auto', 'nginx', 'node']).default('auto'),
   SHOP_PROMETHEUS: z.enum(['auto', 'off']).default('auto'),
   NATS_STREAM: z.string().default('SHOP_EVENTS'),

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { applySchema, createPool } from '@shop/kernel';
-import { closeServer, listen } from '@shop/service-kit';
+import { closeServer, freePort, listen } from '@shop/service-kit';
 import type { StackConfig } from './config.js';
 import { stackJwtKeys } from './dev-keys.js';
 import { localCertificate, startNginx, type GatewayRoutes } from './gateway/nginx.js';
@@ -22,7 +22,10 @@ export interface RunningStack {
   natsUrl: string | undefined;
   gateway: 'nginx' | 'node';
   prometheusUrl: string | undefined;
+  /** The first instance's ports (COMMAND_PORT, QUERY_PORT, PROJECTOR_PORT). */
   ports: { command: number; query: number; projector: number };
+  /** Every instance's port, in instance order (SHOP_INSTANCES of each). */
+  instancePorts: { command: number[]; query: number[]; projector: number[] };
   services: ManagedChild[];
   stop(): Promise<void>;
 }
@@ -93,30 +96,46 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
         onUnexpectedExit: (who, code, signal) =>
           say(`${who} exited unexpectedly (${signal ?? `code ${code}`}); restarting. Log: ${join(dataDir, 'logs', `${who}.log`)}`),
       });
+    // SHOP_INSTANCES of each: the first on its configured port, the others on free ones. The projector's instances
+    // are the partitions of every projection (PROJECTION_PARTITIONS), one partition per process.
+    const instances = config.SHOP_INSTANCES;
+    const portsOf = async (first: number): Promise<number[]> => [first, ...(await Promise.all(Array.from({ length: instances - 1 }, () => freePort())))];
+    const instancePorts = { command: await portsOf(config.COMMAND_PORT), query: await portsOf(config.QUERY_PORT), projector: await portsOf(config.PROJECTOR_PORT) };
+    const nameOf = (name: string, i: number): string => (instances === 1 ? name : `${name}-${i + 1}`);
     const services = [
-      service('command-service', 'command-service/dist/main.js', config.COMMAND_PORT, {
-        JWT_PRIVATE_KEY: jwt.privateKey,
-        DEV_USERS_PASSWORD: config.DEV_USERS_PASSWORD,
-      }),
-      service('query-service', 'query-service/dist/main.js', config.QUERY_PORT, { JWT_PUBLIC_KEY: jwt.publicKey }),
-      service('projector', 'projector/dist/main.js', config.PROJECTOR_PORT, {
-        NATS_STREAM: config.NATS_STREAM,
-        NATS_SUBJECT_PREFIX: config.NATS_SUBJECT_PREFIX,
-      }),
+      ...instancePorts.command.map((port, i) =>
+        service(nameOf('command-service', i), 'command-service/dist/main.js', port, {
+          JWT_PRIVATE_KEY: jwt.privateKey,
+          // One instance seeds the dev accounts: two seeding at once would race on the same accounts (undefined: unset).
+          DEV_USERS_PASSWORD: i === 0 ? config.DEV_USERS_PASSWORD : undefined,
+        }),
+      ),
+      ...instancePorts.query.map((port, i) => service(nameOf('query-service', i), 'query-service/dist/main.js', port, { JWT_PUBLIC_KEY: jwt.publicKey })),
+      ...instancePorts.projector.map((port, i) =>
+        service(nameOf('projector', i), 'projector/dist/main.js', port, {
+          NATS_STREAM: config.NATS_STREAM,
+          NATS_SUBJECT_PREFIX: config.NATS_SUBJECT_PREFIX,
+          ...(instances > 1 ? { PROJECTION_PARTITIONS: String(instances), PROJECTOR_PARTITIONS: String(i) } : {}),
+        }),
+      ),
     ];
     for (const child of services) stoppers.push(() => child.stop());
+    const servicePorts = [...instancePorts.command, ...instancePorts.query, ...instancePorts.projector];
     await Promise.all(
-      [config.COMMAND_PORT, config.QUERY_PORT, config.PROJECTOR_PORT].map((port, i) =>
+      servicePorts.map((port, i) =>
         waitUntil(services[i]!.name, () => ready(`http://127.0.0.1:${port}/readyz`), 60_000).catch((error: unknown) => {
           throw new Error(`${String(error)} (log: ${services[i]!.logFile})`);
         }),
       ),
     );
+    if (instances > 1) {
+      say(`Instances: ${instances} of each; command on ${instancePorts.command.join(', ')}, query on ${instancePorts.query.join(', ')}, projector partitions on ${instancePorts.projector.join(', ')}`);
+    }
 
     const routes: GatewayRoutes = {
       port: config.SHOP_PORT,
-      commandUpstream: `127.0.0.1:${config.COMMAND_PORT}`,
-      queryUpstream: `127.0.0.1:${config.QUERY_PORT}`,
+      commandUpstreams: instancePorts.command.map((port) => `127.0.0.1:${port}`),
+      queryUpstreams: instancePorts.query.map((port) => `127.0.0.1:${port}`),
       webRoot: repoPath('web/dist'),
     };
     const nginx = config.SHOP_GATEWAY === 'node' ? undefined : which('nginx');
@@ -148,7 +167,7 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
     if (prometheusBinary) {
       const child = startPrometheus(prometheusBinary, {
         port: config.PROMETHEUS_PORT,
-        targets: { 3001: config.COMMAND_PORT, 3002: config.QUERY_PORT, 3003: config.PROJECTOR_PORT },
+        targets: { 3001: instancePorts.command, 3002: instancePorts.query, 3003: instancePorts.projector },
         dataDir,
       });
       stoppers.push(() => child.stop());
@@ -165,6 +184,7 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
       gateway: nginx ? 'nginx' : 'node',
       prometheusUrl,
       ports: { command: config.COMMAND_PORT, query: config.QUERY_PORT, projector: config.PROJECTOR_PORT },
+      instancePorts,
       services,
       stop: stopAll,
     };

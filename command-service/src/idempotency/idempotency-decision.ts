@@ -28,19 +28,28 @@ export const requestFingerprint = (method: string, path: string, body: unknown):
  * - `replay`: the same request was answered: send that answer again;
  * - `recover`: the same request is still in progress but its append committed (it names the append's first
  *   stream): its answer can be rebuilt from the store, when the route knows how (`canRecover`);
- * - `refuse`: another request used the key (`key_reused`, 422) or the same one is still running (`in_progress`, 409).
+ * - `wait`: the same request is still running (on this instance or another) and the caller may still wait
+ *   (`canWait`): wait for the key's completion signal, then read it and decide again;
+ * - `refuse`: another request used the key (`key_reused`, 422) or the same one is still running and the caller has
+ *   waited long enough (`in_progress`, 409).
  */
 export type IdempotencyDecision =
   | { kind: 'run' }
   | { kind: 'replay'; answer: StoredAnswer }
   | { kind: 'recover'; appendStreamId: string }
+  | { kind: 'wait' }
   | { kind: 'refuse'; reason: 'key_reused' | 'in_progress' };
 
-export function decideIdempotency(stored: StoredKey | undefined, fingerprint: string, options: { canRecover: boolean }): IdempotencyDecision {
+export function decideIdempotency(
+  stored: StoredKey | undefined,
+  fingerprint: string,
+  options: { canRecover: boolean; canWait: boolean },
+): IdempotencyDecision {
   if (!stored) return { kind: 'run' };
   if (stored.request_hash !== fingerprint) return { kind: 'refuse', reason: 'key_reused' };
   if (stored.state === 'in_progress') {
-    return options.canRecover && stored.append_stream_id ? { kind: 'recover', appendStreamId: stored.append_stream_id } : { kind: 'refuse', reason: 'in_progress' };
+    if (options.canRecover && stored.append_stream_id) return { kind: 'recover', appendStreamId: stored.append_stream_id };
+    return options.canWait ? { kind: 'wait' } : { kind: 'refuse', reason: 'in_progress' };
   }
   return { kind: 'replay', answer: { status: stored.response_status ?? 200, headers: stored.response_headers ?? {}, body: stored.response_body ?? '' } };
 }

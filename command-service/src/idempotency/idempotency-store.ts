@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '@shop/service-kit';
 import { GroupCommit } from '@shop/kernel';
 import type { StoredKey } from './idempotency-decision.js';
+import { completionId, KEY_COMPLETION_CHANNEL, KeyCompletions, type KeyWatch } from './key-completions.js';
 
 interface Claim {
   userId: string;
@@ -17,6 +18,9 @@ interface Answer {
   body: string;
 }
 
+/** Below nginx's proxy_read_timeout (60 s) and any client's patience; a create normally takes milliseconds. */
+export const DEFAULT_IN_PROGRESS_WAIT_MS = 10_000;
+
 const keyOf = (item: { userId: string; key: string }): string => `${item.userId}\u0000${item.key}`;
 
 /**
@@ -29,11 +33,15 @@ export class IdempotencyStore {
   private readonly answers: GroupCommit<Answer, void>;
   /** Answers this process is still writing, by key: a replay read waits for them (see `read`). */
   private readonly answersInFlight = new Map<string, Promise<void>>();
+  private readonly completions: KeyCompletions;
 
   constructor(
     private readonly pool: pg.Pool,
     readonly logger: Logger,
+    /** How long a retry waits for its key's first request to finish before it answers 409 in progress. */
+    readonly inProgressWaitMs = DEFAULT_IN_PROGRESS_WAIT_MS,
   ) {
+    this.completions = new KeyCompletions(pool);
     this.claims = new GroupCommit((items) => this.claimBatch(items), 256, (item) => [keyOf(item)]);
     this.answers = new GroupCommit((items) => this.answerBatch(items), 256, (item) => [keyOf(item)]);
   }
@@ -71,9 +79,21 @@ export class IdempotencyStore {
     });
   }
 
-  /** A failed attempt (5xx) gives its key back, so the client's retry runs the request again. */
+  /** A failed attempt (5xx) gives its key back, so the client's retry runs the request again (and a waiter hears so). */
   async release(userId: string, key: string): Promise<void> {
-    await this.pool.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
+    await this.pool.query(
+      `WITH released AS (DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 RETURNING 1)
+       SELECT pg_notify('${KEY_COMPLETION_CHANNEL}', $3) FROM released`,
+      [userId, key, completionId(userId, key)],
+    );
+  }
+
+  /**
+   * Watches a key for the end of its "in progress" (its answer stored or the key given back), on this instance or
+   * any other: read the key after this resolves, then wait on the watch, and no completion can slip in between.
+   */
+  watch(userId: string, key: string): Promise<KeyWatch> {
+    return this.completions.watch(completionId(userId, key));
   }
 
   private async claimBatch(items: Claim[]): Promise<boolean[]> {
@@ -93,9 +113,12 @@ export class IdempotencyStore {
 
   private async answerBatch(items: Answer[]): Promise<void[]> {
     await this.pool.query({
-      name: 'store_idempotent_answers',
-      // A function (init.sql) so that its join always probes the primary key, however the table's size changed.
-      text: 'SELECT store_idempotent_answers($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::text[])',
+      name: 'store_idempotent_answers_and_notify',
+      // A function (init.sql) so that its join always probes the primary key, however the table's size changed. The
+      // same statement (so the same transaction) announces each key's completion to retries waiting on other instances,
+      // with the payload `completionId` makes.
+      text: `SELECT store_idempotent_answers($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::text[]),
+                    (SELECT count(pg_notify('${KEY_COMPLETION_CHANNEL}', u.user_id || ' ' || u.key)) FROM unnest($1::text[], $2::text[]) AS u(user_id, key))`,
       values: [
         items.map((i) => i.userId),
         items.map((i) => i.key),

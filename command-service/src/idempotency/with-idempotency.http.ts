@@ -41,7 +41,8 @@ export interface IdempotencyOptions {
 /**
  * `Idempotency-Key` on creates. The first request with a key runs and its answer is stored (only answers below
  * 500: a failed attempt may be retried); the same key with the same body gets the stored answer, marked
- * `Idempotent-Replayed: true`; with another body 422; while the first is still running 409 (`decideIdempotency`).
+ * `Idempotent-Replayed: true`; with another body 422; while the first is still running, the retry waits for it (on any
+ * instance: LISTEN/NOTIFY, decision 0091) and gets its answer, or 409 after `inProgressWaitMs` (`decideIdempotency`).
  * Keys are scoped per user (the token's subject), so one user can never replay another's answer.
  *
  * The store's pool should commit asynchronously (no WAL flush wait: two fsyncs per create would otherwise triple its
@@ -54,7 +55,7 @@ export interface IdempotencyOptions {
  * A definite answer (below 500) goes out as soon as the handler returns and is stored meanwhile: the command is
  * committed by then, and waiting for the bookkeeping write would add a round trip to every create. A retry that
  * reaches this process while the answer is being written waits for it (`IdempotencyStore.read`); one that reaches
- * another instance in that millisecond answers 409 with `Retry-After`, as for any request still in progress. A
+ * another instance waits for the answer's completion signal, as for any request still in progress. A
  * failure (5xx) gives its key back before the client hears of it, so that an immediate retry runs again.
  *
  * `claimWithAppend` saves the claim's round trip: the key is claimed in the command's own append transaction, so a
@@ -90,9 +91,28 @@ export function withIdempotency(keys: IdempotencyStore, options: IdempotencyOpti
       keys.storeAnswer(userId, key, answer.status, replayable, answer.body);
     };
 
-    /** The key was taken by another request: answer as its first request was, or 422/409; nothing is stored. */
+    /**
+     * The key was taken by another request: answer as its first request was, or 422/409; nothing is stored. While the
+     * first request is still running (here or on another instance), wait for its completion signal, bounded by
+     * `keys.inProgressWaitMs`, then decide again: the retry gets the first answer, not a 409 it must retry.
+     */
     const answerTaken = async (): Promise<void> => {
-      const decision = decideIdempotency(await keys.read(userId, key), requestHash, { canRecover: options.recover !== undefined });
+      const deadline = Date.now() + keys.inProgressWaitMs;
+      const canRecover = options.recover !== undefined;
+      let decision = decideIdempotency(await keys.read(userId, key), requestHash, { canRecover, canWait: keys.inProgressWaitMs > 0 });
+      if (decision.kind === 'wait') {
+        // Watch first, then read again: a completion between the first read and the watch is seen by this read.
+        const watch = await keys.watch(userId, key);
+        try {
+          for (;;) {
+            decision = decideIdempotency(await keys.read(userId, key), requestHash, { canRecover, canWait: Date.now() < deadline });
+            if (decision.kind !== 'wait') break;
+            await watch.next(deadline - Date.now());
+          }
+        } finally {
+          watch.close();
+        }
+      }
       switch (decision.kind) {
         case 'replay':
           sendReplay(res, decision.answer);

@@ -107,6 +107,16 @@ async function login(email: string, password: string): Promise<string> {
 }
 
 /** The GET /api/products requests one query-service container has counted (its own /metrics). */
+/** The orders one command-service container has placed (201 to POST /api/orders in its own /metrics). */
+function ordersPlacedBy(container: string): number {
+  const metrics = docker(['exec', container, 'node', '-e',
+    "fetch('http://127.0.0.1:3001/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"]);
+  return metrics
+    .split('\n')
+    .filter((line) => line.startsWith('http_request_duration_seconds_count') && line.includes('method="POST"') && line.includes('route="/api/orders"') && line.includes('status="201"'))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
 function productReadsOf(container: string): number {
   const metrics = docker(['exec', container, 'node', '-e',
     "fetch('http://127.0.0.1:3002/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))"]);
@@ -289,26 +299,51 @@ describe('the compose stack (npm run containers)', () => {
     }
   });
 
-  it('spreads reads over both query-service instances once it is scaled to 2', async () => {
-    compose(['up', '-d', '--no-recreate', '--scale', 'query-service=2', 'query-service']);
-    let ids = containerIds('query-service');
-    expect(ids).toHaveLength(2);
-    const healthy = (): boolean => ids.every((id) => docker(['inspect', '-f', '{{.State.Health.Status}}', id]) === 'healthy');
+  it('spreads reads and writes over two query-service and two command-service instances once scaled to 2', async () => {
+    compose(['up', '-d', '--no-recreate', '--scale', 'query-service=2', '--scale', 'command-service=2', 'query-service', 'command-service']);
+    let queryIds = containerIds('query-service');
+    let commandIds = containerIds('command-service');
+    expect(queryIds).toHaveLength(2);
+    expect(commandIds).toHaveLength(2);
+    const healthy = (): boolean => [...queryIds, ...commandIds].every((id) => docker(['inspect', '-f', '{{.State.Health.Status}}', id]) === 'healthy');
     for (const until = Date.now() + 90_000; !healthy(); ) {
-      if (Date.now() > until) throw new Error('the second query-service never became healthy');
+      if (Date.now() > until) throw new Error('a second instance never became healthy');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     const deadline = Date.now() + 90_000;
-    const before = ids.map(productReadsOf);
+    const before = queryIds.map(productReadsOf);
     // The gateway finds the new instance when Docker's DNS is asked again (valid=10s): read until both have answered.
     let after = before;
     while (Date.now() < deadline && after.some((n, i) => n === before[i])) {
       for (let i = 0; i < 10; i++) expect((await call('GET', '/api/products?limit=1')).status).toBe(200);
-      ids = containerIds('query-service');
-      after = ids.map(productReadsOf);
+      queryIds = containerIds('query-service');
+      after = queryIds.map(productReadsOf);
     }
     expect(after.every((n, i) => n > before[i]!)).toBe(true);
-  }, 180_000);
+
+    // Writes too: orders (each its own Idempotency-Key) until both command-service instances have placed some.
+    const admin = await login(adminEmail, password);
+    const product = await call('POST', '/api/products', {
+      headers: { authorization: `Bearer ${admin}` },
+      body: { sku: `SCALE-${randomUUID().slice(0, 6)}`, name: 'Scaled', description: '', priceCents: 100, currency: 'EUR', initialStock: 1_000 },
+    });
+    expect(product.status).toBe(201);
+    const productId = product.json<{ id: string }>().id;
+    const ordersBefore = commandIds.map(ordersPlacedBy);
+    let ordersAfter = ordersBefore;
+    while (Date.now() < deadline + 60_000 && ordersAfter.some((n, i) => n === ordersBefore[i])) {
+      for (let i = 0; i < 10; i++) {
+        const order = await call('POST', '/api/orders', {
+          headers: { authorization: `Bearer ${placed.shopperToken}`, 'idempotency-key': randomUUID() },
+          body: { lines: [{ productId, quantity: 1 }], shippingAddress: { line1: '1 Main St', city: 'Oslo', postalCode: '0150', country: 'NO' } },
+        });
+        expect(order.status).toBe(201);
+      }
+      commandIds = containerIds('command-service');
+      ordersAfter = commandIds.map(ordersPlacedBy);
+    }
+    expect(ordersAfter.every((n, i) => n > ordersBefore[i]!)).toBe(true);
+  }, 240_000);
 
   it('backs up, loses the database volume, restores, verifies the chain, and reads the order again', async () => {
     containers(['backup']);

@@ -4,7 +4,7 @@ import { localTemplateValues, renderTemplate } from './nginx.js';
 import { repoPath } from '../paths.js';
 
 const template = readFileSync(repoPath('infra/nginx/nginx.conf'), 'utf8');
-const routes = { port: 8080, commandUpstream: '127.0.0.1:3001', queryUpstream: '127.0.0.1:3002', webRoot: '/srv/web' };
+const routes = { port: 8080, commandUpstreams: ['127.0.0.1:3001'], queryUpstreams: ['127.0.0.1:3002'], webRoot: '/srv/web' };
 
 describe('the gateway template under npm start', () => {
   it('leaves the dev-only variables empty, so the strict CSP and the built app are what nginx gets', () => {
@@ -25,5 +25,11 @@ describe('the gateway template under npm start', () => {
     });
     expect(config).toMatch(/map "web:5173" \$shop_web_dev_server \{\n\s+default "web:5173";/);
     expect(config).toContain(`default "default-src 'self'; script-src 'self' 'unsafe-inline'";`);
+  });
+
+  it('lists every instance in its upstream block, each with the passive health check', () => {
+    const config = renderTemplate(template, localTemplateValues({ ...routes, commandUpstreams: ['127.0.0.1:3001', '127.0.0.1:4001'], queryUpstreams: ['127.0.0.1:3002', '127.0.0.1:4002'] }));
+    expect(config).toMatch(/upstream command_service \{\n\s+zone command_service 64k;\n\s+server 127\.0\.0\.1:3001 max_fails=1 fail_timeout=5s; server 127\.0\.0\.1:4001 max_fails=1 fail_timeout=5s ;/);
+    expect(config).toMatch(/upstream query_service \{\n\s+zone query_service 64k;\n\s+server 127\.0\.0\.1:3002 max_fails=1 fail_timeout=5s; server 127\.0\.0\.1:4002 max_fails=1 fail_timeout=5s ;/);
   });
 });

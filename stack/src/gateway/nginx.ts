@@ -6,8 +6,9 @@ import { repoPath } from '../paths.js';
 
 export interface GatewayRoutes {
   port: number;
-  commandUpstream: string;
-  queryUpstream: string;
+  /** Every command-service instance (`host:port`); nginx balances over them and skips one that fails (max_fails). */
+  commandUpstreams: string[];
+  queryUpstreams: string[];
   webRoot: string;
   /** https beside the plain http port, when a certificate could be had (`localCertificate`). */
   https?: { port: number; cert: string; key: string };
@@ -46,8 +47,9 @@ export function localTemplateValues(routes: GatewayRoutes): Record<string, strin
     UPSTREAM_RESOLVE: '',
     COMMAND_TARGET: 'command_service',
     QUERY_TARGET: 'query_service',
-    COMMAND_UPSTREAM: routes.commandUpstream,
-    QUERY_UPSTREAM: routes.queryUpstream,
+    // The template has one `server ${...};` line per upstream: more instances continue it with `; server …`.
+    COMMAND_UPSTREAM: upstreamServers(routes.commandUpstreams),
+    QUERY_UPSTREAM: upstreamServers(routes.queryUpstreams),
     GATEWAY_LOGIN_RATE: '100r/s',
     GATEWAY_LOGIN_BURST: '200',
     GATEWAY_WRITE_RATE: '2000r/s',
@@ -57,6 +59,16 @@ export function localTemplateValues(routes: GatewayRoutes): Record<string, strin
     GATEWAY_CSP: '',
     WEB_DEV_SERVER: '',
   };
+}
+
+/**
+ * The servers of one upstream block as the template's `server ${X_UPSTREAM};` line takes them. Passive health
+ * checks: after a failed connection (max_fails=1) a server is skipped for fail_timeout, and the request goes to the
+ * next one (proxy_next_upstream's default `error timeout`, which never resends a write once it reached a server).
+ */
+export function upstreamServers(addresses: readonly string[]): string {
+  if (addresses.length === 0) throw new Error('An upstream needs at least one server');
+  return addresses.map((address) => `${address} max_fails=1 fail_timeout=5s`).join('; server ');
 }
 
 /**

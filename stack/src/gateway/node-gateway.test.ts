@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderTemplate } from './nginx.js';
-import { createNodeGateway } from './node-gateway.js';
+import { createNodeGateway, routeFor } from './node-gateway.js';
 import { climbsOutOfTheWebRoot, rawRequest } from '../testing/raw-request.js';
 
 const listenOnAnyPort = async (server: Server): Promise<number> => {
@@ -36,7 +36,7 @@ describe('built-in gateway (used when nginx is not installed)', () => {
     writeFileSync(join(webRoot, 'index.html'), '<h1>shop</h1>');
     writeFileSync(join(webRoot, 'app.js'), 'console.log(1)');
     const [queryPort, commandPort] = [await listenOnAnyPort(query), await listenOnAnyPort(command)];
-    gateway = createNodeGateway({ port: 0, queryUpstream: `127.0.0.1:${queryPort}`, commandUpstream: `127.0.0.1:${commandPort}`, webRoot });
+    gateway = createNodeGateway({ port: 0, queryUpstreams: [`127.0.0.1:${queryPort}`], commandUpstreams: [`127.0.0.1:${commandPort}`], webRoot });
     base = `http://127.0.0.1:${await listenOnAnyPort(gateway)}`;
   });
 
@@ -101,7 +101,7 @@ describe('built-in gateway (used when nginx is not installed)', () => {
   });
 
   it('answers 502 problem+json when a service does not answer', async () => {
-    const orphan = createNodeGateway({ port: 0, queryUpstream: '127.0.0.1:1', commandUpstream: '127.0.0.1:1', webRoot });
+    const orphan = createNodeGateway({ port: 0, queryUpstreams: ['127.0.0.1:1'], commandUpstreams: ['127.0.0.1:1'], webRoot });
     const response = await fetch(`http://127.0.0.1:${await listenOnAnyPort(orphan)}/api/products`);
     orphan.close();
     expect(response.status).toBe(502);
@@ -118,5 +118,14 @@ describe('nginx template rendering', () => {
 
   it('refuses a template with a placeholder it has no value for', () => {
     expect(() => renderTemplate('root ${WEB_ROOT};', {})).toThrow('No value for ${WEB_ROOT}');
+  });
+});
+
+describe('routeFor', () => {
+  const routes = { commandUpstreams: ['c1', 'c2'], queryUpstreams: ['q1', 'q2', 'q3'] };
+  it('sends reads to the query instances and writes to the command instances, in turn', () => {
+    expect([0, 1, 2, 3].map((turn) => routeFor('GET', routes, turn))).toEqual(['q1', 'q2', 'q3', 'q1']);
+    expect([0, 1, 2].map((turn) => routeFor('POST', routes, turn))).toEqual(['c1', 'c2', 'c1']);
+    expect(routeFor('HEAD', routes, 4)).toBe('q2');
   });
 });

@@ -18,9 +18,13 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-/** Same routing as infra/nginx/nginx.conf, for machines without nginx: reads → query, writes → command. */
-export function routeFor(method: string, routes: Pick<GatewayRoutes, 'commandUpstream' | 'queryUpstream'>): string {
-  return READ_METHODS.has(method) ? routes.queryUpstream : routes.commandUpstream;
+/**
+ * Same routing as infra/nginx/nginx.conf, for machines without nginx: reads → query, writes → command; `turn` picks
+ * the instance round robin.
+ */
+export function routeFor(method: string, routes: Pick<GatewayRoutes, 'commandUpstreams' | 'queryUpstreams'>, turn = 0): string {
+  const upstreams = READ_METHODS.has(method) ? routes.queryUpstreams : routes.commandUpstreams;
+  return upstreams[turn % upstreams.length]!;
 }
 
 /** Answers a problem+json, or cuts the connection when an answer has already begun. */
@@ -76,6 +80,7 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, webRoot: s
  * failure (sync or async) becomes a problem answer, never an unhandled rejection that would take every service down.
  */
 export function createNodeGateway(routes: GatewayRoutes): Server {
+  let turn = 0;
   return createServer((req, res) => {
     const fail = (): void => sendProblem(res, 500, 'gateway_error', 'Internal Server Error');
     try {
@@ -84,7 +89,7 @@ export function createNodeGateway(routes: GatewayRoutes): Server {
         sendProblem(res, 400, 'malformed_uri', 'Bad Request', 'The request URI holds a malformed percent-encoding');
         return;
       }
-      if (url.startsWith('/api/')) proxy(req, res, routeFor(req.method ?? 'GET', routes));
+      if (url.startsWith('/api/')) proxy(req, res, routeFor(req.method ?? 'GET', routes, turn++));
       else serveStatic(req, res, routes.webRoot).catch(fail);
     } catch {
       fail();

@@ -3,14 +3,20 @@ import { join, resolve } from 'node:path';
 import { repoPath } from '../paths.js';
 import { spawnManaged, type ManagedChild } from './child.js';
 
-/** Runs Prometheus with infra/prometheus/prometheus.yml, its target ports rewritten to the ones in use. */
-export function startPrometheus(binary: string, options: { port: number; targets: Record<number, number>; dataDir: string }): ManagedChild {
+/** The scrape config with each default target port replaced by every instance's port (one target per instance). */
+export function localScrapeConfig(config: string, targets: Record<number, readonly number[]>): string {
+  let rendered = config;
+  for (const [defaultPort, actualPorts] of Object.entries(targets)) {
+    rendered = rendered.replaceAll(`'localhost:${defaultPort}'`, actualPorts.map((port) => `'localhost:${port}'`).join(', '));
+  }
+  return rendered;
+}
+
+/** Runs Prometheus with infra/prometheus/prometheus.yml, its targets rewritten to the instances in use. */
+export function startPrometheus(binary: string, options: { port: number; targets: Record<number, readonly number[]>; dataDir: string }): ManagedChild {
   const dir = resolve(options.dataDir, 'prometheus');
   mkdirSync(join(dir, 'data'), { recursive: true });
-  let config = readFileSync(repoPath('infra/prometheus/prometheus.yml'), 'utf8');
-  for (const [defaultPort, actualPort] of Object.entries(options.targets)) {
-    config = config.replaceAll(`localhost:${defaultPort}'`, `localhost:${actualPort}'`);
-  }
+  const config = localScrapeConfig(readFileSync(repoPath('infra/prometheus/prometheus.yml'), 'utf8'), options.targets);
   writeFileSync(join(dir, 'prometheus.yml'), config);
   // rule_files in prometheus.yml are relative to it: the alert rules go beside the rendered config.
   writeFileSync(join(dir, 'alerts.yml'), readFileSync(repoPath('infra/prometheus/alerts.yml'), 'utf8'));
