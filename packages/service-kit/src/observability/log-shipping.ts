@@ -1,0 +1,52 @@
+import { pino, type DestinationStream } from 'pino';
+import { z } from 'zod';
+
+const unsetWhenEmpty = (value: unknown): unknown => (value === '' ? undefined : value);
+
+/**
+ * Where a service ships its log lines besides stdout. Unset LOG_ELASTICSEARCH_URL (compose passes it empty outside
+ * the `analytics` profile): stdout only. The data stream matches the `logs-shop-*` index template that the
+ * log-store setup job installs (infra/elasticsearch/), which gives it ECS mappings and the retention policy.
+ */
+export const LogShippingConfig = {
+  LOG_ELASTICSEARCH_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
+  LOG_ELASTICSEARCH_DATA_STREAM: z.string().regex(/^logs-shop-[a-z0-9._-]+$/, 'a data stream under logs-shop-* (the index template)').default('logs-shop-default'),
+};
+
+export interface LogShipping {
+  url: string;
+  dataStream: string;
+}
+
+/** LogShipping from a parsed config, or undefined when logs stay on stdout. */
+export const logShippingOf = (config: { LOG_ELASTICSEARCH_URL?: string | undefined; LOG_ELASTICSEARCH_DATA_STREAM: string }): LogShipping | undefined =>
+  config.LOG_ELASTICSEARCH_URL ? { url: config.LOG_ELASTICSEARCH_URL, dataStream: config.LOG_ELASTICSEARCH_DATA_STREAM } : undefined;
+
+/**
+ * pino-elasticsearch's options: bulk `create` into the data stream (a data stream takes creates only), flushed every
+ * 64 KB or 2 s, whichever comes first — a line reaches Kibana within seconds without a request per line.
+ */
+export const elasticsearchLogOptions = (shipping: LogShipping) => ({
+  node: shipping.url,
+  index: shipping.dataStream,
+  opType: 'create' as const,
+  esVersion: 8,
+  flushBytes: 64 * 1024,
+  flushInterval: 2_000,
+});
+
+/**
+ * The logger's destination: undefined (pino's stdout) without shipping; with it, stdout and pino-elasticsearch, both
+ * in pino's transport worker thread, so the service's own thread only writes the line once and never waits on the
+ * cluster. If Elasticsearch is down the worker's bulk retries and then drops; stdout (and `docker logs`) still has
+ * every line.
+ */
+export function logDestination(shipping: LogShipping | undefined): DestinationStream | undefined {
+  if (!shipping) return undefined;
+  return pino.transport<Record<string, unknown>>({
+    targets: [
+      { target: 'pino/file', options: { destination: 1 } },
+      { target: 'pino-elasticsearch', options: elasticsearchLogOptions(shipping) },
+    ],
+  }) as DestinationStream;
+}
