@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import { AggregateCache, type DataKeyRing, type EventStore } from '@shop/kernel';
-import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
+import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type Tracer, type TrustedProxies } from '@shop/service-kit';
 import { loginRoutes, type LoginLimits } from './auth/login/login.http.js';
 import { logoutRoutes } from './auth/logout/logout.http.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
@@ -38,6 +38,8 @@ export interface CommandServiceDeps {
   limiterMemory?: LoginLimits['limiterMemory'];
   /** TRUSTED_PROXIES: whose X-Forwarded-For names the client (default: loopback and private ranges). */
   trustedProxies?: TrustedProxies;
+  /** Set when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT): a span per request, its context into the events' metadata. */
+  tracer?: Tracer;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -56,6 +58,7 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
     service: 'command-service',
     logger: deps.logger,
     trustedProxies: deps.trustedProxies,
+    ...(deps.tracer ? { tracer: deps.tracer } : {}),
     readiness: async () => {
       await deps.pool.query('SELECT 1');
       return undefined;

@@ -1,6 +1,21 @@
 import { PERSONAL_DATA } from '@shop/domain';
 import { createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { accountTokenVersions, closeServer, configOrExit, createLogger, createTokenService, loadConfig, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
+import {
+  accountTokenVersions,
+  closeServer,
+  configOrExit,
+  createLogger,
+  createTokenService,
+  loadConfig,
+  loadServiceConfig,
+  logDestination,
+  logShippingOf,
+  onShutdown,
+  serve,
+  spanDestinationOf,
+  startTracing,
+  warnOfLostConnection,
+} from '@shop/service-kit';
 import { buildCommandApp } from './app.js';
 import { runCreateAdmin } from './auth/create-admin/create-admin.cli.js';
 import { CREATE_ADMIN_USAGE } from './auth/create-admin/create-admin.js';
@@ -21,7 +36,8 @@ if (command === 'create-admin') {
 
 // Composition root: the only place that reads the environment and builds the dependencies.
 const config = loadServiceConfig('command-service', CommandServiceConfig, (parsed) => ({ keys: { JWT_PRIVATE_KEY: parsed.JWT_PRIVATE_KEY } }));
-const logger = createLogger('command-service');
+const logger = createLogger('command-service', undefined, logDestination(logShippingOf(config)));
+const tracing = await startTracing('command-service', spanDestinationOf(config));
 if (process.env.JWT_SECRET !== undefined) logger.warn('JWT_SECRET is no longer used (tokens are Ed25519: JWT_PRIVATE_KEY here, JWT_PUBLIC_KEY in the query service)');
 const pool = createPool(config.DATABASE_URL, {
   max: 20,
@@ -71,6 +87,7 @@ const { app } = buildCommandApp({
   registerLimit: { burst: config.REGISTER_RATE_LIMIT_BURST, perSecond: config.REGISTER_RATE_LIMIT_PER_SECOND },
   limiterMemory: { maxKeys: config.RATE_LIMIT_MAX_KEYS, maxKeyLength: config.RATE_LIMIT_MAX_KEY_LENGTH },
   trustedProxies: config.TRUSTED_PROXIES,
+  ...(tracing ? { tracer: tracing.tracer } : {}),
 });
 const server = await serve(app, config.PORT);
 logger.info({ port: config.PORT }, 'command-service listening');
@@ -83,4 +100,5 @@ onShutdown(logger, [
   },
   () => pool.end(),
   () => bookkeeping.end(),
+  async () => tracing?.shutdown(),
 ]);

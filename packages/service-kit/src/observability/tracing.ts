@@ -94,3 +94,8 @@ export function endSpan(span: Span, error?: unknown): void {
 
 /** Runs `work` with `ctx` active (so the logger's `trace.id` and any child span see it). */
 export const runInContext = <T>(ctx: Context, work: () => T): T => context.with(ctx, work);
+export type { Span, Tracer } from '@opentelemetry/api';
+
+/** The span destination a parsed config names: OTLP to OTEL_EXPORTER_OTLP_ENDPOINT, or none (tracing off). */
+export const spanDestinationOf = (config: { OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined }): SpanDestination | undefined =>
+  config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : undefined;
