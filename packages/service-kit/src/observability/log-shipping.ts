@@ -36,17 +36,18 @@ export const elasticsearchLogOptions = (shipping: LogShipping) => ({
 });
 
 /**
- * The logger's destination: undefined (pino's stdout) without shipping; with it, stdout and pino-elasticsearch, both
- * in pino's transport worker thread, so the service's own thread only writes the line once and never waits on the
- * cluster. If Elasticsearch is down the worker's bulk retries and then drops; stdout (and `docker logs`) still has
- * every line.
+ * The logger's destination: undefined (pino's stdout) without shipping; with it, stdout as before plus pino-elasticsearch
+ * in pino's transport worker thread, so the service's thread never parses a line again nor waits on the cluster. One
+ * target per worker: a worker with several filters lines by a numeric `level`, which ECS lines do not have (theirs is
+ * `log.level`); the fan-out is pino's multistream here, which gets the level from the logger itself. Each stream takes
+ * every level: the logger's LOG_LEVEL is the one filter. If Elasticsearch is down the bulk helper retries and then
+ * drops; stdout (and `docker logs`) still has every line.
  */
 export function logDestination(shipping: LogShipping | undefined): DestinationStream | undefined {
   if (!shipping) return undefined;
-  return pino.transport<Record<string, unknown>>({
-    targets: [
-      { target: 'pino/file', options: { destination: 1 } },
-      { target: 'pino-elasticsearch', options: elasticsearchLogOptions(shipping) },
-    ],
-  }) as DestinationStream;
+  const elasticsearch = pino.transport<Record<string, unknown>>({ target: 'pino-elasticsearch', options: elasticsearchLogOptions(shipping) }) as DestinationStream;
+  return pino.multistream([
+    { level: 'trace', stream: pino.destination(1) },
+    { level: 'trace', stream: elasticsearch },
+  ]);
 }
