@@ -53,9 +53,9 @@ export async function setUpLogStore(setup: LogStoreSetup): Promise<string[]> {
   const { elasticsearch, assets, retentionDays } = setup;
   const done: string[] = [];
   const { policy } = withRetention(assets.ilmPolicy, retentionDays);
-  await elasticsearch.ilm.putLifecycle({ name: LOG_POLICY, policy: policy as never });
+  await elasticsearch.ilm.putLifecycle({ name: LOG_POLICY, policy });
   done.push(`ILM policy ${LOG_POLICY}: delete after ${retentionDays} days`);
-  await elasticsearch.indices.putIndexTemplate({ name: LOG_TEMPLATE, ...(assets.indexTemplate as object) } as never);
+  await elasticsearch.indices.putIndexTemplate({ name: LOG_TEMPLATE, ...assets.indexTemplate });
   done.push(`index template ${LOG_TEMPLATE}: ${(assets.indexTemplate.index_patterns as string[]).join(', ')}`);
   if (setup.kibanaUrl) {
     const url = new URL('api/data_views/data_view', setup.kibanaUrl.endsWith('/') ? setup.kibanaUrl : `${setup.kibanaUrl}/`);

@@ -7,17 +7,12 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import type { NatsConnection } from 'nats';
 import { Registry } from 'prom-client';
 import { connectNats, ensureEventStream, type EventBusNames, type PostgresEventStore } from '@shop/kernel';
-import { createLogger, createServiceApp, startTracing, traceparentOfRequest, type Tracing } from '@shop/service-kit';
+import { createLogger, createServiceApp, SpanKind, startTracing, traceparentOfRequest, type Tracing } from '@shop/service-kit';
 import { createProjectorMetrics } from '../metrics.js';
 import { catalogProjection } from '../projections/catalog/catalog.projection.js';
 import { eventually, startTestDatabaseAndBus, type TestDatabaseAndBus } from '../testing/infrastructure.js';
 import { testRunner } from '../testing/runner.js';
 import { Relay } from './relay.js';
-
-/** SpanKind of @opentelemetry/api, as the finished spans carry it. */
-const SERVER = 1;
-const PRODUCER = 3;
-const CONSUMER = 4;
 
 /**
  * The trace hooks end to end in one process, on real Postgres and NATS JetStream, spans kept by the SDK's in-memory
@@ -98,9 +93,9 @@ describe('one trace from a request through the relay into a projection', () => {
       let chain: { request: ReadableSpan; publish: ReadableSpan; apply: ReadableSpan } | undefined;
       await eventually(async () => {
         const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === callerTraceId);
-        const request = spans.find((span) => span.kind === SERVER && span.parentSpanContext?.spanId === callerSpanId);
-        const publish = spans.find((span) => span.kind === PRODUCER && span.parentSpanContext?.spanId === request?.spanContext().spanId);
-        const apply = spans.find((span) => span.kind === CONSUMER && span.parentSpanContext?.spanId === publish?.spanContext().spanId);
+        const request = spans.find((span) => span.kind === SpanKind.SERVER && span.parentSpanContext?.spanId === callerSpanId);
+        const publish = spans.find((span) => span.kind === SpanKind.PRODUCER && span.parentSpanContext?.spanId === request?.spanContext().spanId);
+        const apply = spans.find((span) => span.kind === SpanKind.CONSUMER && span.parentSpanContext?.spanId === publish?.spanContext().spanId);
         chain = request && publish && apply ? { request, publish, apply } : undefined;
         return chain !== undefined && runner.position >= position;
       });

@@ -78,7 +78,7 @@ export class Relay {
   }
 
   private async lead(leadershipLost: Promise<void>): Promise<void> {
-    const { pool, store, js, names, metrics, logger } = this.deps;
+    const { pool, store, metrics, logger } = this.deps;
     await pool.query('INSERT INTO relay_checkpoints (relay, position) VALUES ($1, 0) ON CONFLICT DO NOTHING', [this.name]);
     const { rows } = await pool.query<{ position: string }>('SELECT position FROM relay_checkpoints WHERE relay = $1', [this.name]);
     this.checkpoint = BigInt(rows[0]!.position);

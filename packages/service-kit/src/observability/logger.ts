@@ -38,7 +38,7 @@ function ecsError(value: unknown): Record<string, unknown> {
   return {
     type: value.name,
     message: value.message,
-    ...(code === undefined ? {} : { code: String(code) }),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
     ...(value.stack === undefined ? {} : { stack_trace: value.stack }),
   };
 }

@@ -86,7 +86,7 @@ export function startLinkedSpan(tracer: Tracer, name: string, kind: 'producer' |
 /** Ends a span, marking it failed when `error` is given. */
 export function endSpan(span: Span, error?: unknown): void {
   if (error !== undefined) {
-    span.recordException(error instanceof Error ? error : String(error));
+    span.recordException(error instanceof Error ? error : typeof error === 'string' ? error : (JSON.stringify(error) ?? 'unknown error'));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
   span.end();
@@ -94,7 +94,7 @@ export function endSpan(span: Span, error?: unknown): void {
 
 /** Runs `work` with `ctx` active (so the logger's `trace.id` and any child span see it). */
 export const runInContext = <T>(ctx: Context, work: () => T): T => context.with(ctx, work);
-export type { Span, Tracer } from '@opentelemetry/api';
+export { SpanKind, type Span, type Tracer } from '@opentelemetry/api';
 
 /** The span destination a parsed config names: OTLP to OTEL_EXPORTER_OTLP_ENDPOINT, or none (tracing off). */
 export const spanDestinationOf = (config: { OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined }): SpanDestination | undefined =>
