@@ -16,7 +16,7 @@ const sharedPackages = {
 const testPathIgnorePatterns = [
   '/node_modules/',
   ...(process.env.KURRENTDB_URL ? [] : ['kurrentdb-event-store\\.int\\.test\\.ts$']),
-  ...(process.env.ELASTICSEARCH_URL ? [] : ['es-sales-report\\.int\\.test\\.ts$']),
+  ...(process.env.ELASTICSEARCH_URL ? [] : ['es-sales-report\\.int\\.test\\.ts$', 'log-store\\.live\\.int\\.test\\.ts$']),
   // The compose stack's own test builds every image and runs the whole stack (minutes): `npm run test:containers`.
   ...(process.env.SHOP_TEST_CONTAINERS === '1' ? [] : ['\\.containers\\.test\\.ts$']),
 ];

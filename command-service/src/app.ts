@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import { AggregateCache, type DataKeyRing, type EventStore } from '@shop/kernel';
-import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type TrustedProxies } from '@shop/service-kit';
+import { createServiceApp, identify, jsonBody, ProblemError, type Logger, type ServiceApp, type TokenService, type Tracer, type TrustedProxies } from '@shop/service-kit';
 import { loginRoutes, type LoginLimits } from './auth/login/login.http.js';
 import { logoutRoutes } from './auth/logout/logout.http.js';
 import { KeyedMutex } from './commands/keyed-mutex.js';
@@ -45,6 +45,8 @@ export interface CommandServiceDeps {
    * service, there so the fault harness can skew one service's clock (SHOP_CLOCK_SKEW_MS, docs/faults.md).
    */
   now?: () => Date;
+  /** Set when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT): a span per request, its context into the events' metadata. */
+  tracer?: Tracer;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -63,6 +65,7 @@ export function buildCommandApp(deps: CommandServiceDeps): ServiceApp {
     service: 'command-service',
     logger: deps.logger,
     trustedProxies: deps.trustedProxies,
+    ...(deps.tracer ? { tracer: deps.tracer } : {}),
     readiness: async () => {
       await deps.pool.query('SELECT 1');
       return undefined;

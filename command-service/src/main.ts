@@ -1,6 +1,20 @@
 import { PERSONAL_DATA } from '@shop/domain';
 import { AppendTimingEventStore, createPool, PersonalDataCodec, PersonalDataEventStore, PostgresDataKeyRing, PostgresEventStore, waitUntilIdle } from '@shop/kernel';
-import { closeServer, configOrExit, createLogger, createTokenService, loadConfig, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
+import {
+  closeServer,
+  configOrExit,
+  createLogger,
+  createTokenService,
+  loadConfig,
+  loadServiceConfig,
+  logDestination,
+  logShippingOf,
+  onShutdown,
+  serve,
+  spanDestinationOf,
+  startTracing,
+  warnOfLostConnection,
+} from '@shop/service-kit';
 import { Counter, Histogram } from 'prom-client';
 import { buildCommandApp } from './app.js';
 import { BatchedTokenVersions } from './auth/batched-token-versions.js';
@@ -23,7 +37,8 @@ if (command === 'create-admin') {
 
 // Composition root: the only place that reads the environment and builds the dependencies.
 const config = loadServiceConfig('command-service', CommandServiceConfig, (parsed) => ({ keys: { JWT_PRIVATE_KEY: parsed.JWT_PRIVATE_KEY } }));
-const logger = createLogger('command-service');
+const logger = createLogger('command-service', undefined, logDestination(logShippingOf(config)));
+const tracing = await startTracing('command-service', spanDestinationOf(config));
 if (process.env.JWT_SECRET !== undefined) logger.warn('JWT_SECRET is no longer used (tokens are Ed25519: JWT_PRIVATE_KEY here, JWT_PUBLIC_KEY in the query service)');
 const pool = createPool(config.DATABASE_URL, {
   max: 20,
@@ -91,6 +106,7 @@ const { app, registry } = buildCommandApp({
   trustedProxies: config.TRUSTED_PROXIES,
   now: () => new Date(Date.now() + config.SHOP_CLOCK_SKEW_MS),
   idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
+  ...(tracing ? { tracer: tracing.tracer } : {}),
 });
 registry.registerMetric(appendDuration);
 registry.registerMetric(appendedEvents);
@@ -105,4 +121,5 @@ onShutdown(logger, [
   },
   () => pool.end(),
   () => bookkeeping.end(),
+  async () => tracing?.shutdown(),
 ]);

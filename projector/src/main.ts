@@ -3,7 +3,19 @@ import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { PERSONAL_DATA } from '@shop/domain';
 import { connectNats, createPool, ensureEventStream, PersonalDataCodec, PostgresDataKeyRing, PostgresEventStore, type EventBusNames } from '@shop/kernel';
-import { closeServer, createLogger, createServiceApp, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
+import {
+  closeServer,
+  createLogger,
+  createServiceApp,
+  loadServiceConfig,
+  logDestination,
+  logShippingOf,
+  onShutdown,
+  serve,
+  spanDestinationOf,
+  startTracing,
+  warnOfLostConnection,
+} from '@shop/service-kit';
 import { ProjectorConfig } from './config.js';
 import { createCacheInvalidator } from './cache/cache-invalidator.js';
 import { createProjectorMetrics } from './metrics.js';
@@ -26,7 +38,10 @@ const config = loadServiceConfig('projector', ProjectorConfig, (parsed) => ({
     ELASTICSEARCH_URL: { url: parsed.ELASTICSEARCH_URL, passwordRequired: false },
   },
 }));
-const logger = createLogger('projector');
+const logger = createLogger('projector', undefined, logDestination(logShippingOf(config)));
+// Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): the relay continues each command's trace onto the bus, runners from it.
+const tracing = await startTracing('projector', spanDestinationOf(config));
+const tracer = tracing ? { tracer: tracing.tracer } : {};
 // The projector never appends events: everything it writes (read models, their checkpoints, the relay's checkpoint,
 // dead letters) is derived from the store and written with its checkpoint in one transaction. So it commits without
 // waiting for the WAL flush: a database crash can lose only its last few commits, read model and checkpoint
@@ -66,6 +81,7 @@ const invalidate = redis ? createCacheInvalidator(redis, logger) : async (): Pro
 const service = createServiceApp({
   service: 'projector',
   logger,
+  ...tracer,
   trustedProxies: config.TRUSTED_PROXIES,
   readiness: async () => {
     await pool.query('SELECT 1');
@@ -102,16 +118,16 @@ const postgresProjections = [catalogProjection, ordersProjection, customersProje
   decryptingPersonalData(projection, personalData),
 );
 const postgresRunners = postgresProjections.flatMap((projection) =>
-  partitions.map((partition) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger, ...(partition ? { partition } : {}) })),
+  partitions.map((partition) => new ProjectionRunner({ pool, store, projection, invalidate, metrics, logger, ...tracer, ...(partition ? { partition } : {}) })),
 );
-const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger }) : undefined;
+const relay = nats ? new Relay({ pool, connectionString: config.DATABASE_URL, store, js: nats.jetstream(), names, metrics, logger, ...tracer }) : undefined;
 
 // The Elasticsearch analytics projection runs only where a cluster is configured.
 const elasticsearch = config.ELASTICSEARCH_URL ? new ElasticsearchClient({ node: config.ELASTICSEARCH_URL, maxRetries: 0 }) : undefined;
 const salesIndex = elasticsearch ? new SalesIndexWriter(elasticsearch, config.ELASTICSEARCH_SALES_INDEX) : undefined;
 const analyticsOfIndex = salesIndex ? decryptingPersonalData(analyticsProjection(salesIndex), personalData) : undefined;
 const analytics = analyticsOfIndex
-  ? new ProjectionRunner({ pool, store, projection: analyticsOfIndex, invalidate, metrics, logger, batchSize: config.ELASTICSEARCH_BATCH_SIZE })
+  ? new ProjectionRunner({ pool, store, projection: analyticsOfIndex, invalidate, metrics, logger, ...tracer, batchSize: config.ELASTICSEARCH_BATCH_SIZE })
   : undefined;
 if (salesIndex) logger.info({ index: salesIndex.index }, 'Elasticsearch analytics projection enabled (ELASTICSEARCH_URL set)');
 else logger.info('ELASTICSEARCH_URL not set: no Elasticsearch analytics projection; analysts are served from the SQL sales read model');
@@ -170,4 +186,5 @@ onShutdown(logger, [
   async () => elasticsearch?.close(),
   async () => redis?.quit(),
   () => pool.end(),
+  async () => tracing?.shutdown(),
 ]);

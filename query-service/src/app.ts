@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import type { EventStore } from '@shop/kernel';
 import { ANALYTICS_PROJECTION, CATALOG_PROJECTION, ORDERS_PROJECTION, SALES_PROJECTION } from '@shop/read-models';
-import { createServiceApp, type Logger, type ServiceApp, type TokenVerifier, type TrustedProxies } from '@shop/service-kit';
+import { createServiceApp, type Logger, type ServiceApp, type TokenVerifier, type Tracer, type TrustedProxies } from '@shop/service-kit';
 import { analyticsRoutes } from './analytics/analytics.http.js';
 import type { SalesReportSource } from './analytics/sales-report.port.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
@@ -30,13 +30,21 @@ export interface QueryServiceDeps {
   salesReports?: SalesReportSource;
   /** TRUSTED_PROXIES: whose X-Forwarded-For names the client (default: loopback and private ranges). */
   trustedProxies?: TrustedProxies;
+  /** Set when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT): a server span per request. */
+  tracer?: Tracer;
 }
 
 /** The read models the query service serves from: main.ts tracks exactly these. */
 export const SERVED_PROJECTIONS = [CATALOG_PROJECTION, ORDERS_PROJECTION, SALES_PROJECTION, ANALYTICS_PROJECTION] as const;
 
 export function buildQueryApp(deps: QueryServiceDeps): ServiceApp {
-  const service = createServiceApp({ service: 'query-service', logger: deps.logger, readiness: deps.readiness, trustedProxies: deps.trustedProxies });
+  const service = createServiceApp({
+    service: 'query-service',
+    logger: deps.logger,
+    readiness: deps.readiness,
+    trustedProxies: deps.trustedProxies,
+    ...(deps.tracer ? { tracer: deps.tracer } : {}),
+  });
   /** Read-your-writes for a route served from `projection` (Consistency-Token in, Read-Model-Position out). */
   const freshFrom = (projection: string): RequestHandler => consistency(deps.positions.of(projection), deps.maxConsistencyWaitMs);
   service.app.use(productRoutes({ ...deps, fresh: freshFrom(CATALOG_PROJECTION), catalog: deps.positions.of(CATALOG_PROJECTION) }));

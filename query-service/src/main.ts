@@ -1,7 +1,21 @@
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { createPool } from '@shop/kernel';
-import { accountTokenVersions, CachedTokenVersions, closeServer, createLogger, createTokenVerifier, loadServiceConfig, onShutdown, serve, warnOfLostConnection } from '@shop/service-kit';
+import {
+  accountTokenVersions,
+  CachedTokenVersions,
+  closeServer,
+  createLogger,
+  createTokenVerifier,
+  loadServiceConfig,
+  logDestination,
+  logShippingOf,
+  onShutdown,
+  serve,
+  spanDestinationOf,
+  startTracing,
+  warnOfLostConnection,
+} from '@shop/service-kit';
 import { ElasticsearchSalesReport } from './analytics/es-sales-report.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { buildQueryApp, SERVED_PROJECTIONS } from './app.js';
@@ -16,7 +30,8 @@ const config = loadServiceConfig('query-service', QueryServiceConfig, (parsed) =
   keys: { JWT_PUBLIC_KEY: parsed.JWT_PUBLIC_KEY },
   urls: { REDIS_URL: { url: parsed.REDIS_URL, passwordRequired: false }, ELASTICSEARCH_URL: { url: parsed.ELASTICSEARCH_URL, passwordRequired: false } },
 }));
-const logger = createLogger('query-service');
+const logger = createLogger('query-service', undefined, logDestination(logShippingOf(config)));
+const tracing = await startTracing('query-service', spanDestinationOf(config));
 if (process.env.JWT_SECRET !== undefined) logger.warn('JWT_SECRET is no longer used (the query service verifies with JWT_PUBLIC_KEY)');
 const pool = createPool(config.DATABASE_URL, { max: 20, applicationName: 'query-service', onIdleError: warnOfLostConnection(logger, 'main') });
 // Reads check revocation through a short, bounded cache (TOKEN_VERSION_CACHE_MS): a lookup per account and few
@@ -66,6 +81,7 @@ const { app } = buildQueryApp({
   // Personal fields decrypted, `[erased]` once shredded, `[unreadable]` where edited (verify names the event).
   audit: { store: auditEventStore(pool, config.DATA_KEY_ENCRYPTION_KEY).store, head: storeHead.tracker },
   trustedProxies: config.TRUSTED_PROXIES,
+  ...(tracing ? { tracer: tracing.tracer } : {}),
   readiness: async () => {
     await pool.query('SELECT 1');
     return undefined;
@@ -80,5 +96,6 @@ onShutdown(logger, [
   () => storeHead.stop(),
   async () => redis?.disconnect(),
   async () => elasticsearch?.close(),
+  async () => tracing?.shutdown(),
   () => pool.end(),
 ]);

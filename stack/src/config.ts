@@ -40,5 +40,9 @@ export const StackConfig = z.object({
   SHOP_PROMETHEUS: z.enum(['auto', 'off']).default('auto'),
   NATS_STREAM: z.string().default('SHOP_EVENTS'),
   NATS_SUBJECT_PREFIX: z.string().default('shop'),
+  /** Given to every service (docs/observability.md): `debug` adds a line per request and per applied event. */
+  LOG_LEVEL: z.string().optional(),
+  /** Given to every service: an OTLP/HTTP collector turns tracing on. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
 });
 export type StackConfig = z.infer<typeof StackConfig>;

@@ -83,6 +83,8 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
       // The gateway runs on this machine: only a loopback hop may name the client. The services listen on every
       // interface, and the default (loopback and private ranges) would let a LAN neighbour pick its own address.
       TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? 'loopback',
+      ...(config.LOG_LEVEL ? { LOG_LEVEL: config.LOG_LEVEL } : {}),
+      ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     };
     const service = (name: string, entry: string, port: number, extraEnv: NodeJS.ProcessEnv = {}): ManagedChild =>
       spawnManaged({

@@ -1,28 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { EventMetadata } from '@shop/kernel';
-import { principalOf } from '@shop/service-kit';
+import { noteCorrelationId, principalOf, requestIdOf, traceparentOfRequest } from '@shop/service-kit';
 import { streamVersionEtag } from './preconditions.js';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The request's correlation id (`X-Correlation-Id` when well-formed, else a new one), echoed on the answer. */
+/**
+ * The request's correlation id, echoed on the answer and noted for the request's log line: `X-Correlation-Id` when
+ * well-formed (a caller tying several requests together), else the request's `X-Request-Id` (the gateway's, so one
+ * id names the request in nginx's, the service's and the projector's lines), else a new one.
+ */
 export function correlationIdOf(req: Request, res: Response): string {
   const header = req.get('x-correlation-id');
-  const correlationId = header && CORRELATION_ID.test(header) ? header : randomUUID();
+  const correlationId = header && CORRELATION_ID.test(header) ? header : (requestIdOf(res) ?? randomUUID());
   res.set('X-Correlation-Id', correlationId);
+  noteCorrelationId(res, correlationId);
   return correlationId;
 }
 
 /**
  * The metadata every event of this request carries. The actor comes from the verified token, never from
- * the body; the correlation id from `X-Correlation-Id` when it is well-formed, else a new one.
+ * the body; the correlation id as correlationIdOf has it; the trace context of the request's span when tracing is on.
  */
 export function commandMetadata(req: Request, res: Response): EventMetadata {
   const correlationId = correlationIdOf(req, res);
   const { userId, role } = principalOf(res);
   // An HTTP command has no causing event: its cause is the request itself, named by the correlation id.
-  return { correlationId, causationId: correlationId, actor: { userId, role } };
+  const traceparent = traceparentOfRequest(res);
+  return { correlationId, causationId: correlationId, actor: { userId, role }, ...(traceparent === undefined ? {} : { traceparent }) };
 }
 
 /**

@@ -2,6 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parseEd25519PrivateKey, parseEd25519PublicKey } from './auth/keys.js';
 import { ClientIdentityConfig } from './http/client-identity.js';
+import { LogShippingConfig } from './observability/log-shipping.js';
+import { TracingConfig } from './observability/tracing.js';
 import { refuseUnsafeProductionSettings, type ProductionChecks } from './production.js';
 
 /**
@@ -62,6 +64,9 @@ export function serviceSettings(defaultPort: number) {
     DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/shop'),
     // Client identity (issue 14): the gateway hops whose X-Forwarded-For is believed.
     ...ClientIdentityConfig,
+    // Observability (docs/observability.md): log shipping to Elasticsearch and OpenTelemetry traces, both off unless set.
+    ...LogShippingConfig,
+    ...TracingConfig,
   };
 }
 

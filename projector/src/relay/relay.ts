@@ -1,7 +1,7 @@
-import type { JetStreamClient } from 'nats';
+import { headers as natsHeaders, type JetStreamClient } from 'nats';
 import pg from 'pg';
-import { encodeIntegrationEvent, eventSubject, Wakeup, type EventBusNames, type EventStore } from '@shop/kernel';
-import type { Logger } from '@shop/service-kit';
+import { BUS_HEADERS, encodeIntegrationEvent, eventSubject, Wakeup, type EventBusNames, type EventStore, type RecordedEvent } from '@shop/kernel';
+import { endSpan, startLinkedSpan, traceparentOf, type Logger, type Span, type Tracer } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 
 const RELAY_LOCK_KEY = 7_246_100;
@@ -19,6 +19,8 @@ export interface RelayDeps {
   logger: Logger;
   /** Checkpoint row name; tests give each relay its own. */
   relayName?: string;
+  /** Set when tracing is on: a publish span per event that carries a trace context (the command's request span). */
+  tracer?: Tracer;
 }
 
 /**
@@ -76,7 +78,7 @@ export class Relay {
   }
 
   private async lead(leadershipLost: Promise<void>): Promise<void> {
-    const { pool, store, js, names, metrics, logger } = this.deps;
+    const { pool, store, metrics, logger } = this.deps;
     await pool.query('INSERT INTO relay_checkpoints (relay, position) VALUES ($1, 0) ON CONFLICT DO NOTHING', [this.name]);
     const { rows } = await pool.query<{ position: string }>('SELECT position FROM relay_checkpoints WHERE relay = $1', [this.name]);
     this.checkpoint = BigInt(rows[0]!.position);
@@ -89,9 +91,7 @@ export class Relay {
         await Promise.all(
           // An explicit acknowledgement timeout: while the server is gone a publish fails (and the batch is retried)
           // rather than waiting for ever.
-          events.map((event) =>
-            js.publish(eventSubject(names, event), encodeIntegrationEvent(event), { msgID: event.eventId, timeout: PUBLISH_TIMEOUT_MS }),
-          ),
+          events.map((event) => this.publish(event)),
         );
         const last = events.at(-1)!.globalPosition;
         // The checkpoint is written behind the feed, one write at a time, never moving back: the next batch does not
@@ -112,5 +112,34 @@ export class Relay {
     await Promise.race([this.stoppedSignal, leadershipLost]);
     await subscription.stop();
     await this.checkpointWrite;
+  }
+
+  /**
+   * One event onto the bus, with its correlation id in the headers and, when tracing is on and the event carries a
+   * trace context, a publish span (child of the span that appended it) whose context the projector continues.
+   */
+  private async publish(event: RecordedEvent): Promise<void> {
+    const { js, names, tracer } = this.deps;
+    const subject = eventSubject(names, event);
+    const headers = natsHeaders();
+    headers.set(BUS_HEADERS.correlationId, event.metadata.correlationId);
+    let span: Span | undefined;
+    if (tracer && event.metadata.traceparent) {
+      span = startLinkedSpan(tracer, `publish ${subject}`, 'producer', event.metadata.traceparent, {
+        'messaging.system': 'nats',
+        'messaging.destination.name': subject,
+        'messaging.message.id': event.eventId,
+        'labels.correlation_id': event.metadata.correlationId,
+      });
+      const traceparent = traceparentOf(span);
+      if (traceparent) headers.set(BUS_HEADERS.traceparent, traceparent);
+    }
+    try {
+      await js.publish(subject, encodeIntegrationEvent(event), { msgID: event.eventId, timeout: PUBLISH_TIMEOUT_MS, headers });
+      if (span) endSpan(span);
+    } catch (error) {
+      if (span) endSpan(span, error);
+      throw error;
+    }
   }
 }

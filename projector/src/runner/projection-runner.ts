@@ -1,7 +1,7 @@
-import type { JetStreamClient, JetStreamManager } from 'nats';
+import type { JetStreamClient, JetStreamManager, JsMsg } from 'nats';
 import type pg from 'pg';
-import { Wakeup, type EventBusNames, type EventStore, type ProjectedEvent } from '@shop/kernel';
-import type { Logger } from '@shop/service-kit';
+import { BUS_HEADERS, Wakeup, type EventBusNames, type EventStore, type ProjectedEvent } from '@shop/kernel';
+import { endSpan, startLinkedSpan, traceIdOf, type Logger, type Span, type Tracer } from '@shop/service-kit';
 import type { ProjectorMetrics } from '../metrics.js';
 import { mayConcern, SinkUnavailable, type Projection } from '../projections/projection.js';
 import { ensureCheckpoint } from './checkpoint-store.js';
@@ -34,6 +34,8 @@ export interface ProjectionRunnerDeps {
   batchSize?: number;
   /** Run as one partition of the projection (see partition.ts); absent: the whole projection. */
   partition?: Partition;
+  /** Set when tracing is on: a span per bus message that carries a trace context, child of the relay's publish span. */
+  tracer?: Tracer;
 }
 
 /**
@@ -171,6 +173,7 @@ export class ProjectionRunner {
     }
     this.persisted = result.position;
     this.pendingSince = undefined;
+    if (this.deps.logger.isLevelEnabled('debug')) this.logApplied(batch, result.position);
     this.advance(result.position, result.applied, batch.at(-1)!, source);
     if (result.deadLettered) this.deps.metrics.deadLetters.inc({ projection: this.name }, result.deadLettered);
     if (result.staleCacheKeys.length) await this.deps.invalidate(result.staleCacheKeys, result.position);
@@ -242,7 +245,7 @@ export class ProjectionRunner {
               if (!this.stopped) await this.catchUpFromStore();
               continue;
             }
-            await this.applyEvents(eventsOf(messages, logger), 'bus');
+            await this.applyTraced(messages, () => this.applyEvents(eventsOf(messages, logger), 'bus'));
             for (const message of messages) message.ack();
           }
           const { ended } = feed;
@@ -264,6 +267,58 @@ export class ProjectionRunner {
       // The bus may be the reason: follow the store meanwhile, so the projection never waits for NATS.
       await this.catchUpFromStore().catch(() => undefined);
       await this.wakeup.sleep(1_000);
+    }
+  }
+
+  /**
+   * With tracing on, one span per message that carries a trace context (child of the relay's publish span), open while
+   * its batch is applied: the trace then runs request → append → publish → apply. Without a tracer: just `apply`.
+   */
+  private async applyTraced(messages: readonly JsMsg[], apply: () => Promise<void>): Promise<void> {
+    const { tracer } = this.deps;
+    if (!tracer) return apply();
+    const spans: Span[] = [];
+    for (const message of messages) {
+      const traceparent = message.headers?.get(BUS_HEADERS.traceparent);
+      if (!traceparent) continue;
+      spans.push(
+        startLinkedSpan(tracer, `apply ${this.name}`, 'consumer', traceparent, {
+          'messaging.system': 'nats',
+          'messaging.destination.name': message.subject,
+          'labels.correlation_id': message.headers?.get(BUS_HEADERS.correlationId) ?? '',
+          projection: this.name,
+        }),
+      );
+    }
+    try {
+      await apply();
+    } catch (error) {
+      for (const span of spans) endSpan(span, error);
+      throw error;
+    }
+    for (const span of spans) endSpan(span);
+  }
+
+  /**
+   * A debug line (LOG_LEVEL=debug) per event this projection applied, with the correlation id the command gave it and
+   * the trace it belongs to: the last hop of docs/observability.md's one id. Per event, so only at debug.
+   */
+  private logApplied(batch: readonly ProjectedEvent[], through: bigint): void {
+    const { logger, projection } = this.deps;
+    for (const event of batch) {
+      if (event.globalPosition > through || !mayConcern(projection, event.streamId)) continue;
+      const traceId = traceIdOf(event.metadata.traceparent);
+      logger.debug(
+        {
+          'labels.correlation_id': event.metadata.correlationId,
+          'event.id': event.eventId,
+          'event.action': event.type,
+          'event.sequence': Number(event.globalPosition),
+          projection: this.name,
+          ...(traceId === undefined ? {} : { 'trace.id': traceId }),
+        },
+        'event applied',
+      );
     }
   }
 

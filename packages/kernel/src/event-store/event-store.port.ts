@@ -9,9 +9,15 @@ export type ExpectedVersion = 'no_stream' | 'exists' | 'any' | bigint;
 
 /** The envelope's metadata, as every adapter checks it when reading it back from its store. */
 export const EventMetadataSchema = z.object({
+  /** Names the request (or job) that caused the event, across services and logs: docs/observability.md. */
   correlationId: z.string(),
   causationId: z.string(),
   actor: z.union([z.object({ userId: z.string(), role: z.string() }), z.object({ system: z.string() })]),
+  /**
+   * The W3C trace context of the span that appended the event, when tracing was on: the relay continues the trace
+   * from it (the relay publishes later, outside the request). Absent when tracing is off.
+   */
+  traceparent: z.string().optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadataSchema>;
 

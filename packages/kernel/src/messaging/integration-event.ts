@@ -59,3 +59,10 @@ export function decodeIntegrationEvent(body: unknown): ProjectedEvent | undefine
   const parsed = IntegrationEventV1.safeParse(body);
   return parsed.success ? fromIntegrationEvent(parsed.data) : undefined;
 }
+
+/**
+ * The headers the relay puts on each bus message beside its body: the event's correlation id (docs/observability.md:
+ * one id from the gateway's X-Request-Id to the projector's log line) and, when tracing is on, the W3C trace context of
+ * the relay's publish span (the projector's span is its child). Header names are part of the integration contract.
+ */
+export const BUS_HEADERS = { correlationId: 'X-Correlation-Id', traceparent: 'traceparent' } as const;

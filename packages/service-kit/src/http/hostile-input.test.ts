@@ -2,7 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../observability/logger.js';
 import { problemHandler } from './problem.js';
 import { jsonBody, jsonDepthExceeds, isWellFormedPercentEncoding, MAX_JSON_DEPTH } from './hostile-input.js';
 import { createServiceApp } from './service-app.js';

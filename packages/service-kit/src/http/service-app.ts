@@ -1,10 +1,12 @@
 import express, { type Express, type RequestHandler } from 'express';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies, requestId, requestIdOf, type TrustedProxies } from './client-identity.js';
 import { rejectMalformedUri } from './hostile-input.js';
 import { notFoundRoute, problemHandler } from './problem.js';
 import { createRequestMetrics, UNMATCHED_ROUTE, type RequestMetrics } from './request-metrics.js';
+import { correlationIdNoted, routeOf, traceRequests } from './request-tracing.js';
 
 export interface ServiceApp {
   app: Express;
@@ -22,6 +24,8 @@ export interface ServiceAppOptions {
   readiness: () => Promise<string | undefined>;
   /** Whose `X-Forwarded-For` to believe (TRUSTED_PROXIES); defaults to loopback and the compose network's ranges. */
   trustedProxies?: TrustedProxies;
+  /** Set when tracing is on (startTracing): a server span per request. Absent: no tracing code runs per request. */
+  tracer?: Tracer;
 }
 
 const defaultTrustedProxies = (): TrustedProxies => {
@@ -52,16 +56,30 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const measure: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      // The matched route's pattern (`/api/products/:id`), mounted under its router's base path.
-      const matched = (req.route as { path?: string } | undefined)?.path;
-      const route = matched === undefined ? UNMATCHED_ROUTE : `${req.baseUrl}${matched}`;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      requestMetrics.observe(route, req.method, res.statusCode, seconds);
-      // One line per request at debug level (LOG_LEVEL=debug), named by its X-Request-Id like every other line about it.
-      options.logger.debug({ requestId: requestIdOf(res), method: req.method, route, status: res.statusCode, seconds }, 'request');
+      const route = routeOf(req);
+      const nanoseconds = process.hrtime.bigint() - started;
+      requestMetrics.observe(route, req.method, res.statusCode, Number(nanoseconds) / 1e9);
+      // One line per request at debug level (LOG_LEVEL=debug), in ECS, named by its X-Request-Id like every other line
+      // about it, and by the correlation id its events carry (commands).
+      if (options.logger.isLevelEnabled('debug')) {
+        const correlationId = correlationIdNoted(res);
+        options.logger.debug(
+          {
+            'http.request.id': requestIdOf(res),
+            'http.request.method': req.method,
+            'http.route': route,
+            'url.path': req.path,
+            'http.response.status_code': res.statusCode,
+            'event.duration': Number(nanoseconds),
+            ...(correlationId === undefined ? {} : { 'labels.correlation_id': correlationId }),
+          },
+          'request',
+        );
+      }
     });
     next();
   };
+  if (options.tracer) app.use(traceRequests(options.tracer));
   app.use(measure, requestId, rejectMalformedUri);
 
   app.get('/healthz', (_req, res) => {
