@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies, requestId, requestIdOf, type TrustedProxies } from './client-identity.js';
 import { rejectMalformedUri } from './hostile-input.js';
 import { notFoundRoute, problemHandler } from './problem.js';
-import { createRequestMetrics, UNMATCHED_ROUTE, type RequestMetrics } from './request-metrics.js';
+import { createRequestMetrics, type RequestMetrics } from './request-metrics.js';
 import { correlationIdNoted, routeOf, traceRequests } from './request-tracing.js';
 
 export interface ServiceApp {
