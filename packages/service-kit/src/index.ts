@@ -13,3 +13,5 @@ export * from './free-port.js';
 export * from './http/client-identity.js';
 export * from './http/hostile-input.js';
 export * from './http/opaque-cursor.js';
+export * from './http/operational.js';
+export * from './http/node-http-service.js';

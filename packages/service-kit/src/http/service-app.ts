@@ -1,8 +1,9 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies, requestId, requestIdOf, type TrustedProxies } from './client-identity.js';
 import { rejectMalformedUri } from './hostile-input.js';
+import { createServiceMetrics, readinessAnswer } from './operational.js';
 import { notFoundRoute, problemHandler } from './problem.js';
 
 export interface ServiceApp {
@@ -41,16 +42,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const trusted = options.trustedProxies ?? defaultTrustedProxies();
   app.set('trust proxy', trusted === false ? false : [...trusted]);
 
-  const registry = new Registry();
-  registry.setDefaultLabels({ service: options.service });
-  collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const { registry, duration } = createServiceMetrics(options.service);
 
   const measure: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -69,13 +61,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     res.json({ status: 'ok', service: options.service });
   });
   app.get('/readyz', async (_req, res) => {
-    const problem = await options.readiness().catch((error: unknown) => {
-      // The error's text (hosts, users, SQL) goes to the log only: /readyz is reachable by anyone who reaches the service.
-      options.logger.warn({ err: error, requestId: requestIdOf(res) }, 'not ready');
-      return 'a dependency is not answering';
-    });
-    if (problem === undefined) res.json({ status: 'ready', service: options.service });
-    else res.status(503).json({ status: 'not_ready', service: options.service, reason: problem });
+    const answer = await readinessAnswer(options, requestIdOf(res));
+    res.status(answer.status).json(answer.body);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
