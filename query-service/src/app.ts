@@ -7,6 +7,7 @@ import type { SalesReportSource } from './analytics/sales-report.port.js';
 import { SqlSalesReport } from './analytics/sql-sales-report.js';
 import { auditRoutes } from './audit/audit.http.js';
 import type { ReadCache } from './cache/read-cache.js';
+import { RecentEntriesCache } from './cache/recent-entries.js';
 import { productRoutes } from './catalog/products.http.js';
 import { orderRoutes } from './orders/orders.http.js';
 import { deadLetterRoutes } from './projections/dead-letters.http.js';
@@ -45,7 +46,9 @@ export function buildQueryApp(deps: QueryServiceDeps): NodeHttpService {
   const service = createNodeHttpService({ service: 'query-service', logger: deps.logger, readiness: deps.readiness });
   /** Read-your-writes for a route served from `projection` (Consistency-Token in, Read-Model-Position out). */
   const freshFrom = (projection: string): Freshness => consistency(deps.positions.of(projection), deps.maxConsistencyWaitMs);
-  productRoutes(service, { ...deps, fresh: freshFrom(CATALOG_PROJECTION), catalog: deps.positions.of(CATALOG_PROJECTION) });
+  const catalog = deps.positions.of(CATALOG_PROJECTION);
+  // Products and pages: remembered in process while the catalog has not moved, over the shared cache (decision 0080).
+  productRoutes(service, { ...deps, cache: new RecentEntriesCache(deps.cache, catalog), fresh: freshFrom(CATALOG_PROJECTION), catalog });
   orderRoutes(service, { ...deps, fresh: freshFrom(ORDERS_PROJECTION) });
   auditRoutes(service, {
     store: deps.audit.store,
