@@ -70,7 +70,7 @@ logger.info(
   elasticsearch ? 'analytics served from Elasticsearch (ELASTICSEARCH_URL set)' : 'ELASTICSEARCH_URL not set: analytics served from the SQL sales read model',
 );
 
-const { app } = buildQueryApp({
+const { listener } = buildQueryApp({
   salesReports,
   pool,
   cache,
@@ -87,7 +87,7 @@ const { app } = buildQueryApp({
     return undefined;
   },
 });
-const server = await serve(app, config.PORT);
+const server = await serve(listener, config.PORT);
 logger.info({ port: config.PORT, cache: redis ? 'redis' : 'in-process' }, 'query-service listening');
 
 onShutdown(logger, [

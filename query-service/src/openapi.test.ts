@@ -10,7 +10,7 @@ describeOpenApiConformance({
   build: () => {
     // Never queried: building the app only registers routes (the tracker is never started).
     const pool = new pg.Pool();
-    const { app } = buildQueryApp(testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { maxConsistencyWaitMs: 10 }));
-    return { app, close: () => pool.end() };
+    const service = buildQueryApp(testQueryDeps(pool, new ProjectionPositions(pool, SERVED_PROJECTIONS), { maxConsistencyWaitMs: 10 }));
+    return { routes: service.routes(), close: () => pool.end() };
   },
 });

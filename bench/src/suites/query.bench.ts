@@ -153,11 +153,12 @@ export const querySuite: Suite = {
           { name: 'query.product-by-id.vs-node-http', unit: 'req/s', better: 'higher', ours: column((r) => r.product, rps), peer: column((r) => r.node, rps) },
           { name: 'query.search', unit: 'req/s', better: 'higher', ours: column((r) => r.search, rps), peer: column((r) => r.express, rps) },
           { name: 'query.search.p99', unit: 'ms', better: 'lower', ours: column((r) => r.search, p99), peer: column((r) => r.express, p99) },
+          { name: 'query.search.vs-node-http', unit: 'req/s', better: 'higher', ours: column((r) => r.search, rps), peer: column((r) => r.node, rps) },
         ];
         const failed = rounds.map((r) => `${r.product.failed}/${r.search.failed}`).join(' · ');
         return {
           measurements,
-          peer: 'express 5 hello world (one JSON route, same autocannon settings, same run); .vs-node-http: a bare node:http hello world',
+          peer: 'express 5 hello world (one JSON route, same autocannon settings, same run); the .vs-node-http figures: a bare node:http hello world of the same round',
           notes: [
             `${ROUNDS} rounds; in each, one after the other: express 5 hello world, node:http hello world, the query service's GET /api/products/:id, then its search — each ${WARMUP_SECONDS} s warm-up, then ${MEASURE_SECONDS} s with autocannon at ${CONNECTIONS} connections.`,
             `The real query service (query-service/dist/main.js) in its own process, Redis cache (db ${REDIS_DB}), ${PRODUCTS} products created as events and projected by the catalog projection. Product reads pick a random id of the ${PRODUCTS} (all cached after the warm-up); searches a random word of ${WORDS.length} (≈ ${Math.round(PRODUCTS / WORDS.length * 3)} matches each, first page of 20 ranked, read from Postgres every time).`,

@@ -17,3 +17,5 @@ export * from './http/opaque-cursor.js';
 export * from './observability/log-shipping.js';
 export * from './observability/tracing.js';
 export * from './http/request-tracing.js';
+export * from './http/operational.js';
+export * from './http/node-http-service.js';

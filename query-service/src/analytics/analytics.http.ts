@@ -1,8 +1,8 @@
-import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { SALES_GROUPINGS, topProductsPerCurrency, type SalesRange } from '@shop/read-models';
-import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
+import { assertRole, parseOrThrow, ProblemError, sendJson, verifyBearer, type Exchange, type GetRoutes, type TokenVerifier } from '@shop/service-kit';
+import type { Freshness } from '../read-your-writes/consistency.http.js';
 import type { SalesReportSource } from './sales-report.port.js';
 import { listStockLevels, type StockCursor } from './stock.queries.js';
 
@@ -48,15 +48,14 @@ export interface AnalyticsRoutesDeps {
   /** Sales reports: Elasticsearch when configured, else the SQL read model. */
   reports: SalesReportSource;
   /** Read-your-writes against the projection `reports` is served from. */
-  freshSales: RequestHandler;
+  freshSales: Freshness;
   /** Read-your-writes against the catalog read model (the stock report). */
-  freshCatalog: RequestHandler;
+  freshCatalog: Freshness;
   now?: () => Date;
 }
 
 /** Analysts' reads: sales by day or product, top products, stock. Analysts and admins only. */
-export function analyticsRoutes(deps: AnalyticsRoutesDeps): Router {
-  const router = Router();
+export function analyticsRoutes(routes: GetRoutes, deps: AnalyticsRoutesDeps): void {
   const now = deps.now ?? (() => new Date());
   const SalesQuery = z
     .strictObject({ from: Instant.optional(), to: Instant.optional(), groupBy: z.enum(SALES_GROUPINGS).default('day') })
@@ -65,25 +64,31 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): Router {
     .strictObject({ from: Instant.optional(), to: Instant.optional(), limit: z.coerce.number().int().min(1).max(100).default(10) })
     .transform((query, ctx) => ({ limit: query.limit, range: resolveRange(query, now(), ctx) }));
   // Who may ask comes before anything else: an unauthenticated report never waits for a read model.
-  const analysts = [authenticate(deps.tokens), requireRole('analyst', 'admin')];
+  const analyst = async (exchange: Exchange): Promise<void> => {
+    assertRole(await verifyBearer(deps.tokens, exchange.req.headers.authorization), ['analyst', 'admin']);
+  };
 
-  router.get('/api/analytics/sales', ...analysts, deps.freshSales, async (req, res) => {
-    const { range, groupBy } = parseOrThrow(SalesQuery, req.query, 'query string');
+  routes.get('/api/analytics/sales', async (exchange) => {
+    await analyst(exchange);
+    await deps.freshSales(exchange);
+    const { range, groupBy } = parseOrThrow(SalesQuery, exchange.query, 'query string');
     const items = groupBy === 'day' ? await deps.reports.salesByDay(range) : await deps.reports.salesByProduct(range);
-    res.json({ from: range.from.toISOString(), to: range.to.toISOString(), groupBy, items });
+    sendJson(exchange.res, { from: range.from.toISOString(), to: range.to.toISOString(), groupBy, items });
   });
 
-  router.get('/api/analytics/top-products', ...analysts, deps.freshSales, async (req, res) => {
-    const { range, limit } = parseOrThrow(TopProductsQuery, req.query, 'query string');
+  routes.get('/api/analytics/top-products', async (exchange) => {
+    await analyst(exchange);
+    await deps.freshSales(exchange);
+    const { range, limit } = parseOrThrow(TopProductsQuery, exchange.query, 'query string');
     const items = topProductsPerCurrency(await deps.reports.salesByProduct(range), limit);
-    res.json({ from: range.from.toISOString(), to: range.to.toISOString(), limit, items });
+    sendJson(exchange.res, { from: range.from.toISOString(), to: range.to.toISOString(), limit, items });
   });
 
-  router.get('/api/analytics/stock', ...analysts, deps.freshCatalog, async (req, res) => {
-    const query = parseOrThrow(StockQuery, req.query, 'query string');
+  routes.get('/api/analytics/stock', async (exchange) => {
+    await analyst(exchange);
+    await deps.freshCatalog(exchange);
+    const query = parseOrThrow(StockQuery, exchange.query, 'query string');
     const page = await listStockLevels(deps.pool, { limit: query.limit, ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}) });
-    res.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
+    sendJson(exchange.res, { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
   });
-
-  return router;
 }

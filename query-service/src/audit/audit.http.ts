@@ -1,9 +1,9 @@
-import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { assertNever, orderStreamId } from '@shop/domain';
 import { readStoreHead, verifyHashChains, type EventStore } from '@shop/kernel';
-import { authenticate, parseOrThrow, ProblemError, requireRole, type TokenVerifier } from '@shop/service-kit';
+import { assertRole, parseOrThrow, ProblemError, sendJson, verifyBearer, type Exchange, type GetRoutes, type TokenVerifier } from '@shop/service-kit';
+import type { Freshness } from '../read-your-writes/consistency.http.js';
 import { readLogPage, readOrderAsOf, readStreamPage } from './audit.queries.js';
 import { toVerifyResultView } from './audit.views.js';
 import { AnchorText, PositionText, StreamIdText } from './audit.params.js';
@@ -29,67 +29,76 @@ export interface AuditRoutesDeps {
   pool: pg.Pool;
   tokens: TokenVerifier;
   /** Read-your-writes against the store head (see store-head.ts). */
-  fresh: RequestHandler;
+  fresh: Freshness;
   now?: () => Date;
   /** Events per read of the NDJSON export (default DEFAULT_EXPORT_BATCH). */
   exportBatchSize?: number;
 }
 
-/** `/api/audit/*`: the auditor's reads of the event store itself. Auditors only. */
-export function auditRoutes(deps: AuditRoutesDeps): Router {
-  const router = Router();
-  const now = deps.now ?? (() => new Date());
-  // Who first, then wait for freshness: an anonymous caller must not hold a request open on the store head.
-  const auditorOnly = [authenticate(deps.tokens), requireRole('auditor'), deps.fresh];
+/** Who first, then wait for freshness: an anonymous caller must not hold a request open on the store head. */
+type AuditorOnly = (exchange: Exchange) => Promise<void>;
 
-  router.get('/api/audit/streams/:stream', ...auditorOnly, async (req, res) => {
-    const { stream } = parseOrThrow(StreamParams, req.params, 'stream id');
-    const { after, limit } = parseOrThrow(StreamQuery, req.query, 'query string');
+/** `/api/audit/*`: the auditor's reads of the event store itself. Auditors only. */
+export function auditRoutes(routes: GetRoutes, deps: AuditRoutesDeps): void {
+  const now = deps.now ?? (() => new Date());
+  const auditorOnly: AuditorOnly = async (exchange) => {
+    assertRole(await verifyBearer(deps.tokens, exchange.req.headers.authorization), ['auditor']);
+    await deps.fresh(exchange);
+  };
+
+  routes.get('/api/audit/streams/:stream', async (exchange) => {
+    await auditorOnly(exchange);
+    const { stream } = parseOrThrow(StreamParams, exchange.params, 'stream id');
+    const { after, limit } = parseOrThrow(StreamQuery, exchange.query, 'query string');
     const page = await readStreamPage(deps.store, stream, after, limit);
     if (!page) throw new ProblemError(404, 'stream_not_found', 'Stream not found', `No events in stream ${stream}`);
-    res.json(page);
+    sendJson(exchange.res, page);
   });
 
-  router.get('/api/audit/events', ...auditorOnly, async (req, res) => {
-    const { after, limit } = parseOrThrow(LogQuery, req.query, 'query string');
-    res.json(await readLogPage(deps.store, after, limit));
+  routes.get('/api/audit/events', async (exchange) => {
+    await auditorOnly(exchange);
+    const { after, limit } = parseOrThrow(LogQuery, exchange.query, 'query string');
+    sendJson(exchange.res, await readLogPage(deps.store, after, limit));
   });
 
-  router.get('/api/audit/orders/:id', ...auditorOnly, async (req, res) => {
-    const { id } = parseOrThrow(OrderParams, req.params, 'order id');
-    const { asOf } = parseOrThrow(OrderQuery, req.query, 'query string');
+  routes.get('/api/audit/orders/:id', async (exchange) => {
+    await auditorOnly(exchange);
+    const { id } = parseOrThrow(OrderParams, exchange.params, 'order id');
+    const { asOf } = parseOrThrow(OrderQuery, exchange.query, 'query string');
     const order = await readOrderAsOf(deps.store, id, asOf ?? { kind: 'now' }, now());
     if (!order) {
       const when = asOf ? ` as of ${describeAsOf(asOf, now())}` : '';
       throw new ProblemError(404, 'order_not_found', 'Order not found', `No order ${id}${when}`);
     }
-    res.json(order);
+    sendJson(exchange.res, order);
   });
 
-  router.get('/api/audit/verify', ...auditorOnly, async (req, res) => {
-    const { anchor } = parseOrThrow(VerifyQuery, req.query, 'query string');
+  routes.get('/api/audit/verify', async (exchange) => {
+    await auditorOnly(exchange);
+    const { anchor } = parseOrThrow(VerifyQuery, exchange.query, 'query string');
     const verdict = await verifyHashChains(deps.pool, anchor ? { expectAnchor: anchor } : {});
-    res.json(toVerifyResultView(verdict));
+    sendJson(exchange.res, toVerifyResultView(verdict));
   });
 
-  exportRoute(router, deps, auditorOnly);
-  diffRoute(router, deps, auditorOnly, now);
-  return router;
+  exportRoute(routes, deps, auditorOnly);
+  diffRoute(routes, deps, auditorOnly, now);
 }
 
 /**
  * `GET /api/audit/events.ndjson?after=&to=`: the range streamed, one AuditEvent a line. `to` defaults to the store
  * head when the request starts (an export is a fixed range, not a tail), and is capped at it.
  */
-function exportRoute(router: Router, deps: AuditRoutesDeps, auditorOnly: RequestHandler[]): void {
-  router.get('/api/audit/events.ndjson', ...auditorOnly, async (req, res) => {
-    const query = parseOrThrow(ExportQuery, req.query, 'query string');
+function exportRoute(routes: GetRoutes, deps: AuditRoutesDeps, auditorOnly: AuditorOnly): void {
+  routes.get('/api/audit/events.ndjson', async (exchange) => {
+    await auditorOnly(exchange);
+    const { res } = exchange;
+    const query = parseOrThrow(ExportQuery, exchange.query, 'query string');
     if (query.to !== undefined && query.to < query.after) {
       throw new ProblemError(400, 'invalid_range', 'Invalid range', `to (${query.to}) is below after (${query.after})`);
     }
     const head = await readStoreHead(deps.pool);
     const range = exportRange(query.after, query.to, head);
-    res.status(200);
+    res.statusCode = 200;
     res.setHeader('Content-Type', 'application/x-ndjson');
     res.setHeader('Cache-Control', 'no-store');
     // Tells nginx not to buffer this answer (it would otherwise spool up to 1 GB to disk): the client's own pace
@@ -103,7 +112,7 @@ function exportRoute(router: Router, deps: AuditRoutesDeps, auditorOnly: Request
       if ((error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
       // A read failed mid-stream: the status is already sent, so the only honest signal left is an aborted
       // response (the pipeline destroyed it: the client sees a truncated chunked body, never a complete-looking
-      // file). The problem handler logs the error.
+      // file). The service's error handler logs the error.
       res.destroy();
       throw error;
     }
@@ -111,15 +120,16 @@ function exportRoute(router: Router, deps: AuditRoutesDeps, auditorOnly: Request
 }
 
 /** `GET /api/audit/orders/:id/diff?from=&to=`: each field changed between the two points, and by which event. */
-function diffRoute(router: Router, deps: AuditRoutesDeps, auditorOnly: RequestHandler[], now: () => Date): void {
-  router.get('/api/audit/orders/:id/diff', ...auditorOnly, async (req, res) => {
-    const { id } = parseOrThrow(OrderParams, req.params, 'order id');
-    const { from, to } = parseOrThrow(DiffQuery, req.query, 'query string');
+function diffRoute(routes: GetRoutes, deps: AuditRoutesDeps, auditorOnly: AuditorOnly, now: () => Date): void {
+  routes.get('/api/audit/orders/:id/diff', async (exchange) => {
+    await auditorOnly(exchange);
+    const { id } = parseOrThrow(OrderParams, exchange.params, 'order id');
+    const { from, to } = parseOrThrow(DiffQuery, exchange.query, 'query string');
     const at = now();
     const answer = diffOrder(await deps.store.readStream(orderStreamId(id)), from ?? { kind: 'version', version: 0n }, to ?? { kind: 'now' }, at);
     switch (answer.kind) {
       case 'diff':
-        res.json(answer.diff);
+        sendJson(exchange.res, answer.diff);
         return;
       case 'not_found':
         throw new ProblemError(404, 'order_not_found', 'Order not found', `No order ${id}${to ? ` as of ${describeAsOf(to, at)}` : ''}`);

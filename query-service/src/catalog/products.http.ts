@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { productCacheKey, productListCacheKey, type CacheEntry } from '@shop/read-models';
-import { answeredNotModified, parseOrThrow, ProblemError } from '@shop/service-kit';
+import { answeredNotModified, parseOrThrow, ProblemError, sendJsonText, type GetRoutes } from '@shop/service-kit';
 import type { ReadCache } from '../cache/read-cache.js';
 import { readThrough } from '../cache/read-through.js';
 import { SingleFlight } from '../cache/single-flight.js';
-import { minPositionOf } from '../read-your-writes/consistency.http.js';
+import type { Freshness } from '../read-your-writes/consistency.http.js';
 import type { PositionSource } from '../read-your-writes/position-tracker.js';
 import { findProductEntry, listProducts, PRODUCT_SORTS, type ProductCursor, type ProductSort } from './catalog.queries.js';
 
@@ -55,41 +54,40 @@ const notFound = (id: string): ProblemError => new ProblemError(404, 'product_no
  * `fresh`: read-your-writes against the catalog read model (see read-your-writes/consistency.http.ts); `catalog`: how
  * far that read model has got, as this process knows it (a cached page is only served while nothing has moved).
  */
-export function productRoutes(deps: { pool: pg.Pool; cache: ReadCache; fresh: RequestHandler; catalog: PositionSource }): Router {
-  const router = Router();
+export function productRoutes(routes: GetRoutes, deps: { pool: pg.Pool; cache: ReadCache; fresh: Freshness; catalog: PositionSource }): void {
   const flights = new SingleFlight<CacheEntry | undefined>();
   const pageFlights = new SingleFlight<CacheEntry | undefined>();
 
   // The hot path: one Redis GET and a pre-serialised body; no JSON parse, no zod, no re-stringify.
-  router.get('/api/products/:id', deps.fresh, async (req, res) => {
-    const id = req.params.id as string;
+  routes.get('/api/products/:id', async (exchange) => {
+    const { req, res } = exchange;
+    const minPosition = await deps.fresh(exchange);
+    const id = exchange.params.id!;
     if (!UUID.test(id)) parseOrThrow(z.strictObject({ id: z.uuid() }), { id }, 'product id');
-    const entry = await readThrough(deps.cache, flights, productCacheKey(id), minPositionOf(res), () => findProductEntry(deps.pool, id));
+    const entry = await readThrough(deps.cache, flights, productCacheKey(id), minPosition, () => findProductEntry(deps.pool, id));
     if (!entry) throw notFound(id);
     res.setHeader('Read-Model-Position', entry.position.toString());
     if (answeredNotModified(req, res, entry.etag)) return;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(entry.body);
+    sendJsonText(res, entry.body);
   });
 
   // Pages are cached too, stamped with the catalog position they were read at. Any commit to the catalog moves
   // its position and so makes every cached page unreachable: a page is served only if it is at least as new as both
   // the caller's Consistency-Token and the catalog position this process has been told about.
-  router.get('/api/products', deps.fresh, async (req, res) => {
-    const query = parseOrThrow(ListQuery, req.query, 'query string');
+  routes.get('/api/products', async (exchange) => {
+    const { res } = exchange;
+    const minPosition = await deps.fresh(exchange);
+    const query = parseOrThrow(ListQuery, exchange.query, 'query string');
     const sort = sortOf(query);
     const after = query.cursor ? decodeCursor(query.cursor, sort) : undefined;
     const digest = createHash('sha1').update(`${query.search ?? ''}\n${sort}\n${query.cursor ?? ''}\n${query.limit}`).digest('base64url');
-    const floor = [minPositionOf(res), deps.catalog.position].reduce((a, b) => (a > b ? a : b));
+    const floor = minPosition > deps.catalog.position ? minPosition : deps.catalog.position;
     const entry = await readThrough(deps.cache, pageFlights, productListCacheKey(digest), floor, async () => {
       const page = await listProducts(deps.pool, { sort, limit: query.limit, ...(after ? { after } : {}), ...(query.search ? { search: query.search } : {}) });
       const body = JSON.stringify({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
       return { position: page.position, etag: '', scope: '', body };
     });
     res.setHeader('Read-Model-Position', entry!.position.toString());
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(entry!.body);
+    sendJsonText(res, entry!.body);
   });
-
-  return router;
 }

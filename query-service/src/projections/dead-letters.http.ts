@@ -1,8 +1,7 @@
-import { Router, type Request } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { ProjectionName } from '@shop/read-models';
-import { authenticate, opaqueCursor, parseOrThrow, requireRole, type TokenVerifier } from '@shop/service-kit';
+import { assertRole, opaqueCursor, parseOrThrow, sendJson, verifyBearer, type Exchange, type GetRoutes, type TokenVerifier } from '@shop/service-kit';
 import { listDeadLetters, type DeadLetterCursor } from './dead-letters.queries.js';
 
 const ListQuery = z.strictObject({
@@ -14,8 +13,8 @@ const ListQuery = z.strictObject({
 /** The position as the query left it (see DeadLetterCursor): a decimal position and a checkpoint row's name. */
 const cursors = opaqueCursor<DeadLetterCursor>(z.strictObject({ position: z.string().regex(/^\d{1,19}$/), checkpoint: z.string().min(1).max(200) }));
 
-function parseListQuery(req: Request): { projection?: ProjectionName; after?: DeadLetterCursor; limit: number } {
-  const { projection, cursor, limit } = parseOrThrow(ListQuery, req.query, 'query string');
+function parseListQuery(exchange: Exchange): { projection?: ProjectionName; after?: DeadLetterCursor; limit: number } {
+  const { projection, cursor, limit } = parseOrThrow(ListQuery, exchange.query, 'query string');
   return { limit, ...(projection ? { projection } : {}), ...(cursor === undefined ? {} : { after: cursors.decode(cursor) }) };
 }
 
@@ -24,12 +23,11 @@ function parseListQuery(req: Request): { projection?: ProjectionName; after?: De
  * projector writes (no read model or cache in between, so always current: `Cache-Control: no-store`). The web app
  * polls it after a redrive request: the projection's list going empty is the redrive done.
  */
-export function deadLetterRoutes(deps: { pool: pg.Pool; tokens: TokenVerifier }): Router {
-  const router = Router();
-  router.get('/api/admin/dead-letters', authenticate(deps.tokens), requireRole('admin'), async (req, res) => {
-    const page = await listDeadLetters(deps.pool, parseListQuery(req));
-    res.set('Cache-Control', 'no-store');
-    res.json({ items: page.items, nextCursor: page.next ? cursors.encode(page.next) : null });
+export function deadLetterRoutes(routes: GetRoutes, deps: { pool: pg.Pool; tokens: TokenVerifier }): void {
+  routes.get('/api/admin/dead-letters', async (exchange) => {
+    assertRole(await verifyBearer(deps.tokens, exchange.req.headers.authorization), ['admin']);
+    const page = await listDeadLetters(deps.pool, parseListQuery(exchange));
+    exchange.res.setHeader('Cache-Control', 'no-store');
+    sendJson(exchange.res, { items: page.items, nextCursor: page.next ? cursors.encode(page.next) : null });
   });
-  return router;
 }

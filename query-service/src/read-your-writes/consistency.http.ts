@@ -1,27 +1,30 @@
-import type { RequestHandler, Response } from 'express';
-import { ProblemError } from '@shop/service-kit';
+import { ProblemError, type Exchange } from '@shop/service-kit';
 import type { PositionSource } from './position-tracker.js';
 
 const TOKEN = /^\d{1,19}$/;
 const WAIT_MS = /^\d{1,6}$/;
 
-/** The position a read must reflect at least: its Consistency-Token's, else 0 (anything committed will do). */
-export const minPositionOf = (res: Response): bigint => (res.locals.minPosition as bigint | undefined) ?? 0n;
+/**
+ * Read-your-writes for one read model: waits (bounded) until it has reached the request's `Consistency-Token`, and
+ * answers the position the read must reflect at least (the token's, else 0: anything committed will do).
+ */
+export type Freshness = (exchange: Exchange) => Promise<bigint>;
 
 /**
- * Read-your-writes: a read carrying `Consistency-Token` waits (bounded) until the read model it is served from
- * has reached that position, else answers 503 `not_caught_up`. Every read answers the position it reflects.
- * Mounted per route, with the position source of the read model that route reads.
+ * A read carrying `Consistency-Token` waits (bounded) until the read model it is served from has reached that
+ * position, else answers 503 `not_caught_up`. Every read answers the position it reflects (`Read-Model-Position`;
+ * a route that reads a stamped entry overwrites it with the entry's). One per read model, with its position source.
  */
-export function consistency(tracker: PositionSource, maxWaitMs: number): RequestHandler {
-  return async (req, res, next) => {
-    const token = req.get('consistency-token');
+export function consistency(tracker: PositionSource, maxWaitMs: number): Freshness {
+  return async ({ req, res }) => {
+    const token = req.headers['consistency-token'] as string | undefined;
+    let minPosition = 0n;
     if (token !== undefined) {
       if (!TOKEN.test(token)) {
         throw new ProblemError(400, 'invalid_consistency_token', 'Invalid Consistency-Token', 'Expected the decimal position a write answered');
       }
       // A caller may ask to wait less (or not at all: 0) with Consistency-Max-Wait, never longer than the service allows.
-      const asked = req.get('consistency-max-wait');
+      const asked = req.headers['consistency-max-wait'] as string | undefined;
       if (asked !== undefined && !WAIT_MS.test(asked)) {
         throw new ProblemError(400, 'invalid_consistency_max_wait', 'Invalid Consistency-Max-Wait', 'Expected a whole number of milliseconds');
       }
@@ -36,9 +39,9 @@ export function consistency(tracker: PositionSource, maxWaitMs: number): Request
           { 'Retry-After': '1' },
         );
       }
-      res.locals.minPosition = BigInt(token);
+      minPosition = BigInt(token);
     }
-    res.set('Read-Model-Position', tracker.position.toString());
-    next();
+    res.setHeader('Read-Model-Position', tracker.position.toString());
+    return minPosition;
   };
 }

@@ -83,7 +83,7 @@ export function testQueryDeps(pool: pg.Pool, positions: ProjectionPositions, ove
 
 /** Serves the query app on a free local port. */
 export async function serveQueryApp(deps: QueryServiceDeps): Promise<{ server: Server; base: string }> {
-  const server = createServer(buildQueryApp(deps).app);
+  const server = createServer(buildQueryApp(deps).listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

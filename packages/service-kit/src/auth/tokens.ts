@@ -156,6 +156,29 @@ export function identify(tokens: TokenVerifier): RequestHandler {
   };
 }
 
+/**
+ * The caller named by an `Authorization: Bearer` header, or a 401 problem saying why not (missing, revoked, invalid
+ * or expired). Any other failure (the database down while checking revocation) is thrown as it is.
+ */
+export async function verifyBearer(tokens: TokenVerifier, authorization: string | undefined): Promise<Principal> {
+  const token = bearerOf(authorization);
+  if (!token) throw unauthenticated('A bearer token is required');
+  try {
+    return await tokens.verify(token);
+  } catch (error) {
+    if (error instanceof TokenRevoked) throw unauthenticated('The bearer token was revoked (logged out, or the account changed): log in again');
+    if (isTokenRejection(error)) throw unauthenticated('The bearer token is invalid or expired');
+    throw error;
+  }
+}
+
+/** A 403 problem unless `principal` has one of `roles`. */
+export function assertRole(principal: Principal, roles: readonly Role[]): void {
+  if (!roles.includes(principal.role)) {
+    throw new ProblemError(403, 'forbidden', 'Forbidden', `This action needs the role ${roles.join(' or ')}`);
+  }
+}
+
 /** Requires a valid, unrevoked bearer token; the principal is then available through `principalOf(res)`. */
 export function authenticate(tokens: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
@@ -163,15 +186,7 @@ export function authenticate(tokens: TokenVerifier): RequestHandler {
       next();
       return;
     }
-    const token = bearerOf(req.headers.authorization);
-    if (!token) throw unauthenticated('A bearer token is required');
-    try {
-      res.locals.principal = await tokens.verify(token);
-    } catch (error) {
-      if (error instanceof TokenRevoked) throw unauthenticated('The bearer token was revoked (logged out, or the account changed): log in again');
-      if (isTokenRejection(error)) throw unauthenticated('The bearer token is invalid or expired');
-      throw error;
-    }
+    res.locals.principal = await verifyBearer(tokens, req.headers.authorization);
     next();
   };
 }
@@ -184,10 +199,7 @@ export function principalOf(res: Response): Principal {
 
 export function requireRole(...roles: Role[]): RequestHandler {
   return (_req, res, next) => {
-    const { role } = principalOf(res);
-    if (!roles.includes(role)) {
-      throw new ProblemError(403, 'forbidden', 'Forbidden', `This action needs the role ${roles.join(' or ')}`);
-    }
+    assertRole(principalOf(res), roles);
     next();
   };
 }

@@ -58,6 +58,9 @@ export const ClientIdentityConfig = {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const REQUEST_ID_LOCAL = 'requestId';
 
+/** The request id to use: the one given when well-formed, else a new one. */
+export const acceptedRequestId = (given: string | undefined): string => (given !== undefined && REQUEST_ID.test(given) ? given : randomUUID());
+
 /** The `X-Request-Id` of this request (the caller's when well-formed, else one made here). */
 export const requestIdOf = (res: Response): string | undefined => res.locals[REQUEST_ID_LOCAL] as string | undefined;
 
@@ -67,8 +70,7 @@ export const requestIdOf = (res: Response): string | undefined => res.locals[REQ
  * a tracing aid, not input.
  */
 export const requestId: RequestHandler = (req, res, next) => {
-  const given = req.get('x-request-id');
-  const id = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+  const id = acceptedRequestId(req.get('x-request-id'));
   res.locals[REQUEST_ID_LOCAL] = id;
   res.setHeader('X-Request-Id', id);
   next();

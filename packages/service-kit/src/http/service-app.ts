@@ -1,11 +1,12 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies, requestId, requestIdOf, type TrustedProxies } from './client-identity.js';
 import { rejectMalformedUri } from './hostile-input.js';
+import { createServiceMetrics, readinessAnswer } from './operational.js';
 import { notFoundRoute, problemHandler } from './problem.js';
-import { createRequestMetrics, type RequestMetrics } from './request-metrics.js';
+import type { RequestMetrics } from './request-metrics.js';
 import { correlationIdNoted, routeOf, traceRequests } from './request-tracing.js';
 
 export interface ServiceApp {
@@ -48,10 +49,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const trusted = options.trustedProxies ?? defaultTrustedProxies();
   app.set('trust proxy', trusted === false ? false : [...trusted]);
 
-  const registry = new Registry();
-  registry.setDefaultLabels({ service: options.service });
-  collectDefaultMetrics({ register: registry });
-  const requestMetrics = createRequestMetrics(registry);
+  const { registry, requestMetrics } = createServiceMetrics(options.service);
 
   const measure: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -86,13 +84,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     res.json({ status: 'ok', service: options.service });
   });
   app.get('/readyz', async (_req, res) => {
-    const problem = await options.readiness().catch((error: unknown) => {
-      // The error's text (hosts, users, SQL) goes to the log only: /readyz is reachable by anyone who reaches the service.
-      options.logger.warn({ err: error, requestId: requestIdOf(res) }, 'not ready');
-      return 'a dependency is not answering';
-    });
-    if (problem === undefined) res.json({ status: 'ready', service: options.service });
-    else res.status(503).json({ status: 'not_ready', service: options.service, reason: problem });
+    const answer = await readinessAnswer(options, requestIdOf(res));
+    res.status(answer.status).json(answer.body);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
