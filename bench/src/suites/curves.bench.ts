@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { operations, shopRequests } from '@shop/client';
 import { connectNats } from '@shop/kernel';
 import { freePort } from '@shop/service-kit';
-import { renderLatencyChart } from '../curves/latency-chart.js';
+import { renderLineChart } from '../charts/line-chart.js';
 import { offerLoad, type LoadRequest, type StepResult } from '../curves/open-loop.js';
 import type { Measurement } from '../figures.js';
 import { rssMeasurements, type RssSample } from '../memory.js';
@@ -123,8 +123,9 @@ async function curveSteps(context: SuiteContext, label: string, base: string, ma
 }
 
 function chartOf(curve: Curve, title: string): string {
-  return renderLatencyChart({
+  return renderLineChart({
     title,
+    yScale: 'log',
     xLabel: `offered load (${curve.unit}, open loop, ${STEP_SECONDS} s a step)`,
     yLabel: 'latency from due time (ms)',
     series: [
