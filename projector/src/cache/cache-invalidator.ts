@@ -19,7 +19,8 @@ export function mergeStale(into: Map<string, bigint>, keys: Iterable<string>, po
  * tries to put a body read before the commit back.
  *
  * A marker Redis did not take (reset, timeout, outage) is not dropped: the key waits in `pending` at its newest
- * position and is sent again with the next batch and, if no batch comes, every `retryMs` until Redis takes it.
+ * position and is sent again with the next batch, as soon as the connection is ready again, and otherwise every
+ * `retryMs` until Redis takes it.
  * Otherwise an entry cached before the failure would be served, older than its read model, until its TTL.
  * Re-sending is safe: the script keeps the newest stamp, so a marker never moves a key backwards.
  */
@@ -54,5 +55,9 @@ export function createCacheInvalidator(redis: Redis, logger: Logger, { retryMs =
       }, retryMs).unref();
     }
   };
+  // Back from a reset or an outage: what Redis refused meanwhile goes first, not up to `retryMs` later.
+  redis.on('ready', () => {
+    if (pending.size > 0) void invalidate([], 0n);
+  });
   return invalidate;
 }
