@@ -92,14 +92,15 @@ export class Traffic {
   }
 
   private async send(kind: Kind, dueAt: number): Promise<void> {
-    const { path, method, token, body, key } = this.requestFor(kind);
+    const { path, method, token, body, key, consistencyToken } = this.requestFor(kind);
     try {
-      const answer = await this.call(method, path, token, body, key);
+      const answer = await this.call(method, path, token, body, key, consistencyToken);
       const latency = performance.now() - dueAt;
       if (answer.status === EXPECTED[kind]) {
         this.window.latenciesMs.push(latency);
         if (kind === 'order' && answer.orderId) {
-          this.recentOrders.push(`${answer.orderId} ${token}`);
+          // Read back as a shopper's page does: with the Consistency-Token its order was answered with.
+          this.recentOrders.push(`${answer.orderId} ${token} ${answer.consistencyToken ?? '0'}`);
           if (this.recentOrders.length > 500) this.recentOrders.shift();
         }
         return;
@@ -115,7 +116,7 @@ export class Traffic {
     if (this.window.errorSamples.length < 5) this.window.errorSamples.push(what);
   }
 
-  private requestFor(kind: Kind): { path: string; method: string; token?: string; body?: string; key?: string } {
+  private requestFor(kind: Kind): { path: string; method: string; token?: string; body?: string; key?: string; consistencyToken?: string } {
     switch (kind) {
       case 'product':
         return { method: 'GET', path: `/api/products/${this.pick(this.cast.productIds)}` };
@@ -123,8 +124,8 @@ export class Traffic {
         return { method: 'GET', path: '/api/products?limit=20' };
       case 'read-order': {
         if (this.recentOrders.length === 0) return { method: 'GET', path: `/api/products/${this.pick(this.cast.productIds)}` };
-        const [orderId, token] = this.pick(this.recentOrders).split(' ') as [string, string];
-        return { method: 'GET', path: `/api/orders/${orderId}`, token };
+        const [orderId, token, consistencyToken] = this.pick(this.recentOrders).split(' ') as [string, string, string];
+        return { method: 'GET', path: `/api/orders/${orderId}`, token, consistencyToken };
       }
       case 'order':
         return {
@@ -148,11 +149,12 @@ export class Traffic {
     }
   }
 
-  private call(method: string, path: string, token?: string, body?: string, key?: string): Promise<{ status: number; orderId?: string }> {
+  private call(method: string, path: string, token?: string, body?: string, key?: string, consistencyToken?: string): Promise<{ status: number; orderId?: string; consistencyToken?: string }> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = {};
       if (token) headers.authorization = `Bearer ${token}`;
       if (key) headers['idempotency-key'] = key;
+      if (consistencyToken) headers['consistency-token'] = consistencyToken;
       if (body !== undefined) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = Buffer.byteLength(body);
@@ -164,7 +166,12 @@ export class Traffic {
           const status = res.statusCode ?? 0;
           if (method === 'POST' && path === '/api/orders' && status === 201) {
             const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { orderId?: unknown };
-            resolve({ status, ...(typeof parsed.orderId === 'string' ? { orderId: parsed.orderId } : {}) });
+            const consistency = res.headers['consistency-token'];
+            resolve({
+              status,
+              ...(typeof parsed.orderId === 'string' ? { orderId: parsed.orderId } : {}),
+              ...(typeof consistency === 'string' ? { consistencyToken: consistency } : {}),
+            });
           } else {
             resolve({ status });
           }
