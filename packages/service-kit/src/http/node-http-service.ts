@@ -163,34 +163,25 @@ export function createNodeHttpService(options: NodeHttpServiceOptions): NodeHttp
         );
       }
     });
-    if (span) runInContext(span.context, () => answer(req, res, url, path, queryAt, requestId, route, match));
-    else answer(req, res, url, path, queryAt, requestId, route, match);
-  };
-
-  const answer = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: string,
-    path: string,
-    queryAt: number,
-    requestId: string,
-    route: Route | undefined,
-    match: RegExpExecArray | null,
-  ): void => {
-    try {
-      // Before any route sees it: a percent-encoding that does not decode would otherwise throw in a parameter's decode.
-      if (!isWellFormedPercentEncoding(url)) throw malformedUriProblem();
-      if (!route || !match) throw routeNotFound(req.method, path);
-      const params: Record<string, string> = {};
-      route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(match[i + 1]!);
-      });
-      const query = queryAt === -1 ? {} : parseQueryString(url.slice(queryAt + 1));
-      const answered = route.handler({ req, res, params, query, requestId });
-      if (answered) answered.catch((error: unknown) => fail(error, req, res, path, requestId));
-    } catch (error) {
-      fail(error, req, res, path, requestId);
-    }
+    const respond = (): void => {
+      try {
+        // Before any route sees it: a percent-encoding that does not decode would otherwise throw in a parameter's decode.
+        if (!isWellFormedPercentEncoding(url)) throw malformedUriProblem();
+        if (!route || !match) throw routeNotFound(req.method, path);
+        const params: Record<string, string> = {};
+        route.names.forEach((name, i) => {
+          params[name] = decodeURIComponent(match[i + 1]!);
+        });
+        const query = queryAt === -1 ? {} : parseQueryString(url.slice(queryAt + 1));
+        const answered = route.handler({ req, res, params, query, requestId });
+        if (answered) answered.catch((error: unknown) => fail(error, req, res, path, requestId));
+      } catch (error) {
+        fail(error, req, res, path, requestId);
+      }
+    };
+    // With tracing on, the route runs inside its server span (its context reaches what the route awaits).
+    if (span) runInContext(span.context, respond);
+    else respond();
   };
 
   get('/healthz', ({ res }) => sendJson(res, { status: 'ok', service: options.service }));
