@@ -3,6 +3,7 @@ export { createProjectorMetrics } from './metrics.js';
 export { PROJECTIONS, type RebuildableProjection } from './projections/index.js';
 export { ProjectionRunner } from './runner/projection-runner.js';
 export { rebuildProjection } from './runner/rebuild.js';
+export { busConsumerConfig } from './runner/event-feed.js';
 export { Relay } from './relay/relay.js';
 export { salesProjection, salesProjectionInto } from './projections/sales/sales.projection.js';
 export { analyticsProjection } from './projections/analytics/analytics.projection.js';

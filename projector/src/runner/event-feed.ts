@@ -62,16 +62,19 @@ export interface BusFeed {
   close(): Promise<void>;
 }
 
+/** The durable pull consumer a runner reads the bus through (the benchmark's bus floor uses the same). */
+export const busConsumerConfig = (names: EventBusNames, durable: string) => ({
+  durable_name: durable,
+  ack_policy: AckPolicy.Explicit,
+  ack_wait: nanos(ACK_WAIT_MS),
+  max_deliver: -1,
+  max_ack_pending: MAX_ACK_PENDING,
+  deliver_policy: DeliverPolicy.All,
+  filter_subject: allEventsSubject(names),
+});
+
 export async function openBusFeed(js: JetStreamClient, jsm: JetStreamManager, names: EventBusNames, durable: string, maxMessages: number): Promise<BusFeed> {
-  await jsm.consumers.add(names.streamName, {
-    durable_name: durable,
-    ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(ACK_WAIT_MS),
-    max_deliver: -1,
-    max_ack_pending: MAX_ACK_PENDING,
-    deliver_policy: DeliverPolicy.All,
-    filter_subject: allEventsSubject(names),
-  });
+  await jsm.consumers.add(names.streamName, busConsumerConfig(names, durable));
   const consumer = await js.consumers.get(names.streamName, durable);
   const inbox = new MessageInbox<JsMsg>();
   const messages = await consumer.consume({ max_messages: maxMessages, callback: (message) => inbox.push(message) });

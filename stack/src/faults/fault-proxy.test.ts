@@ -89,8 +89,12 @@ describe('the fault proxy', () => {
     proxy.setMode({ kind: 'blackhole' });
     socket.write('one');
     socket.write('two');
-    // The proxy has taken the bytes (they left the client) yet nothing reached the echo server or came back.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The proxy has taken the bytes (they left the client and wait in the proxy) and nothing came back.
+    for (const until = Date.now() + 5_000; proxy.heldBytes < 6; ) {
+      if (Date.now() > until) throw new Error(`the proxy holds ${proxy.heldBytes} of 6 bytes`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(proxy.heldBytes).toBe(6);
     expect(received).toBe('');
     const answer = readBack(socket, 6);
     proxy.setMode({ kind: 'pass' });

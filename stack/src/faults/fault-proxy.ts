@@ -17,6 +17,8 @@ export interface FaultProxy {
   setMode(mode: ProxyMode): void;
   /** Open connection pairs (client side), for tests and the report. */
   readonly connections: number;
+  /** Bytes held while black-holed (both directions, every connection): a test's signal that the proxy took them. */
+  readonly heldBytes: number;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,11 @@ export async function startFaultProxy(target: { host: string; port: number }, po
     port: actualPort,
     get mode() {
       return mode;
+    },
+    get heldBytes() {
+      let bytes = 0;
+      for (const { lanes } of pairs) for (const lane of lanes) for (const chunk of lane.held) bytes += chunk.length;
+      return bytes;
     },
     get connections() {
       return pairs.size;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AckPolicy, DeliverPolicy, nanos, type JsMsg } from 'nats';
-import { allEventsSubject, connectNats, encodeIntegrationEvent, ensureEventStream, eventSubject, type EventBusNames } from '@shop/kernel';
+import type { JsMsg } from 'nats';
+import { connectNats, encodeIntegrationEvent, ensureEventStream, eventSubject, type EventBusNames } from '@shop/kernel';
+import { busConsumerConfig } from '@shop/projector';
 import { percentile } from '../../stats.js';
 
 /**
@@ -14,8 +15,6 @@ import { percentile } from '../../stats.js';
  */
 
 const PUBLISH_TIMEOUT_MS = 5_000;
-const ACK_WAIT_MS = 30_000;
-const MAX_ACK_PENDING = 10_000;
 const BATCH_SIZE = 500;
 const IDLE_MS = 1_000;
 
@@ -56,15 +55,7 @@ export async function measureBusFloor(natsUrl: string, names: EventBusNames, rat
   try {
     await ensureEventStream(jsm, names);
     const durable = 'bench-floor';
-    await jsm.consumers.add(names.streamName, {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      ack_wait: nanos(ACK_WAIT_MS),
-      max_deliver: -1,
-      max_ack_pending: MAX_ACK_PENDING,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: allEventsSubject(names),
-    });
+    await jsm.consumers.add(names.streamName, busConsumerConfig(names, durable));
     const consumer = await js.consumers.get(names.streamName, durable);
     const inbox: JsMsg[] = [];
     let wake: (() => void) | undefined;
