@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '@shop/service-kit';
+import { freePort, SERVICE_NODE_FLAGS } from '@shop/service-kit';
 import { residentMegabytes } from './memory.js';
 
 export interface RunningService {
@@ -16,7 +16,7 @@ export interface RunningService {
  */
 export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, readyPath = '/readyz', args: string[] = []): Promise<RunningService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [entry, ...args], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry, ...args], {
     // Every service of one run shares one master key of personal data (fixed: benchmark databases are throwaway).
     env: { ...process.env, LOG_LEVEL: 'warn', DATA_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 0x42).toString('base64'), ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { applySchema, createPool } from '@shop/kernel';
-import { closeServer, freePort, listen } from '@shop/service-kit';
+import { closeServer, freePort, listen, SERVICE_NODE_FLAGS } from '@shop/service-kit';
 import type { StackConfig } from './config.js';
 import { stackJwtKeys } from './dev-keys.js';
 import { localCertificate, startNginx, type GatewayRoutes } from './gateway/nginx.js';
@@ -90,7 +90,7 @@ export async function startStack(config: StackConfig, say: (line: string) => voi
       spawnManaged({
         name,
         command: process.execPath,
-        args: ['--enable-source-maps', repoPath(entry)],
+        args: [...SERVICE_NODE_FLAGS, repoPath(entry)],
         env: { ...common, ...extraEnv, PORT: String(port) },
         logFile: join(dataDir, 'logs', `${name}.log`),
         restart: true,

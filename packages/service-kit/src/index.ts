@@ -19,3 +19,4 @@ export * from './observability/tracing.js';
 export * from './http/request-tracing.js';
 export * from './http/operational.js';
 export * from './http/node-http-service.js';
+export * from './node-flags.js';

@@ -114,4 +114,18 @@ describe('AggregateCache', () => {
     now = 1_000;
     expect(cache.get('a')).toBeUndefined();
   });
+
+  it('drops expired entries as new ones are written, so it holds what was written within its time to live', () => {
+    let now = 0;
+    const cache = new AggregateCache(100, 1_000, () => now);
+    for (let i = 0; i < 50; i++) cache.set(`order-${i}`, entry);
+    cache.set('product-hot', entry);
+    now = 900;
+    cache.set('product-hot', entry);
+    now = 1_000;
+    cache.set('order-new', entry);
+    // The 50 orders written at 0 expired at 1,000; the product rewritten at 900 and the new order stay.
+    expect(cache.size).toBe(2);
+    expect([cache.get('product-hot'), cache.get('order-new')]).toEqual([entry, entry]);
+  });
 });
