@@ -37,6 +37,12 @@ describe('the soak report', () => {
     expect(failed).toEqual(['no error', 'read models equal a rebuild (digests)', 'the hash-chained log verifies']);
   });
 
+  it('counts the 5-s windows over the p99 bound beside the totals, without failing the soak on them', () => {
+    const spiky = result(() => 100, { samples: result(() => 100).samples.map((s, i) => (i === 5 ? { ...s, p99: 140 } : s)) });
+    expect(Object.values(verdicts(spiky)).every(Boolean)).toBe(true);
+    expect(soakMarkdown(spiky, (kind) => kind)).toContain('5-s windows after warm-up with p99 over 100 ms: 1 of 10 (worst 140.0 ms).');
+  });
+
   it('links one chart per kind, the heap chart included when heaps were sampled', () => {
     const markdown = soakMarkdown(result(() => 100), (kind) => `x-${kind}.svg`);
     for (const kind of ['throughput', 'p99', 'rss', 'heap', 'lag']) expect(markdown).toContain(`(x-${kind}.svg)`);
