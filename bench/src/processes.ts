@@ -11,7 +11,8 @@ export interface RunningService {
 }
 
 /**
- * Runs a Node entry point in its own process on a free port (`PORT`), as `npm start` runs the services, and
+ * Runs a Node entry point in its own process on a free port (`PORT`), as `npm start` runs the services (with
+ * SERVICE_NODE_FLAGS: peers and hello worlds too, so both sides of a ratio run on the same runtime settings), and
  * resolves once `readyPath` answers 2xx: what a suite measures then includes the real HTTP stack.
  */
 export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, readyPath = '/readyz', args: string[] = []): Promise<RunningService> {
