@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseVmRssMegabytes, residentMegabytes, rssMeasurements } from './memory.js';
+import { cpuSeconds, parseCpuSeconds, parseVmRssMegabytes, residentMegabytes, rssMeasurements } from './memory.js';
 
 const status = ['Name:\tnode', 'VmPeak:\t 1234568 kB', 'VmHWM:\t  204800 kB', 'VmRSS:\t  102400 kB', 'RssAnon:\t   81920 kB', 'Threads:\t11'].join('\n');
 
@@ -30,5 +30,23 @@ describe('rssMeasurements', () => {
 
   it('has no peer when none was measured', () => {
     expect(rssMeasurements('visibility', 'projector', [{ warm: 1, end: 2 }]).every((m) => m.peer === undefined)).toBe(true);
+  });
+});
+
+describe('parseCpuSeconds', () => {
+  it('adds user and system ticks (1/100 s), past a command name holding spaces and parentheses', () => {
+    const stat = '4242 (node (svc) x) S 1 4242 4242 0 -1 4194560 9000 0 12 0 1234 56 0 0 20 0 11 0 8000 1000000 25000';
+    expect(parseCpuSeconds(stat)).toBeCloseTo(12.9);
+  });
+
+  it('refuses what is not a stat line', () => {
+    expect(() => parseCpuSeconds('(nothing) here')).toThrow(TypeError);
+  });
+
+  it('sees this process use CPU while it spins', async () => {
+    const before = await cpuSeconds(process.pid);
+    const until = Date.now() + 120;
+    while (Date.now() < until) Math.sqrt(Math.random());
+    expect(await cpuSeconds(process.pid)).toBeGreaterThan(before);
   });
 });

@@ -39,3 +39,20 @@ export function rssMeasurements(prefix: string, service: string, ours: readonly 
     { name: `${name}.growth`, unit: '×', better: 'lower', ours: ours.map(growth), ...pick(peer, growth) },
   ];
 }
+
+/**
+ * CPU time a process has used (user + system, seconds) from /proc/<pid>/stat, fields 14 and 15 in clock ticks of
+ * 1/100 s (Linux's USER_HZ on x86_64). Read after the command name's closing parenthesis: the name may hold spaces.
+ */
+export function parseCpuSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new TypeError('not a /proc/<pid>/stat line');
+  return (utime + stime) / 100;
+}
+
+export async function cpuSeconds(pid: number): Promise<number> {
+  return parseCpuSeconds(await readFile(`/proc/${pid}/stat`, 'utf8'));
+}
