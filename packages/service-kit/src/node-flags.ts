@@ -3,8 +3,8 @@
  * (infra/docker/Dockerfile, docker-compose.dev.yml: a test holds them to this list) and the benchmarks. Decision 0092.
  *
  * Left to itself V8 sizes the heap for throughput on a machine with gigabytes free: the young generation grows to
- * 3 × 32 MB, and the old generation may fill with promoted garbage up to four times what is live before it is
- * collected, so a service with 40 MB live sat at 300 MB resident under load and went up and down by 100 MB with the
+ * two 64 MB semi-spaces, and the old generation fills with promoted garbage (105 MB against 40 MB live, uncollected
+ * for 17 s), so a service with 40 MB live sat at 300 MB resident under load and went up and down by 100 MB with the
  * collector's rhythm. A 16 MB semi-space and a collection once the old generation is a quarter above what was live
  * keep it near 170 MB at the same orders per second (measured in the decision).
  */

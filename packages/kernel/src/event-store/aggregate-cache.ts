@@ -12,9 +12,8 @@ import type { EventStore } from './event-store.port.js';
  * Entries last `ttlMs` from when they were written (a hot product is rewritten by every order, so it never expires):
  * an order's state holds its shipping address, and an erased customer's must not outlive the minute decision 0040
  * allows a cached data key. Expired entries are dropped as they reach the least recently used end, so what the cache
- * holds is what was written in the last `ttlMs`, at most `maxEntries`: every placed order is written once, and a cache
- * that kept them all up to its bound grew the service by ≈ 4 KB per order until it was full (the soak saw it as RSS
- * growth for minutes; decision 0092).
+ * holds is what was written in the last `ttlMs`, at most `maxEntries`. Every placed order is written once: a cache
+ * that dropped expired entries only when read kept every order up to its bound (decision 0092).
  */
 export class AggregateCache {
   private readonly entries = new Map<string, { loaded: LoadedAggregate<unknown>; expires: number }>();
